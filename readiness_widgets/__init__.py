@@ -1,0 +1,63 @@
+"""readiness-widgets: assess an AI pilot's production readiness in the notebook.
+
+>>> import readiness_widgets as rw
+>>> a = rw.Assessment.new("Churn model")          # doctest: +SKIP
+>>> a.answer("data.pipeline_reliability", 2)       # doctest: +SKIP
+>>> rw.assess("readiness.json")                    # the notebook form   # doctest: +SKIP
+
+Heavy libraries (pandas, Plotly, ipywidgets) load on first use of the names below, so that
+``import readiness_widgets`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_bank": ".bank",
+    "Bank": ".bank",
+    "Assessment": ".assessment",
+    "Answer": ".assessment",
+    "score_many": ".scoring",
+    "answers_frame": ".scoring",
+    "Scores": ".scoring",
+    "build_roadmap": ".roadmap",
+    "Roadmap": ".roadmap",
+    "ReadinessError": ".errors",
+    "BankError": ".errors",
+    "AssessmentError": ".errors",
+    "assess": ".widgets",
+}
+
+__all__ = [*sorted(_EXPORTS), "__version__", "load_ipython_extension"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import Answer, Assessment
+    from .bank import Bank, load_bank
+    from .errors import AssessmentError, BankError, ReadinessError
+    from .roadmap import Roadmap, build_roadmap
+    from .scoring import Scores, answers_frame, score_many
+    from .widgets import assess
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'readiness_widgets' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext readiness_widgets`` registers the ``%readiness`` magic."""
+    from .extension import load_ipython_extension as _load
+
+    _load(ipython)

@@ -1,0 +1,497 @@
+"""The assessment: answers plus metadata, stored as versioned JSON and written atomically.
+
+>>> a = Assessment.new("Churn model", respondents=["Ana"])
+>>> a.answer("data.pipeline_reliability", 2, evidence="manual")  # doctest: +SKIP
+>>> a.save("readiness.json")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .bank import Bank, load_bank
+from .errors import AssessmentError, Problem, problems_from_validation
+from .storage import atomic_write_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+SCHEMA_VERSION = 2
+MAX_ASSESSMENT_BYTES = 20_000_000
+NA = "na"
+DONT_KNOW = "dont_know"
+
+AnswerValue = Union[Annotated[int, Field(ge=0, le=4)], Literal["na", "dont_know"]]
+EvidenceKind = Literal["none", "manual", "automated"]
+
+
+class UnknownQuestionWarning(UserWarning):
+    """An assessment holds answers for ids that its bank does not know; they are kept."""
+
+
+class AssessmentConflictError(AssessmentError):
+    """The file changed on disk since this assessment was loaded or saved."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _check_link(link: str) -> str:
+    parts = urlsplit(link)
+    if parts.scheme not in ("", "http", "https") or (not parts.scheme and parts.netloc):
+        raise ValueError(f"links must be http(s) URLs or relative paths, got {link!r}")
+    return link
+
+
+Link = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Answer(BaseModel):
+    """One question's answer: a level 0-4, ``"na"`` or ``"dont_know"``, with its evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: AnswerValue | None = None
+    evidence: EvidenceKind = "none"
+    notes: Annotated[str, Field(max_length=20_000)] = ""
+    links: list[Link] = Field(default_factory=list)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _no_bool(cls, v):
+        if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
+            raise ValueError("expected a level 0-4, 'na' or 'dont_know'")
+        if isinstance(v, float):
+            return int(v)
+        return v
+
+    @field_validator("links")
+    @classmethod
+    def _safe_links(cls, links: list[str]) -> list[str]:
+        return [_check_link(link) for link in links]
+
+
+class BankRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class AssessmentFile(BaseModel):
+    """The JSON document on disk (``schema_version`` 2)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[2] = SCHEMA_VERSION
+    pilot: Annotated[str, Field(min_length=1, max_length=200)]
+    respondents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list
+    )
+    created: datetime = Field(default_factory=_now)
+    updated: datetime = Field(default_factory=_now)
+    bank: BankRef
+    target: Annotated[str, Field(max_length=64)] | None = None
+    triage: dict[str, str] = Field(default_factory=dict)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+
+
+# ---- migrations ---------------------------------------------------------------------------
+
+
+def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 kept one respondent and flat maps of levels, evidence and notes."""
+    answers: dict[str, dict[str, Any]] = {}
+    levels = doc.pop("answers", {}) or {}
+    evidence = doc.pop("evidence", {}) or {}
+    notes = doc.pop("notes", {}) or {}
+    if not all(isinstance(m, dict) for m in (levels, evidence, notes)):
+        raise ValueError("version 1 'answers', 'evidence' and 'notes' must be mappings")
+    for qid in dict.fromkeys([*levels, *evidence, *notes]):
+        entry: dict[str, Any] = {"value": levels.get(qid)}
+        if qid in evidence:
+            entry["evidence"] = "automated" if evidence[qid] == "ci" else evidence[qid]
+        if qid in notes:
+            entry["notes"] = notes[qid]
+        answers[qid] = entry
+    respondent = doc.pop("respondent", None)
+    doc["respondents"] = [respondent] if respondent else []
+    doc["bank"] = {"id": doc.pop("bank_id", "default"), "version": str(doc.pop("bank_version", "0"))}
+    doc["answers"] = answers
+    doc["schema_version"] = 2
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2}
+
+
+def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
+    """Bring an assessment document of any known version up to :data:`SCHEMA_VERSION`."""
+    version = doc.get("schema_version")
+    if version is None:
+        raise AssessmentError([Problem(file, "schema_version", "required field is missing")])
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise AssessmentError(
+            [Problem(file, "schema_version", f"expected an integer, got {version!r}")]
+        )
+    if version > SCHEMA_VERSION:
+        raise AssessmentError(
+            [
+                Problem(
+                    file,
+                    "schema_version",
+                    f"version {version} was written by a newer readiness-widgets; "
+                    f"this one reads up to {SCHEMA_VERSION}",
+                )
+            ]
+        )
+    while version < SCHEMA_VERSION:
+        if version not in MIGRATIONS:
+            raise AssessmentError(
+                [Problem(file, "schema_version", f"unknown version {version} (expected 1-{SCHEMA_VERSION})")]
+            )
+        try:
+            doc = MIGRATIONS[version](dict(doc))
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise AssessmentError([Problem(file, "", f"cannot migrate version {version}: {exc}")]) from None
+        version = doc["schema_version"]
+    return doc
+
+
+# ---- the Assessment -----------------------------------------------------------------------
+
+
+class Assessment:
+    """Answers to a bank, with metadata; the one object every view reads and writes."""
+
+    def __init__(self, data: AssessmentFile, bank: Bank | None = None, path: str | Path | None = None):
+        self.bank = bank if bank is not None else load_bank()
+        self.data = data
+        self.path = Path(path) if path is not None else None
+        self.warnings: list[str] = []
+        self._disk_signature: tuple[int, int] | None = None
+        self._check_against_bank(str(self.path or "<assessment>"))
+
+    # ---- construction ---------------------------------------------------------------------
+    @classmethod
+    def new(
+        cls,
+        pilot: str,
+        *,
+        bank: Bank | str | Path | None = None,
+        respondents: Iterable[str] = (),
+        target: str | None = None,
+        triage: Mapping[str, str] | None = None,
+        path: str | Path | None = None,
+    ) -> Assessment:
+        """A new, empty assessment for ``pilot``."""
+        bank = _as_bank(bank)
+        try:
+            data = AssessmentFile(
+                pilot=pilot,
+                respondents=list(respondents),
+                bank=BankRef(id=bank.id, version=bank.version),
+                target=target,
+                triage=dict(triage or {}),
+            )
+        except ValidationError as exc:
+            raise AssessmentError(problems_from_validation(exc, str(path or "<new assessment>"))) from None
+        return cls(data, bank, path)
+
+    @classmethod
+    def from_dict(
+        cls, doc: Mapping[str, Any], *, bank: Bank | str | Path | None = None, file: str = "<assessment>"
+    ) -> Assessment:
+        """Validate (and migrate) a parsed assessment document."""
+        if not isinstance(doc, Mapping):
+            raise AssessmentError([Problem(file, "", "expected a JSON object at the top level")])
+        doc = migrate(dict(doc), file)
+        try:
+            data = AssessmentFile.model_validate(doc)
+        except ValidationError as exc:
+            raise AssessmentError(problems_from_validation(exc, file)) from None
+        if bank is None and data.bank.id != "default":
+            raise AssessmentError(
+                [
+                    Problem(
+                        file,
+                        "bank.id",
+                        f"made with bank {data.bank.id!r}; pass that bank file (--bank BANK.yaml)",
+                    )
+                ]
+            )
+        bank = _as_bank(bank)
+        if data.bank.id != bank.id:
+            raise AssessmentError(
+                [Problem(file, "bank.id", f"made with bank {data.bank.id!r}, not {bank.id!r}")]
+            )
+        return cls(data, bank, file if file != "<assessment>" else None)
+
+    @classmethod
+    def load(cls, path: str | Path, *, bank: Bank | str | Path | None = None) -> Assessment:
+        """Read, migrate and validate an assessment file."""
+        file = Path(path)
+        try:
+            if file.stat().st_size > MAX_ASSESSMENT_BYTES:
+                raise AssessmentError([Problem(str(file), "", f"larger than {MAX_ASSESSMENT_BYTES} bytes")])
+            raw = file.read_bytes()
+            sig = _signature(file)
+        except OSError as exc:
+            raise AssessmentError([Problem(str(file), "", f"cannot read: {exc.strerror or exc}")]) from None
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise AssessmentError([Problem(str(file), "", "not UTF-8 text")]) from None
+        except json.JSONDecodeError as exc:
+            raise AssessmentError([Problem(str(file), "", f"not valid JSON: {exc.msg}", exc.lineno)]) from None
+        obj = cls.from_dict(doc, bank=bank, file=str(file))
+        obj.path = file
+        obj._disk_signature = sig
+        return obj
+
+    def _check_against_bank(self, file: str) -> None:
+        problems = []
+        for tid, value in self.data.triage.items():
+            try:
+                options = [o.value for o in self.bank.triage_question(tid).options]
+            except KeyError:
+                self.warnings.append(f"{file}: triage.{tid}: not in bank {self.bank.id!r}; kept, not used")
+                continue
+            if value not in options:
+                problems.append(Problem(file, f"triage.{tid}", f"expected one of {options}, got {value!r}"))
+        if self.data.target is not None:
+            try:
+                self.bank.target(self.data.target)
+            except KeyError as exc:
+                problems.append(Problem(file, "target", str(exc.args[0])))
+        unknown = []
+        for qid, ans in self.data.answers.items():
+            if not self.bank.has_question(qid):
+                unknown.append(qid)
+            elif ans.value == NA and not self.bank.question(qid).allow_na:
+                problems.append(Problem(file, f"answers.{qid}.value", "N/A is not allowed for this question"))
+        if problems:
+            raise AssessmentError(problems)
+        if unknown:
+            msg = (
+                f"{file}: answers: {len(unknown)} id(s) not in bank {self.bank.id!r} "
+                f"{self.bank.version}: {', '.join(unknown)}; kept in the file, not scored"
+            )
+            self.warnings.append(msg)
+            warnings.warn(msg, UnknownQuestionWarning, stacklevel=3)
+        if self.data.bank.version != self.bank.version:
+            self.warnings.append(
+                f"{file}: bank.version: made with {self.data.bank.id} {self.data.bank.version}, "
+                f"scored with {self.bank.version}"
+            )
+
+    # ---- metadata -------------------------------------------------------------------------
+    @property
+    def pilot(self) -> str:
+        return self.data.pilot
+
+    @pilot.setter
+    def pilot(self, name: str) -> None:
+        self.data = _replace(self.data, pilot=name)
+
+    @property
+    def respondents(self) -> list[str]:
+        return list(self.data.respondents)
+
+    @respondents.setter
+    def respondents(self, names: Iterable[str]) -> None:
+        self.data = _replace(self.data, respondents=[n for n in names if n])
+
+    @property
+    def target(self) -> str | None:
+        return self.data.target
+
+    @target.setter
+    def target(self, profile: str | None) -> None:
+        if profile is not None:
+            self.bank.target(profile)
+        self.data.target = profile
+        self._touch()
+
+    @property
+    def triage(self) -> dict[str, str]:
+        """Triage answers with the bank's defaults filled in."""
+        return self.bank.triage_with_defaults(self.data.triage)
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        return self.data.answers
+
+    @property
+    def unknown_ids(self) -> list[str]:
+        return [qid for qid in self.data.answers if not self.bank.has_question(qid)]
+
+    def set_triage(self, triage_id: str, value: str) -> None:
+        options = [o.value for o in self.bank.triage_question(triage_id).options]
+        if value not in options:
+            raise AssessmentError(
+                [Problem("<answer>", f"triage.{triage_id}", f"expected one of {options}, got {value!r}")]
+            )
+        self.data.triage[triage_id] = value
+        self._touch()
+
+    # ---- answers --------------------------------------------------------------------------
+    def answer(
+        self,
+        question_id: str,
+        value: int | str | None = ...,  # type: ignore[assignment]
+        *,
+        evidence: str | None = None,
+        notes: str | None = None,
+        links: Iterable[str] | None = None,
+    ) -> Answer:
+        """Set a question's level (0-4), ``"na"``, ``"dont_know"`` or ``None`` (unanswered).
+
+        Only the arguments given change; the rest of the answer is kept.
+        """
+        question = self.bank.question(question_id)
+        current = self.data.answers.get(question_id, Answer())
+        update: dict[str, Any] = current.model_dump()
+        if value is not ...:
+            update["value"] = value
+        if evidence is not None:
+            update["evidence"] = evidence
+        if notes is not None:
+            update["notes"] = notes
+        if links is not None:
+            update["links"] = list(links)
+        try:
+            new = Answer.model_validate(update)
+        except ValidationError as exc:
+            raise AssessmentError(
+                Problem("<answer>", f"answers.{question_id}.{p.path}", p.message)
+                for p in problems_from_validation(exc, "<answer>")
+            ) from None
+        if new.value == NA and not question.allow_na:
+            raise AssessmentError(
+                [Problem("<answer>", f"answers.{question_id}.value", "N/A is not allowed for this question")]
+            )
+        if new == Answer():
+            self.data.answers.pop(question_id, None)
+        else:
+            self.data.answers[question_id] = new
+        self._touch()
+        return new
+
+    def value(self, question_id: str) -> int | str | None:
+        ans = self.data.answers.get(question_id)
+        return ans.value if ans is not None else None
+
+    def progress(self) -> tuple[int, int]:
+        """(answered, applicable) over the questions that apply under the current triage."""
+        applicable = self.bank.applicable_questions(self.data.triage)
+        answered = sum(1 for q in applicable if self.value(q.id) is not None)
+        return answered, len(applicable)
+
+    def _touch(self) -> None:
+        self.data.updated = _now()
+
+    # ---- persistence ----------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return self.data.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def save(self, path: str | Path | None = None, *, force: bool = False) -> Path:
+        """Write the file atomically (temp file + rename).
+
+        Refuses, with :class:`AssessmentConflictError`, to overwrite a file that changed on disk
+        since this object loaded or saved it, unless ``force`` is true.
+        """
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise AssessmentError([Problem("<assessment>", "", "no path to save to; pass one")])
+        if not force and target == self.path and target.exists():
+            if _signature(target) != self._disk_signature:
+                raise AssessmentConflictError(
+                    [
+                        Problem(
+                            str(target),
+                            "",
+                            "changed on disk by someone else since it was loaded; "
+                            "reload it, or save with force=True to overwrite",
+                        )
+                    ]
+                )
+        try:
+            atomic_write_text(target, self.to_json())
+        except OSError as exc:
+            raise AssessmentError([Problem(str(target), "", f"cannot write: {exc.strerror or exc}")]) from None
+        self.path = target
+        self._disk_signature = _signature(target)
+        return target
+
+    # ---- results (pandas) ---------------------------------------------------------------
+    def evaluate(self, target: str | None = None):
+        """Scores, verdict and gaps in one :class:`~readiness_widgets.scoring.Scores`."""
+        from .scoring import score
+
+        return score(self, target=target)
+
+    def scores(self, target: str | None = None) -> pd.DataFrame:
+        """Dimension scores (0-4) with target, gap and coverage."""
+        return self.evaluate(target).dimensions
+
+    def gaps(self, target: str | None = None, *, by: Literal["dimension", "question"] = "dimension"):
+        result = self.evaluate(target)
+        return result.dimension_gaps() if by == "dimension" else result.question_gaps()
+
+    def verdict(self, target: str | None = None):
+        return self.evaluate(target).verdict
+
+    def roadmap(self, target: str | None = None):
+        """The three-phase :class:`~readiness_widgets.roadmap.Roadmap` for the gaps."""
+        from .roadmap import build_roadmap
+
+        return build_roadmap(self.evaluate(target))
+
+    def radar(self, target: str | None = None, previous: Assessment | None = None):
+        """A Plotly radar figure of current vs target (and ``previous`` when given)."""
+        from .charts import radar
+
+        prev = previous.evaluate(target) if previous is not None else None
+        return radar(self.evaluate(target), previous=prev)
+
+    def __repr__(self) -> str:
+        answered, applicable = self.progress()
+        return f"<Assessment {self.pilot!r}: {answered} of {applicable} answered, bank {self.bank.id} {self.bank.version}>"
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _replace(data: AssessmentFile, **changes) -> AssessmentFile:
+    doc = data.model_dump()
+    doc.update(changes)
+    doc["updated"] = _now()
+    try:
+        return AssessmentFile.model_validate(doc)
+    except ValidationError as exc:
+        raise AssessmentError(problems_from_validation(exc, "<assessment>")) from None
+
+
+def _as_bank(bank: Bank | str | Path | None) -> Bank:
+    if isinstance(bank, Bank):
+        return bank
+    return load_bank(bank)
+

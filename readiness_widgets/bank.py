@@ -1,0 +1,584 @@
+"""The question bank: pydantic models and a loader whose errors name file, line and field.
+
+>>> bank = load_bank()
+>>> bank.summary()
+'6 dimensions, 54 questions'  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .conditions import Condition, ConditionError, parse_condition
+from .errors import BankError, Problem, problems_from_validation, yaml_lines
+
+LEVELS = (0, 1, 2, 3, 4)
+EVIDENCE_KINDS = ("none", "manual", "automated")
+DEFAULT_BANK = "default"
+MAX_BANK_BYTES = 5_000_000
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=100)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Level = Annotated[float, Field(ge=0, le=4)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class EvidenceCredit(_Model):
+    """Share of a level's score kept for each kind of evidence (ML Test Score style)."""
+
+    none: float = Field(0.8, ge=0, le=1, description="answer backed by no evidence")
+    manual: float = Field(0.9, ge=0, le=1, description="answer backed by a manual check")
+    automated: float = Field(1.0, ge=0, le=1, description="answer backed by an automated check")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.none <= self.manual <= self.automated:
+            raise ValueError("evidence credit must satisfy none <= manual <= automated")
+        return self
+
+
+class Scoring(_Model):
+    evidence_credit: EvidenceCredit = EvidenceCredit()
+    min_coverage: float = Field(
+        0.6, ge=0, le=1, description="a dimension answered below this share blocks the verdict"
+    )
+    conditions_margin: float = Field(
+        0.5, ge=0, le=4, description="a dimension this close below target is only a condition"
+    )
+
+
+class Phase(_Model):
+    phase: Literal[1, 2, 3]
+    title: Text
+    description: str = ""
+
+
+class RoadmapSettings(_Model):
+    parallel_streams: int = Field(2, ge=1, le=20, description="deliverables worked on at once")
+    phases: list[Phase] = Field(
+        default_factory=lambda: [
+            Phase(phase=1, title="Data pipeline hardening and monitoring"),
+            Phase(phase=2, title="Deployment infrastructure"),
+            Phase(phase=3, title="Governance, documentation and organisational readiness"),
+        ]
+    )
+
+    @field_validator("phases")
+    @classmethod
+    def _three_phases(cls, phases: list[Phase]) -> list[Phase]:
+        if sorted(p.phase for p in phases) != [1, 2, 3]:
+            raise ValueError("expected exactly the phases 1, 2 and 3, once each")
+        return sorted(phases, key=lambda p: p.phase)
+
+
+class Dimension(_Model):
+    id: Identifier
+    title: Text
+    description: Text
+    weight: float = Field(1.0, gt=0, le=100)
+
+
+class TriageOption(_Model):
+    value: Identifier
+    label: Text
+
+
+class TriageQuestion(_Model):
+    id: Identifier
+    text: Text
+    help: str = ""
+    options: list[TriageOption] = Field(min_length=2)
+    default: Identifier
+
+    @model_validator(mode="after")
+    def _default_is_an_option(self):
+        values = [o.value for o in self.options]
+        if len(set(values)) != len(values):
+            raise ValueError(f"option values must be unique, got {values}")
+        if self.default not in values:
+            raise ValueError(f"default {self.default!r} is not one of the options {values}")
+        return self
+
+
+class TargetProfile(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+    title: Text
+    description: str = ""
+    levels: dict[str, Level]
+
+    @field_validator("levels")
+    @classmethod
+    def _every_dimension(cls, levels: dict[str, float], info: ValidationInfo):
+        dims = _context(info, "dimensions")
+        if dims is not None:
+            missing = [d for d in dims if d not in levels]
+            unknown = [d for d in levels if d not in dims]
+            if missing:
+                raise ValueError(f"missing a level for dimension(s) {', '.join(missing)}")
+            if unknown:
+                raise ValueError(f"unknown dimension(s) {', '.join(unknown)}")
+        return levels
+
+
+class TargetRule(_Model):
+    when: Text
+    raise_: dict[str, Level] = Field(default_factory=dict, alias="raise")
+    profile: str | None = None
+    reason: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("when")
+    @classmethod
+    def _condition(cls, text: str, info: ValidationInfo) -> str:
+        _check_condition(text, info)
+        return text
+
+    @field_validator("raise_")
+    @classmethod
+    def _dimensions(cls, levels: dict[str, float], info: ValidationInfo):
+        dims = _context(info, "dimensions")
+        unknown = [d for d in levels if dims is not None and d not in dims]
+        if unknown:
+            raise ValueError(f"unknown dimension(s) {', '.join(unknown)}")
+        return levels
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, profile: str | None, info: ValidationInfo):
+        targets = _context(info, "targets")
+        if profile is not None and targets is not None and profile not in targets:
+            raise ValueError(f"unknown target profile {profile!r} (known: {', '.join(targets)})")
+        return profile
+
+    @model_validator(mode="after")
+    def _does_something(self):
+        if not self.raise_ and self.profile is None:
+            raise ValueError("a target rule needs 'raise' or 'profile'")
+        return self
+
+
+class Action(_Model):
+    deliverable: Text
+    phase: Literal[1, 2, 3]
+    effort_weeks: float = Field(gt=0, le=52)
+
+
+class SuggestRule(_Model):
+    """Evidence-scan rule: a detector signal suggests a level for this question."""
+
+    signal: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=100)]
+    level: Literal[0, 1, 2, 3, 4]
+    automated: bool = False
+
+
+class Question(_Model):
+    id: QuestionId
+    dimension: Identifier
+    text: Text
+    help: str = ""
+    levels: dict[int, Text]
+    scores: list[Level] | None = None
+    allow_na: bool = False
+    weight: float = Field(1.0, gt=0, le=100)
+    evidence: str = ""
+    controls: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list
+    )
+    applies_if: str | None = None
+    actions: list[Action] = Field(default_factory=list)
+    suggest: list[SuggestRule] = Field(default_factory=list)
+
+    @field_validator("dimension")
+    @classmethod
+    def _known_dimension(cls, dim: str, info: ValidationInfo) -> str:
+        dims = _context(info, "dimensions")
+        if dims is not None and dim not in dims:
+            raise ValueError(f"unknown dimension {dim!r} (known: {', '.join(dims)})")
+        return dim
+
+    @field_validator("levels")
+    @classmethod
+    def _five_levels(cls, levels: dict[int, str]) -> dict[int, str]:
+        missing = [str(lv) for lv in LEVELS if lv not in levels]
+        extra = [str(lv) for lv in levels if lv not in LEVELS]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing level(s) {', '.join(missing)}")
+            if extra:
+                parts.append(f"unexpected level(s) {', '.join(extra)}")
+            raise ValueError(f"expected the five levels 0-4 each with a description; {'; '.join(parts)}")
+        texts = [levels[lv].casefold() for lv in LEVELS]
+        if len(set(texts)) != len(texts):
+            raise ValueError("each level needs its own description; two levels share one")
+        return {lv: levels[lv] for lv in LEVELS}
+
+    @field_validator("scores")
+    @classmethod
+    def _rising(cls, scores: list[float] | None) -> list[float] | None:
+        if scores is None:
+            return None
+        if len(scores) != len(LEVELS):
+            raise ValueError(f"expected 5 scores, one per level 0-4, got {len(scores)}")
+        if any(b <= a for a, b in zip(scores, scores[1:])):
+            raise ValueError(f"level scores must rise strictly with maturity, got {scores}")
+        return scores
+
+    @field_validator("applies_if")
+    @classmethod
+    def _condition(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is not None:
+            _check_condition(text, info)
+        return text
+
+    @property
+    def level_scores(self) -> list[float]:
+        return list(self.scores) if self.scores is not None else [float(lv) for lv in LEVELS]
+
+
+def _context(info: ValidationInfo, key: str):
+    return (info.context or {}).get(key)
+
+
+def _check_condition(text: str, info: ValidationInfo) -> None:
+    try:
+        parse_condition(text, _context(info, "triage"))
+    except ConditionError as exc:
+        raise ValueError(f"invalid condition {text!r}: {exc}") from None
+
+
+class ResolvedTarget(BaseModel):
+    """The target that applies to one assessment: a profile, raised by the triage rules."""
+
+    model_config = ConfigDict(frozen=True)
+
+    profile: str
+    title: str
+    levels: dict[str, float]
+    reasons: list[str] = Field(default_factory=list)
+    chosen_by: Literal["user", "triage", "default"] = "default"
+
+
+class Bank(_Model):
+    """A validated question bank. Load one with :func:`load_bank`."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    title: Text
+    description: str = ""
+    scoring: Scoring = Scoring()
+    roadmap: RoadmapSettings = RoadmapSettings()
+    dimensions: list[Dimension] = Field(min_length=1)
+    triage: list[TriageQuestion] = Field(default_factory=list)
+    targets: list[TargetProfile] = Field(min_length=1)
+    target_rules: list[TargetRule] = Field(default_factory=list)
+    questions: list[Question] = Field(min_length=1)
+
+    _cache: dict = PrivateAttr(default_factory=dict)  # derived arrays, keyed by their builder
+
+    def cached(self, key: str, build):
+        """Memoise ``build(self)`` on this (immutable) bank."""
+        if key not in self._cache:
+            self._cache[key] = build(self)
+        return self._cache[key]
+
+    @model_validator(mode="after")
+    def _unique_and_covered(self):
+        problems = []
+        for name, items in (
+            ("dimension", self.dimensions),
+            ("triage question", self.triage),
+            ("target profile", self.targets),
+            ("question", self.questions),
+        ):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    problems.append(f"duplicate {name} id {item.id!r}")
+                seen.add(item.id)
+        used = {q.dimension for q in self.questions}
+        empty = [d.id for d in self.dimensions if d.id not in used]
+        if empty:
+            problems.append(f"dimension(s) with no question: {', '.join(empty)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # ---- look-ups -------------------------------------------------------------------------
+    @cached_property
+    def dimension_ids(self) -> list[str]:
+        return [d.id for d in self.dimensions]
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _triage_by_id(self) -> dict[str, TriageQuestion]:
+        return {t.id: t for t in self.triage}
+
+    @cached_property
+    def _conditions(self) -> dict[str, Condition]:
+        return {
+            q.id: parse_condition(q.applies_if) for q in self.questions if q.applies_if is not None
+        }
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self._questions_by_id[question_id]
+        except KeyError:
+            raise KeyError(f"unknown question id {question_id!r} in bank {self.id!r}") from None
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._questions_by_id
+
+    def triage_question(self, triage_id: str) -> TriageQuestion:
+        try:
+            return self._triage_by_id[triage_id]
+        except KeyError:
+            known = ", ".join(self._triage_by_id) or "none"
+            raise KeyError(f"unknown triage id {triage_id!r} (known: {known})") from None
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for d in self.dimensions:
+            if d.id == dimension_id:
+                return d
+        raise KeyError(f"unknown dimension {dimension_id!r}")
+
+    def target(self, profile_id: str) -> TargetProfile:
+        for t in self.targets:
+            if t.id == profile_id:
+                return t
+        known = ", ".join(t.id for t in self.targets)
+        raise KeyError(f"unknown target profile {profile_id!r} (known: {known})")
+
+    def questions_in(self, dimension_id: str) -> list[Question]:
+        return [q for q in self.questions if q.dimension == dimension_id]
+
+    def summary(self) -> str:
+        return f"{len(self.dimensions)} dimensions, {len(self.questions)} questions"
+
+    # ---- triage -----------------------------------------------------------------------------
+    def triage_with_defaults(self, answers: Mapping[str, str] | None = None) -> dict[str, str]:
+        answers = dict(answers or {})
+        return {t.id: answers.get(t.id) or t.default for t in self.triage}
+
+    def applies(self, question_id: str, triage: Mapping[str, str] | None = None) -> bool:
+        cond = self._conditions.get(question_id)
+        return True if cond is None else cond(self.triage_with_defaults(triage))
+
+    def applicable_questions(self, triage: Mapping[str, str] | None = None) -> list[Question]:
+        full = self.triage_with_defaults(triage)
+        conds = self._conditions
+        return [q for q in self.questions if q.id not in conds or conds[q.id](full)]
+
+    def resolve_target(
+        self, profile: str | None = None, triage: Mapping[str, str] | None = None
+    ) -> ResolvedTarget:
+        """The target for ``profile`` (or the one the triage recommends), raised by the rules."""
+        full = self.triage_with_defaults(triage)
+        order = [t.id for t in self.targets]
+        reasons: list[str] = []
+        matching = [r for r in self.target_rules if parse_condition(r.when)(full)]
+        chosen_by: Literal["user", "triage", "default"] = "user"
+        if profile is None:
+            recommended = [r for r in matching if r.profile]
+            if recommended:
+                best = max(recommended, key=lambda r: order.index(r.profile))
+                profile, chosen_by = best.profile, "triage"
+                reasons.append(best.reason or f"triage recommends {best.profile} ({best.when})")
+            else:
+                profile, chosen_by = ("production" if "production" in order else order[0]), "default"
+        base = self.target(profile)
+        levels = dict(base.levels)
+        for rule in matching:
+            for dim, level in rule.raise_.items():
+                if level > levels[dim]:
+                    levels[dim] = level
+                    reasons.append(rule.reason or f"{rule.when}: {dim} raised to {level:g}")
+        return ResolvedTarget(
+            profile=base.id, title=base.title, levels=levels, reasons=reasons, chosen_by=chosen_by
+        )
+
+
+# ---- loading ------------------------------------------------------------------------------
+
+
+def bundled_bank_path(name: str = DEFAULT_BANK) -> Path:
+    """Path of a bank shipped with the package."""
+    if not re.fullmatch(r"[a-z0-9_-]+", name):
+        raise ValueError(f"bundled bank names are [a-z0-9_-]+, got {name!r}")
+    return Path(str(resources.files("readiness_widgets") / "banks" / f"{name}.yaml"))
+
+
+_CACHE: dict[tuple[str, float, int], Bank] = {}
+
+
+def load_bank(path: str | Path | None = None) -> Bank:
+    """Load and validate a question bank; ``None`` loads the bundled default bank.
+
+    Raises :class:`~readiness_widgets.errors.BankError` listing every problem with file, line
+    and field path. Banks are cached by path and modification time.
+    """
+    file = Path(path) if path is not None else bundled_bank_path()
+    try:
+        stat = file.stat()
+    except OSError as exc:
+        raise BankError([Problem(str(file), "", f"cannot read bank: {exc.strerror or exc}")]) from None
+    key = (str(file.resolve()), stat.st_mtime, stat.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = _load_uncached(file)
+    return _CACHE[key]
+
+
+def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
+    try:
+        if file.stat().st_size > MAX_BANK_BYTES:
+            raise BankError([Problem(str(file), "", f"file larger than {MAX_BANK_BYTES} bytes")])
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BankError([Problem(str(file), "", "not UTF-8 text")]) from None
+    except OSError as exc:
+        raise BankError([Problem(str(file), "", f"cannot read bank: {exc.strerror or exc}")]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        msg = getattr(exc, "problem", None) or str(exc)
+        raise BankError([Problem(str(file), "", f"not valid YAML: {msg}", line)]) from None
+    if not isinstance(data, dict):
+        raise BankError([Problem(str(file), "", "expected a YAML mapping at the top level", 1)])
+    return data, yaml_lines(node)
+
+
+def _load_uncached(file: Path) -> Bank:
+    data, lines = _read_yaml(file)
+    if "extends" in data:
+        data, lines = _extend(file, data, lines)
+    return validate_bank(data, file, lines)
+
+
+def validate_bank(data: Mapping[str, Any], file: str | Path = "<bank>", lines=None) -> Bank:
+    """Validate an already parsed bank mapping; raise :class:`BankError` with every problem."""
+    context = _context_from_raw(data)
+    try:
+        return Bank.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise BankError(problems_from_validation(exc, file, lines)) from None
+
+
+def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Ids defined elsewhere in the same document, so that references can be checked."""
+
+    def ids(key):
+        items = data.get(key)
+        if not isinstance(items, list):
+            return None
+        return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+
+    triage: dict[str, set[str]] = {}
+    for t in data.get("triage") or []:
+        if isinstance(t, dict) and isinstance(t.get("id"), str):
+            opts = t.get("options") if isinstance(t.get("options"), list) else []
+            triage[t["id"]] = {str(o.get("value")) for o in opts if isinstance(o, dict)}
+    return {"dimensions": ids("dimensions"), "targets": ids("targets"), "triage": triage}
+
+
+_EXTENSION_KEYS = {"extends", "id", "version", "title", "description", "questions", "weights", "remove"}
+
+
+def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
+    """Merge a user bank that ``extends`` another into one mapping."""
+    problems = [
+        Problem(str(file), key, f"unknown field in an extending bank (allowed: {', '.join(sorted(_EXTENSION_KEYS))})", lines.get((key,)))
+        for key in data
+        if key not in _EXTENSION_KEYS
+    ]
+    base_name = data["extends"]
+    if not isinstance(base_name, str) or not base_name:
+        problems.append(Problem(str(file), "extends", "expected 'default' or a bank file next to this one", lines.get(("extends",))))
+        raise BankError(problems)
+    if re.fullmatch(r"[a-z0-9_-]+", base_name):
+        base_file = bundled_bank_path(base_name)
+    else:
+        folder = file.resolve().parent
+        base_file = (folder / base_name).resolve()
+        if folder not in base_file.parents or base_file == file.resolve():
+            problems.append(Problem(str(file), "extends", f"{base_name!r} must be a bank file inside {folder}", lines.get(("extends",))))
+            raise BankError(problems)
+    if not base_file.exists():
+        problems.append(Problem(str(file), "extends", f"no bank {base_name!r} to extend", lines.get(("extends",))))
+        raise BankError(problems)
+    base_raw, _ = _read_yaml(base_file)
+    if "extends" in base_raw:
+        problems.append(Problem(str(file), "extends", "a bank may only extend a bank that does not itself extend one", lines.get(("extends",))))
+    merged = {k: v for k, v in base_raw.items()}
+    for key in ("id", "version", "title", "description"):
+        if key in data:
+            merged[key] = data[key]
+    questions = list(base_raw.get("questions") or [])
+    index = {q.get("id"): i for i, q in enumerate(questions) if isinstance(q, dict)}
+    new_lines = {}
+    for j, q in enumerate(data.get("questions") or []):
+        qid = q.get("id") if isinstance(q, dict) else None
+        if qid in index:
+            pos = index[qid]
+            questions[pos] = q
+        else:
+            pos = len(questions)
+            questions.append(q)
+            index[qid] = pos
+        for path, line in lines.items():
+            if path[:2] == ("questions", str(j)):
+                new_lines[("questions", str(pos), *path[2:])] = line
+    remove = data.get("remove") or []
+    if not isinstance(remove, list):
+        problems.append(Problem(str(file), "remove", "expected a list of question ids", lines.get(("remove",))))
+        remove = []
+    for qid in remove:
+        if qid not in index:
+            problems.append(Problem(str(file), "remove", f"no question {qid!r} to remove", lines.get(("remove",))))
+    weights = data.get("weights") or {}
+    if not isinstance(weights, dict):
+        problems.append(Problem(str(file), "weights", "expected a mapping of question id to weight", lines.get(("weights",))))
+        weights = {}
+    for qid, weight in weights.items():
+        if qid not in index:
+            problems.append(Problem(str(file), f"weights.{qid}", "no such question in the bank", lines.get(("weights", str(qid)))))
+        elif isinstance(weight, bool) or not isinstance(weight, (int, float)) or not (0 < weight <= 100) or math.isnan(weight):
+            problems.append(Problem(str(file), f"weights.{qid}", f"expected a number in (0, 100], got {weight!r}", lines.get(("weights", str(qid)))))
+        else:
+            questions[index[qid]] = {**questions[index[qid]], "weight": weight}
+    if problems:
+        raise BankError(problems)
+    removed = set(remove)
+    kept = [q for q in questions if not (isinstance(q, dict) and q.get("id") in removed)]
+    if removed:  # positions shift; keep line numbers only for what did not move
+        new_lines = {}
+    merged["questions"] = kept
+    return merged, {k: v for k, v in new_lines.items()} | {("extends",): lines.get(("extends",), 1)}

@@ -1,0 +1,121 @@
+"""Errors that name the file, the line (where known), the field and what was expected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file."""
+
+    file: str
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ReadinessError(Exception):
+    """Base class of every error this package raises on bad input."""
+
+
+class InputError(ReadinessError, ValueError):
+    """A file or value that does not validate; lists every problem found."""
+
+    def __init__(self, what: str, problems: Iterable[Problem]):
+        self.what = what
+        self.problems = list(problems)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        n = len(self.problems)
+        head = f"invalid {self.what}: {n} problem{'s' if n != 1 else ''}"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+class BankError(InputError):
+    """An invalid question bank."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        super().__init__("question bank", problems)
+
+
+class AssessmentError(InputError):
+    """An invalid assessment file or answer."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        super().__init__("assessment", problems)
+
+
+def loc_to_path(loc: Iterable[Any]) -> str:
+    """Render a pydantic error location as ``questions[3].levels.2``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def problems_from_validation(
+    exc, file: str | Path, lines: Mapping[tuple, int] | None = None
+) -> list[Problem]:
+    """Turn a pydantic ``ValidationError`` into problems with file, line and field."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling)"
+        problems.append(Problem(str(file), loc_to_path(loc), msg, line_of(loc, lines)))
+    return problems
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and (part.startswith("function-") or "[" in part)
+
+
+def line_of(loc: Iterable[Any], lines: Mapping[tuple, int] | None) -> int | None:
+    """The line of the deepest known prefix of ``loc`` (1-based), or None."""
+    if not lines:
+        return None
+    key = tuple(str(p) for p in loc)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return None
+
+
+def yaml_lines(node, prefix: tuple = ()) -> dict[tuple, int]:
+    """Map every path in a composed YAML node tree to its 1-based line."""
+    import yaml
+
+    out: dict[tuple, int] = {}
+    if node is None:
+        return out
+    out[prefix] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = (*prefix, str(key.value))
+            out[path] = key.start_mark.line + 1
+            sub = yaml_lines(value, path)
+            sub.pop(path, None)
+            out.update(sub)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            out.update(yaml_lines(value, (*prefix, str(i))))
+    return out
