@@ -75,6 +75,7 @@ class Roadmap:
     pilot: str
     target: str
     phases: list[PhasePlan]
+    parallel_streams: int = 2
 
     @property
     def total_weeks(self) -> int:
@@ -232,7 +233,7 @@ def build_roadmap(scores: Scores) -> Roadmap:
         criteria = [_criterion(scores, qid, gaps.loc[qid]) for qid in gaps.index if last_phase.get(qid) == meta.phase]
         phases.append(PhasePlan(meta.phase, meta.title, meta.description, part, criteria, weeks, start))
         start += weeks
-    return Roadmap(scores.pilot, scores.target.profile, phases)
+    return Roadmap(scores.pilot, scores.target.profile, phases, streams)
 
 
 def _criterion(scores: Scores, qid: str, row: pd.Series) -> Criterion:

@@ -1,0 +1,172 @@
+"""Plotly figures: radar (current vs target vs previous), gap bars and a roadmap timeline.
+
+Plotly only, no widgets, no CDN: the notebook wraps these figures in a ``FigureWidget`` once and
+updates it in place with :func:`update_radar`; the report inlines plotly.js.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .roadmap import Roadmap
+    from .scoring import Scores
+
+CURRENT = "#2563eb"
+TARGET = "#dc2626"
+PREVIOUS = "#9ca3af"
+STATUS_COLOURS = {"ok": "#16a34a", "condition": "#d97706", "blocker": "#dc2626"}
+PHASE_COLOURS = {1: "#2563eb", 2: "#7c3aed", 3: "#0d9488"}
+RADAR_TRACES = ("Target", "Current", "Previous")
+
+
+def _closed(values, labels):
+    values, labels = list(values), list(labels)
+    return values + values[:1], labels + labels[:1]
+
+
+def radar_traces(scores: Scores, previous: Scores | None = None) -> dict[str, dict]:
+    """The data of each radar trace, by name: ``{"Current": {"r": [...], "theta": [...]}}``."""
+    dims = scores.dimensions
+    labels = list(dims["title"])
+    current = np.nan_to_num(dims["score"].to_numpy(dtype=float), nan=0.0).round(3)
+    out = {
+        "Target": dict(zip(("r", "theta"), _closed(dims["target"].round(3), labels))),
+        "Current": dict(zip(("r", "theta"), _closed(current, labels))),
+    }
+    if previous is not None:
+        prev = previous.dimensions.reindex(dims.index)
+        values = np.nan_to_num(prev["score"].to_numpy(dtype=float), nan=0.0).round(3)
+        out["Previous"] = dict(zip(("r", "theta"), _closed(values, labels)))
+    else:
+        out["Previous"] = {"r": [], "theta": []}
+    return out
+
+
+def radar(scores: Scores, previous: Scores | None = None, *, height: int = 420) -> go.Figure:
+    """Radar of the dimension scores against the target (and a previous assessment)."""
+    data = radar_traces(scores, previous)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatterpolar(
+            name="Target", mode="lines", line={"color": TARGET, "dash": "dash", "width": 2}, **data["Target"]
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            name="Previous",
+            mode="lines",
+            line={"color": PREVIOUS, "width": 2},
+            visible=previous is not None,
+            **data["Previous"],
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            name="Current",
+            mode="lines+markers",
+            fill="toself",
+            line={"color": CURRENT, "width": 3},
+            fillcolor="rgba(37, 99, 235, 0.25)",
+            **data["Current"],
+        )
+    )
+    fig.update_layout(
+        polar={"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.1},
+        margin={"l": 60, "r": 60, "t": 40, "b": 40},
+        height=height,
+        title={"text": f"Readiness of {scores.pilot} vs {scores.target.title}", "x": 0.5},
+    )
+    return fig
+
+
+def update_radar(fig: go.Figure, scores: Scores, previous: Scores | None = None) -> None:
+    """Update a radar made by :func:`radar` in place (works on a ``FigureWidget``)."""
+    data = radar_traces(scores, previous)
+    with fig.batch_update():
+        for trace in fig.data:
+            if trace.name in data:
+                trace.r = data[trace.name]["r"]
+                trace.theta = data[trace.name]["theta"]
+                if trace.name == "Previous":
+                    trace.visible = previous is not None
+        fig.layout.title.text = f"Readiness of {scores.pilot} vs {scores.target.title}"
+
+
+def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
+    """Horizontal bars of target minus score per dimension, worst at the top."""
+    gaps = scores.dimension_gaps().iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=gaps["gap"].round(2),
+            y=gaps["title"],
+            orientation="h",
+            marker_color=[STATUS_COLOURS.get(s, CURRENT) for s in gaps["status"]],
+            hovertemplate="%{y}: gap %{x:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis_title="gap to target (levels)",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        title={"text": "Gap to target by dimension", "x": 0.5},
+    )
+    fig.add_vline(x=0, line_color="#374151")
+    return fig
+
+
+def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
+    """A Gantt chart of the roadmap: one bar per deliverable, in weeks from the start."""
+    fig = go.Figure()
+    labels: list[str] = []
+    for phase in roadmap.phases:
+        if not phase.has_gaps:
+            continue
+        lanes = [float(phase.start_week)] * roadmap.parallel_streams
+        starts, widths, names = [], [], []
+        for row in phase.deliverables.itertuples():
+            lane = int(np.argmin(lanes))  # the stream that frees up first takes the next item
+            starts.append(lanes[lane])
+            widths.append(float(row.effort_weeks))
+            lanes[lane] += float(row.effort_weeks)
+            names.append(f"{row.deliverable} ({row.question})")
+        labels.extend(names)
+        fig.add_trace(
+            go.Bar(
+                name=f"Phase {phase.phase}: {phase.title}",
+                x=widths,
+                base=starts,
+                y=names,
+                orientation="h",
+                marker_color=PHASE_COLOURS.get(phase.phase, CURRENT),
+                customdata=[[s, s + w] for s, w in zip(starts, widths)],
+                hovertemplate="%{y}<br>weeks %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>",
+            )
+        )
+    for phase in roadmap.phases:
+        if phase.weeks:
+            fig.add_vrect(
+                x0=phase.start_week,
+                x1=phase.end_week,
+                fillcolor=PHASE_COLOURS.get(phase.phase, CURRENT),
+                opacity=0.06,
+                line_width=0,
+                annotation_text=f"Phase {phase.phase}",
+                annotation_position="top left",
+            )
+    fig.update_layout(
+        barmode="overlay",
+        xaxis_title="weeks from start",
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=height or max(260, 28 * len(labels) + 120),
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
+        title={"text": f"Roadmap: {roadmap.total_weeks} weeks", "x": 0.5},
+    )
+    return fig
+
