@@ -467,6 +467,19 @@ class Assessment:
         prev = previous.evaluate(target) if previous is not None else None
         return radar(self.evaluate(target), previous=prev)
 
+    # ---- evidence scan (readiness_widgets.evidence) ---------------------------------------
+    def scan(self, path: str | Path, **kw):
+        """Suggest answers from a project folder; returns a ``ScanResult`` (never changes answers)."""
+        from .evidence import scan_assessment
+
+        return scan_assessment(self, path, **kw)
+
+    def apply_suggestions(self, suggestions, questions: Iterable[str] | None = None):
+        """Apply scan suggestions to unanswered questions only; returns an ``ApplyResult``."""
+        from .evidence import apply_suggestions
+
+        return apply_suggestions(self, suggestions, questions=questions)
+
     def __repr__(self) -> str:
         answered, applicable = self.progress()
         return f"<Assessment {self.pilot!r}: {answered} of {applicable} answered, bank {self.bank.id} {self.bank.version}>"
