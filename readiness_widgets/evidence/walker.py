@@ -1,0 +1,325 @@
+"""Walk a project folder safely: bounded, .gitignore-aware, never following symbolic links.
+
+The walker decides *what* to read (by file name, through a ``classify`` function) and reads
+each chosen file once, as bytes, up to a budget. It never imports, executes or opens anything
+that is not a regular file, and it reports every problem as a :class:`ScanProblem` instead of
+raising.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import ScanLimits, ScanProblem, ScanProgress, ScanStats
+
+# Folders never entered: version control, environments, caches and build outputs.
+SKIP_DIRS = {
+    ".git": "vcs", ".hg": "vcs", ".svn": "vcs", ".bzr": "vcs", ".jj": "vcs",
+    "node_modules": "node_modules", "bower_components": "node_modules",
+    "__pycache__": "cache", ".mypy_cache": "cache", ".pytest_cache": "cache", ".ruff_cache": "cache",
+    ".hypothesis": "cache", ".ipynb_checkpoints": "cache", ".cache": "cache", ".eggs": "cache",
+    ".tox": "virtualenv", ".nox": "virtualenv", ".venv": "virtualenv", "venv": "virtualenv",
+    ".conda": "virtualenv", "site-packages": "virtualenv", ".terraform": "cache",
+    ".gradle": "cache", ".idea": "editor", ".vscode": "editor",
+}
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_PROBLEM_CAP = 100  # problems kept per kind (all are counted)
+_BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True)
+class _Ignore:
+    """One ignore file: patterns relative to ``base`` (a folder relative to the root)."""
+
+    base: str
+    prefilter: re.Pattern
+    spec: Any  # pathspec.GitIgnoreSpec
+
+    @classmethod
+    def from_lines(cls, base: str, lines: Iterable[str]) -> _Ignore | None:
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(list(lines))
+        regexes = [
+            p.regex.pattern.replace("(?P<ps_d>", "(?:")
+            for p in spec.patterns
+            if getattr(p, "include", None) is not None and getattr(p, "regex", None) is not None
+        ]
+        if not regexes:
+            return None
+        try:  # one combined regex rules out most paths quickly; pathspec decides the rest
+            prefilter = re.compile("|".join(f"(?:{r})" for r in regexes))
+        except re.error:
+            prefilter = re.compile("")
+        return cls(base, prefilter, spec)
+
+    def decide(self, rel: str, is_dir: bool) -> bool | None:
+        sub = rel[len(self.base) + 1 :] if self.base else rel
+        if is_dir:
+            sub += "/"
+        if self.prefilter.match(sub) is None:
+            return None
+        return self.spec.check_file(sub).include
+
+
+class Walker:
+    """Iterate over the files of ``root``; see :meth:`files`.
+
+    ``classify(lower_name, rel)`` returns a kind (a string) for files worth reading, or None.
+    ``on_dir(rel, lower_name)`` may return False to keep the walker out of a folder.
+    """
+
+    def __init__(
+        self,
+        root: str | Path,
+        *,
+        classify: Callable[[str, str], str | None],
+        limits: ScanLimits | None = None,
+        gitignore: bool = True,
+        exclude: Iterable[str] = (),
+        on_dir: Callable[[str, str], bool] | None = None,
+        progress: Callable[[ScanProgress], Any] | None = None,
+        progress_interval: float = 0.1,
+        cancel: Any = None,
+    ):
+        self.root = Path(root).resolve(strict=True)
+        if not self.root.is_dir():
+            raise NotADirectoryError(f"{self.root} is not a folder")
+        self.classify = classify
+        self.limits = limits or ScanLimits()
+        self.gitignore = gitignore
+        self.exclude = _Ignore.from_lines("", exclude) if exclude else None
+        self.on_dir = on_dir
+        self.progress = progress
+        self.progress_interval = progress_interval
+        self.cancel = cancel
+        self.stats = ScanStats()
+        self.problems: list[ScanProblem] = []
+        self.problem_counts: dict[str, int] = {}
+        self._t0 = 0.0
+        self._last_progress = 0.0
+        self._stopped = False
+
+    # ---- problems -------------------------------------------------------------------------
+    def problem(self, kind: str, rel: str, detail: str = "") -> None:
+        n = self.problem_counts.get(kind, 0)
+        self.problem_counts[kind] = n + 1
+        if n < _PROBLEM_CAP:
+            self.problems.append(ScanProblem(kind, rel or ".", detail))
+
+    def _stop(self, kind: str, rel: str, detail: str) -> None:
+        if not self._stopped:
+            self._stopped = True
+            self.problem(kind, rel, detail)
+
+    def _check_bounds(self, rel: str) -> bool:
+        now = time.monotonic()
+        elapsed = now - self._t0
+        if self.limits.timeout is not None and elapsed > self.limits.timeout:
+            self._stop("timeout", rel, f"stopped after {self.limits.timeout:g} s; the results are partial")
+        elif self.cancel is not None and self.cancel.is_set():
+            self._stop("cancelled", rel, "the scan was cancelled; the results are partial")
+        if self.progress is not None and now - self._last_progress >= self.progress_interval:
+            self._last_progress = now
+            self._report(rel, elapsed)
+        return not self._stopped
+
+    def _report(self, rel: str, elapsed: float, done: bool = False) -> None:
+        s = self.stats
+        self.progress(ScanProgress(s.files_seen, s.files_read, s.bytes_read, s.dirs_seen, elapsed, rel, done))
+
+    # ---- walking --------------------------------------------------------------------------
+    def files(self) -> Iterator[tuple[str, str, str | None, bytes | None]]:
+        """Yield ``(relative posix path, lower-case name, kind, bytes or None)`` per file."""
+        self._t0 = self._last_progress = time.monotonic()
+        root = str(self.root)
+        ignores: tuple[_Ignore, ...] = ()
+        if self.gitignore:
+            exclude = self._read_ignore(os.path.join(root, ".git", "info", "exclude"), "", ".git/info/exclude")
+            if exclude is not None:
+                ignores = (exclude,)
+        stack: list[tuple[str, str, int, tuple[_Ignore, ...]]] = [(root, "", 0, ignores)]
+        try:
+            while stack and not self._stopped:
+                yield from self._directory(*stack.pop(), stack)
+        finally:
+            self.stats.elapsed = time.monotonic() - self._t0
+            if self.progress is not None:
+                self._report("", self.stats.elapsed, done=True)
+
+    def _directory(self, path: str, rel: str, depth: int, ignores: tuple[_Ignore, ...], stack: list):
+        stats, limits = self.stats, self.limits
+        try:
+            with os.scandir(path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.problem("unreadable", rel, exc.strerror or str(exc))
+            return
+        stats.dirs_seen += 1
+        names = {e.name for e in entries}
+        if rel and ("pyvenv.cfg" in names or "conda-meta" in names):
+            stats.skip("virtualenv")
+            return
+        if self.gitignore and ".gitignore" in names:
+            spec = self._read_ignore(os.path.join(path, ".gitignore"), rel, f"{rel}/.gitignore" if rel else ".gitignore")
+            if spec is not None:
+                ignores = (*ignores, spec)
+        subdirs = []
+        prefix = rel + "/" if rel else ""
+        for entry in entries:
+            name = entry.name
+            child = prefix + name
+            try:
+                if entry.is_symlink():
+                    self._symlink(entry.path, child)
+                    continue
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and entry.is_file(follow_symlinks=False)
+            except OSError as exc:
+                self.problem("unreadable", child, exc.strerror or str(exc))
+                continue
+            if is_dir:
+                reason = SKIP_DIRS.get(name)
+                if reason is None and name.endswith(".egg-info"):
+                    reason = "cache"
+                if reason is not None:
+                    stats.skip(reason)
+                elif self._ignored(child, ignores, True):
+                    stats.skip("gitignored")
+                elif self.on_dir is not None and self.on_dir(child, name.lower()) is False:
+                    stats.skip("by_detector")
+                elif depth + 1 > limits.max_depth:
+                    self.problem("too_deep", child, f"deeper than max_depth={limits.max_depth}; not entered")
+                else:
+                    subdirs.append((entry.path, child, depth + 1, ignores))
+                continue
+            if not is_file:
+                stats.skip("special_file")
+                continue
+            stats.files_seen += 1
+            if stats.files_seen > limits.max_files:
+                stats.files_seen -= 1
+                self._stop("max_files", child, f"stopped after max_files={limits.max_files}; the results are partial")
+                return
+            if (stats.files_seen & 63) == 0 and not self._check_bounds(child):
+                return
+            if self._ignored(child, ignores, False):
+                stats.skip("gitignored")
+                continue
+            lower = name.lower()
+            kind = self.classify(lower, child)
+            if kind is None:
+                yield child, lower, None, None
+                continue
+            data = self._read(entry.path, child, kind)
+            if self._stopped:
+                return
+            yield child, lower, kind, data
+        stack.extend(reversed(subdirs))
+
+    def _ignored(self, rel: str, ignores: tuple[_Ignore, ...], is_dir: bool) -> bool:
+        if self.exclude is not None and self.exclude.decide(rel, is_dir):
+            return True
+        for ignore in reversed(ignores):  # the deepest .gitignore decides first, as in git
+            decision = ignore.decide(rel, is_dir)
+            if decision is not None:
+                return decision
+        return False
+
+    def _read_ignore(self, path: str, base: str, rel: str) -> _Ignore | None:
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(self.limits.max_bytes_per_file)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.problem("unreadable", rel, exc.strerror or str(exc))
+            return None
+        try:
+            return _Ignore.from_lines(base, raw.decode("utf-8", "replace").splitlines())
+        except Exception as exc:  # a malformed pattern must not stop the scan
+            self.problem("unreadable", rel, f"ignored: {exc}")
+            return None
+
+    def _symlink(self, path: str, rel: str) -> None:
+        """Classify a symbolic link without following it."""
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            if exc.errno == 40:  # ELOOP
+                self.problem("symlink_loop", rel, "the link resolves to itself; not followed")
+            else:
+                self.stats.skip("broken_symlink")
+            return
+        real = os.path.realpath(path)
+        root = str(self.root)
+        if real != root and not real.startswith(root + os.sep):
+            self.problem("symlink_outside", rel, "points outside the scanned folder; not followed")
+        elif stat.S_ISDIR(st.st_mode):
+            link_dir = os.path.dirname(os.path.join(root, rel))
+            if real in (link_dir, root) or link_dir.startswith(real + os.sep):
+                self.problem("symlink_loop", rel, "points at a folder that contains it; not followed")
+            else:
+                self.stats.skip("symlink")
+        else:
+            self.stats.skip("symlink")
+
+    def _read(self, path: str, rel: str, kind: str) -> bytes | None:
+        limits, stats = self.limits, self.stats
+        try:
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        except OSError as exc:
+            self.problem("unreadable", rel, exc.strerror or str(exc))
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                stats.skip("special_file")
+                return None
+            size = st.st_size
+            want = size
+            if kind == "ipynb":
+                if size > limits.max_notebook_bytes:
+                    self.problem("huge_file", rel, f"{_human(size)} notebook; skipped (max_notebook_bytes={_human(limits.max_notebook_bytes)})")
+                    return None
+            elif size > limits.max_bytes_per_file:
+                want = limits.max_bytes_per_file
+                self.problem("huge_file", rel, f"{_human(size)}; read the first {_human(want)} only")
+            if stats.bytes_read + want > limits.max_total_bytes:
+                self._stop("max_total_bytes", rel, f"read {_human(stats.bytes_read)}; max_total_bytes reached, the results are partial")
+                return None
+            chunks = []
+            got = 0
+            while got < want:
+                chunk = os.read(fd, want - got)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+            data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        except OSError as exc:
+            self.problem("unreadable", rel, exc.strerror or str(exc))
+            return None
+        finally:
+            os.close(fd)
+        stats.files_read += 1
+        stats.bytes_read += len(data)
+        if b"\x00" in data[:_BINARY_PROBE]:
+            self.problem("binary_file", rel, "holds NUL bytes; not read as text")
+            return None
+        return data
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TiB"  # pragma: no cover
