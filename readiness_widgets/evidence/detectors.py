@@ -15,6 +15,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .model import Evidence, ScanProblem
 
@@ -153,35 +154,40 @@ _IMPORTS: dict[str, tuple[str, ...]] = {
     "ray.serve": ("serving.ray_serve",), "seldon_core": ("serving.seldon",), "kserve": ("serving.kserve",),
     "mlserver": ("serving.mlserver",), "tritonclient": ("serving.triton",), "gradio": ("serving.demo_ui",),
     "streamlit": ("serving.demo_ui",),
-    "sklearn.model_selection": ("@split",), "sklearn.metrics": ("@metrics",), "torchmetrics": ("@metrics",),
+    "sklearn.model_selection": ("@split",), "torch.utils.data.random_split": ("@split",),
+    "torch.utils.data.Subset": ("@split",), "sklearn.metrics": ("@metrics",), "torchmetrics": ("@metrics",),
     "evaluate": ("@metrics",), "hypothesis": ("tests.property",),
 }
 _TEST_IMPORTS = {"pytest": "tests.runner.pytest", "unittest": "tests.runner.unittest"}
-_REGISTRY_LIBS = frozenset(
-    ["mlflow", "wandb", "sagemaker", "google", "azure", "azureml", "huggingface_hub", "transformers", "bentoml", "neptune", "clearml"]
-)
 _WEB_LIBS = frozenset(["fastapi", "flask", "bentoml", "starlette", "aiohttp", "django", "litestar", "sanic"])
 _PIPELINE_LIBS = frozenset(["airflow", "prefect", "dagster", "luigi", "flytekit"])
 _DATA_VALIDATION_LIBS = frozenset(["great_expectations", "pandera", "pydantic", "tensorflow_data_validation", "pydeequ", "soda", "deepchecks"])
 
-_IMPORT_RE = re.compile(
-    r"\n[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?[ \t]*([\w \t,]*)|import[ \t]+([\w. \t,]+))"
+_IMPORT_RE = re.compile(r"\n[ \t]*(from|import)[ \t]+([\w.]+)([^\n]*)")
+_INTERESTING_TOPS = frozenset(k.split(".")[0] for k in _IMPORTS) | frozenset(_TEST_IMPORTS)
+# Keyword searches use str.find (fast, literal) rather than a regex alternation over the text.
+_REGISTRY_WORDS = {  # imported library -> words that register a model with it
+    "mlflow": ("register_model", "registered_model_name", "create_model_version", "transition_model_version_stage",
+               "set_registered_model_alias", "create_registered_model"),
+    "wandb": ("link_model", "log_model"), "huggingface_hub": ("push_to_hub", "upload_folder"),
+    "transformers": ("push_to_hub",), "sagemaker": ("ModelPackage", ".register("), "google": ("Model.upload",),
+    "azure": ("models.create_or_update",), "azureml": ("Model.register",), "neptune": ("init_model_version",),
+    "clearml": ("OutputModel",), "bentoml": ("bentoml.models",),
+}
+_SEED_WORDS = ("random.seed(", "manual_seed(", "manual_seed_all(", "set_seed(", "set_random_seed(", "seed_everything(",
+               "default_rng(")
+_SEED_LIBS = frozenset(
+    ["random", "numpy", "torch", "tensorflow", "keras", "jax", "lightning", "pytorch_lightning", "transformers", "accelerate"]
 )
-_REGISTRY_RE = re.compile(
-    r"\b(?:register_model|registered_model_name|create_model_version|transition_model_version_stage|"
-    r"set_registered_model_alias|create_registered_model|link_model|push_to_hub|ModelPackage|Model\.upload)\b"
-)
-_SEED_RE = re.compile(
-    r"\b(?:random\.seed|manual_seed(?:_all)?|set_seed|set_random_seed|seed_everything|default_rng|PYTHONHASHSEED)\b"
-)
-_RANDOM_STATE_RE = re.compile(r"\brandom_state\s*=\s*\d")
-_SPLIT_RE = re.compile(r"\b(?:train_test_split|random_split|(?:Stratified|Group|Repeated)?KFold|TimeSeriesSplit|cross_val_score|cross_validate)\b")
+_RANDOM_STATE_LIBS = frozenset(["sklearn", "xgboost", "lightgbm", "catboost", "imblearn", "umap"])
+_RANDOM_STATE_RE = re.compile(r"random_state\s*=\s*\d")
+_HEALTH_WORDS = ("/health", "/live", "/ready", "/ping")
 _DUMMY_RE = re.compile(r"\bDummy(?:Classifier|Regressor)\b")
 _DRIFT_STATS_RE = re.compile(r"\b(?:ks_2samp|wasserstein_distance|jensenshannon|population_stability\w*|chi2_contingency)\b")
 _HEALTH_RE = re.compile(r"""["'](/(?:health\w*|healthz|livez|readyz|ready|readiness|liveness|ping))["']""")
 _RETRIES_RE = re.compile(r"\bretries\s*[=:]\s*[1-9]")
 _METRIC_ASSERT_RE = re.compile(
-    r"\bassert\b[^\n]*\b(?:accuracy|acc|auc|roc_auc|f1|precision|recall|rmse|mse|mae|r2|score|loss|metric\w*)\b[^\n]*[<>]"
+    r"assert[ (][^\n]*\b(?:accuracy|acc|auc|roc_auc|f1|precision|recall|rmse|mse|mae|r2|score|loss|metric\w*)\b[^\n]*[<>]"
 )
 _TEST_DATA_NAME_RE = re.compile(r"data|schema|validat|quality|feature|expectation")
 
@@ -223,17 +229,19 @@ _K8S_KINDS = {
     "seldondeployment": ("serving.seldon", "SeldonDeployment"),
     "kustomization": ("deploy.kubernetes", "Kustomization"),
 }
-_YAML_PATTERNS: tuple[tuple[str, str, re.Pattern], ...] = tuple(
-    (signal, detail, re.compile(pattern, re.MULTILINE))
-    for signal, detail, pattern in (
-        ("deploy.healthcheck", "liveness/readiness probe", r"\b(?:livenessProbe|readinessProbe|startupProbe)\b"),
-        ("deploy.healthcheck", "compose healthcheck", r"^\s*healthcheck:"),
-        ("deploy.zero_downtime", "rollout strategy", r"\b(?:RollingUpdate|maxUnavailable:\s*0\b|blueGreen|canary:)"),
-        ("deploy.resource_limits", "resource limits", r"^\s*limits:\s*\n\s+(?:cpu|memory|nvidia\.com/gpu):"),
-        ("deploy.autoscaling", "autoscaling enabled", r"^\s*autoscaling:\s*\n\s+enabled:\s*true\b|\bmaxReplicas:\s*\d|autoscaling\.knative\.dev"),
-        ("monitoring.alerting", "alerting rule", r"^\s*-\s*alert:\s*\S"),
-        ("deploy.serverless", "AWS SAM", r"AWS::Serverless"),
-        ("model.metrics_tracked", "dvc metrics", r"^\s*metrics:\s*$"),
+_YAML_PATTERNS: tuple[tuple[str, str, tuple[str, ...], re.Pattern], ...] = tuple(
+    (signal, detail, gates, re.compile(pattern, re.MULTILINE))
+    for signal, detail, gates, pattern in (  # a pattern runs only if one of its gates is in the text
+        ("deploy.healthcheck", "liveness/readiness probe", ("Probe",), r"\b(?:livenessProbe|readinessProbe|startupProbe)\b"),
+        ("deploy.healthcheck", "compose healthcheck", ("healthcheck:",), r"^\s*healthcheck:"),
+        ("deploy.zero_downtime", "rollout strategy", ("RollingUpdate", "maxUnavailable", "blueGreen", "canary:"),
+         r"\b(?:RollingUpdate|maxUnavailable:\s*0\b|blueGreen|canary:)"),
+        ("deploy.resource_limits", "resource limits", ("limits:",), r"^\s*limits:\s*\n\s+(?:cpu|memory|nvidia\.com/gpu):"),
+        ("deploy.autoscaling", "autoscaling enabled", ("autoscaling", "maxReplicas"),
+         r"^\s*autoscaling:\s*\n\s+enabled:\s*true\b|\bmaxReplicas:\s*\d|autoscaling\.knative\.dev"),
+        ("monitoring.alerting", "alerting rule", ("alert:",), r"^\s*-\s*alert:\s*\S"),
+        ("deploy.serverless", "AWS SAM", ("AWS::Serverless",), r"AWS::Serverless"),
+        ("model.metrics_tracked", "dvc metrics", ("metrics:",), r"^\s*metrics:\s*$"),
     )
 )
 _ENV_PIN_RE = re.compile(r"^\s*-\s*[A-Za-z0-9_.\-]+\s*(==?|>=|<=|~=|>|<)?", re.MULTILINE)
@@ -350,7 +358,12 @@ class Detectors:
 
     def _add_at(self, signal: str, path: str, text: str, pos: int, detail: str = "", cells=None) -> None:
         """Add evidence at character ``pos`` of ``text`` (a line, or a cell and a line)."""
-        if (signal, path) in self._seen:
+        key = (signal, path)
+        if key in self._seen:
+            return
+        if len(self.signals.get(signal, ())) >= self.max_evidence:  # only counted now: skip the line count
+            self._seen.add(key)
+            self.counts[signal] += 1
             return
         if cells is None:
             self.add(signal, path, text.count("\n", 0, pos) + 1, None, detail)
@@ -441,51 +454,39 @@ class Detectors:
     def _python_text(self, rel: str, text: str, scope: str, is_test: bool, lower: str = "", cells=None) -> set[str]:
         """Search Python source (a file, or a notebook's code cells joined); returns top-level imports."""
         found: set[str] = set()
-        padded = "\n" + text
-        for m in _IMPORT_RE.finditer(padded):
-            module, names, plain = m.group(1), m.group(2), m.group(3)
-            pos = m.start()
-            if module is not None:
-                if module.startswith("."):
-                    continue
-                candidates = [module] + [f"{module}.{n.split()[0]}" for n in names.split(",") if n.strip()]
-            else:
-                candidates = [p.split()[0] for p in plain.split(",") if p.strip()]
-            for dotted in candidates:
-                top = dotted.split(".", 1)[0]
-                found.add(top)
-                hits = _IMPORTS.get(top)
-                if hits is None and "." in dotted:
-                    parts = dotted.split(".")
-                    for i in range(len(parts), 1, -1):
-                        hits = _IMPORTS.get(".".join(parts[:i]))
-                        if hits is not None:
-                            break
-                if hits:
-                    for signal in hits:
-                        if signal[0] == "@":
-                            signal = f"{scope}.{signal[1:]}"
-                        self._add_at(signal, rel, text, pos, f"imports {dotted}", cells)
-                if is_test and top in _TEST_IMPORTS:
-                    self._add_at(_TEST_IMPORTS[top], rel, text, pos, f"imports {top}", cells)
-        if "seed" in text:
-            m = _SEED_RE.search(text)
-            if m:
-                self._add_at(f"{scope}.seeds", rel, text, m.start(), m.group(0), cells)
-        if "random_state" in text:
-            m = _RANDOM_STATE_RE.search(text)
+        interesting = []
+        for kw, module, rest in _IMPORT_RE.findall("\n" + text):  # one pass over import lines, no Match objects
+            top = module.partition(".")[0]
+            found.add(top)
+            if top in _INTERESTING_TOPS:
+                interesting.append((kw, module, rest))
+            if kw == "import" and "," in rest:  # import os, mlflow
+                for part in rest.split("#")[0].split(",")[1:]:
+                    words = part.split()
+                    if words:
+                        other = words[0].partition(".")[0]
+                        found.add(other)
+                        if other in _INTERESTING_TOPS:
+                            interesting.append((kw, words[0], ""))
+        found.discard("")  # relative imports
+        for kw, module, rest in interesting:  # few per file
+            self._import_hits(kw, module, rest, rel, text, scope, is_test, cells)
+        if not found.isdisjoint(_SEED_LIBS) and "seed" in text:  # seeds matter where randomness is imported
+            hit = _find_any(text, _SEED_WORDS)
+            if hit:
+                self._add_at(f"{scope}.seeds", rel, text, hit[0], hit[1].rstrip("("), cells)
+        if not found.isdisjoint(_RANDOM_STATE_LIBS):
+            pos = text.find("random_state")
+            m = _RANDOM_STATE_RE.search(text, pos) if pos >= 0 else None
             if m:
                 self._add_at(f"{scope}.seeds", rel, text, m.start(), "random_state", cells)
-        if "_split" in text or "Fold" in text or "cross_val" in text:
-            m = _SPLIT_RE.search(text)
-            if m:
-                self._add_at(f"{scope}.split", rel, text, m.start(), m.group(0), cells)
         if not found:
             return found
-        if not found.isdisjoint(_REGISTRY_LIBS):
-            m = _REGISTRY_RE.search(text)
-            if m:
-                self._add_at("model.registry", rel, text, m.start(), m.group(0), cells)
+        for lib in found & _REGISTRY_WORDS.keys():
+            hit = _find_any(text, _REGISTRY_WORDS[lib])
+            if hit:
+                self._add_at("model.registry", rel, text, hit[0], hit[1].strip(".("), cells)
+                break
         if "sklearn" in found and "Dummy" in text:
             m = _DUMMY_RE.search(text)
             if m:
@@ -495,9 +496,12 @@ class Detectors:
             if m:
                 self._add_at("monitoring.drift", rel, text, m.start(), m.group(0), cells)
         if not found.isdisjoint(_WEB_LIBS):
-            m = _HEALTH_RE.search(text)
-            if m:
-                self._add_at("deploy.healthcheck", rel, text, m.start(), f"endpoint {m.group(1)}", cells)
+            hit = _find_any(text, _HEALTH_WORDS)
+            if hit and text[hit[0] - 1 : hit[0]] in ("'", '"'):
+                end = hit[0] + 1
+                while end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+                    end += 1
+                self._add_at("deploy.healthcheck", rel, text, hit[0], f"endpoint {text[hit[0]:end]}", cells)
         if not found.isdisjoint(_PIPELINE_LIBS) and "retries" in text:
             m = _RETRIES_RE.search(text)
             if m:
@@ -510,6 +514,37 @@ class Detectors:
             if not found.isdisjoint(_DATA_VALIDATION_LIBS) or _TEST_DATA_NAME_RE.search(lower):
                 self.add("tests.data", rel, detail="data or schema test")
         return found
+
+    def _import_hits(self, kw, head, rest, rel, text, scope, is_test, cells) -> None:
+        """Signals of one import line of an interesting module; its position is looked up only if needed."""
+        dotted = [head]
+        if kw == "from":
+            _, _, names = rest.partition("import")
+            dotted += [f"{head}.{n.split()[0]}" for n in names.split("#")[0].strip(" ()\\").split(",") if n.split()]
+        found: list[tuple[str, str]] = []
+        for name in dotted:
+            parts = name.split(".")
+            for i in range(len(parts), 0, -1):
+                hits = _IMPORTS.get(".".join(parts[:i]))
+                if hits is not None:
+                    found += [(f"{scope}.{sig[1:]}" if sig[0] == "@" else sig, name) for sig in hits]
+                    break
+            top = parts[0]
+            if is_test and top in _TEST_IMPORTS:
+                found.append((_TEST_IMPORTS[top], top))
+        new = [(sig, name) for sig, name in found if (sig, rel) not in self._seen]
+        if not new:
+            return
+        if all(len(self.signals.get(sig, ())) >= self.max_evidence for sig, _ in new):
+            for sig, name in new:
+                self._add_at(sig, rel, text, 0, name, cells)  # counted only; no position needed
+            return
+        pos = text.find(f"{kw} {head}{rest}")
+        if pos < 0:  # unusual spacing: fall back to a search for the import line
+            m = re.search(rf"(?m)^[ \t]*{kw}[ \t]+{re.escape(head)}", text)
+            pos = m.start() if m else 0
+        for sig, name in new:
+            self._add_at(sig, rel, text, pos, f"imports {name}", cells)
 
     def _notebook(self, rel: str, lower: str, text: str) -> None:
         nb = _parse_notebook(text, rel, self.problem)
@@ -525,10 +560,11 @@ class Detectors:
             if not isinstance(cell, dict):
                 cell = {}
             source = cell.get("source", "")
-            if isinstance(source, list):
-                source = "".join(s for s in source if isinstance(s, str))
-            elif not isinstance(source, str):
-                source = ""
+            if not isinstance(source, str):
+                try:
+                    source = "".join(source)
+                except TypeError:
+                    source = ""
             # every cell gets a slot (markdown cells empty) so that a position maps to its cell index
             is_code = cell.get("cell_type") == "code"
             starts.append(offset)
@@ -591,10 +627,11 @@ class Detectors:
                 if hit is not None:
                     self._add_at(hit[0], rel, text, m.start(), hit[1])
                 self._add_at("deploy.kubernetes", rel, text, m.start(), f"kind: {m.group(1)}")
-        for signal, detail, pattern in _YAML_PATTERNS:
-            m = pattern.search(text)
-            if m:
-                self._add_at(signal, rel, text, m.start(), detail)
+        for signal, detail, gates, pattern in _YAML_PATTERNS:
+            if any(g in text for g in gates):
+                m = pattern.search(text)
+                if m:
+                    self._add_at(signal, rel, text, m.start(), detail)
 
     def _conda_env(self, rel: str, text: str) -> None:
         section = text.split("dependencies:", 1)[-1]
@@ -676,13 +713,32 @@ class Detectors:
             if head.startswith("---") and ("model-index:" in head or "pipeline_tag:" in head):
                 self.add("docs.model_card", rel, 1, detail="Hugging Face model card metadata")
         for pos, title in headings:
-            low = title.lower()
-            line = text.count("\n", 0, pos) + 1
-            for m in _DOC_RE.finditer(low):
-                self.add(_DOC_GROUP[m.lastgroup], rel, line, detail=f"heading '{title[:80]}'")
-            if is_readme:
-                for m in _README_RE.finditer(low):
-                    self.add(f"docs.readme_sections.{m.lastgroup}", rel, line, detail=f"heading '{title[:80]}'")
+            signals = _heading_signals(title.lower())
+            sections = _readme_sections(title.lower()) if is_readme else ()
+            if signals or sections:
+                line = text.count("\n", 0, pos) + 1
+                for signal in (*signals, *sections):
+                    self.add(signal, rel, line, detail=f"heading '{title[:80]}'")
+
+
+def _find_any(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:
+    """The first occurrence of any of ``words`` in ``text``: (position, word), or None."""
+    best = None
+    for word in words:
+        pos = text.find(word)
+        if pos >= 0 and (best is None or pos < best[0]):
+            best = (pos, word)
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _heading_signals(title: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_DOC_GROUP[m.lastgroup] for m in _DOC_RE.finditer(title)))
+
+
+@lru_cache(maxsize=1024)
+def _readme_sections(title: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"docs.readme_sections.{m.lastgroup}" for m in _README_RE.finditer(title)))
 
 
 def _parse_notebook(text: str, rel: str, problem: Callable[[str, str, str], None]) -> dict | None:

@@ -10,7 +10,7 @@ How rules combine (per question; see docs/evidence-scan.md):
 3. Negative matches (smells such as ``notebooks.errors``, or absences such as ``ci.none``) **cap**
    the level at the lowest level they name. With no positive match, the cap is the suggestion
    (evidence kind ``manual`` for smells found in files, ``none`` for absences).
-4. Confidence (0-1) grows with the number of distinct signals backing the level, with automated
+4. Confidence (0-1) grows with the number of distinct signals that match, with automated
    evidence and with evidence spread over several files; it drops when a smell caps the level or
    when the scan stopped early.
 
@@ -294,8 +294,8 @@ def _combine(question, positive, negative, findings: Findings, current) -> Sugge
         for rule, sigs in sorted(positive, key=lambda item: -item[0].level):
             kind = "automated" if rule.automated else "manual"
             reasons.append(f"{rule.signal} ({kind}) suggests level {rule.level}: found {', '.join(sigs)}")
-        for _, sigs in backing:
-            support += [s for s in sigs if s not in support]
+        for _, sigs in [*backing, *sorted(positive, key=lambda item: -item[0].level)]:
+            support += [s for s in sigs if s not in support]  # the deciding signals first
         kind = "automated" if automated else "manual"
     else:
         level = 4
@@ -316,7 +316,7 @@ def _combine(question, positive, negative, findings: Findings, current) -> Sugge
             capped_by = []
     if positive:
         files = {e.path for s in support for e in findings.signals.get(s, [])}
-        confidence = 0.4 + 0.15 * min(len(support) - 1, 3) + (0.1 if automated else 0) + (0.05 if len(files) >= 3 else 0)
+        confidence = 0.4 + 0.1 * min(len(support) - 1, 4) + (0.1 if automated else 0) + (0.05 if len(files) >= 3 else 0)
         if capped_by:
             confidence -= 0.15
     if not findings.complete:
