@@ -28,13 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from readiness_widgets.evidence import scan_folder  # noqa: E402
-from readiness_widgets.evidence.detectors import classify  # noqa: E402
-from readiness_widgets.evidence.walker import SKIP_DIRS  # noqa: E402
+from readiness_widgets.evidence import scan_folder
+from readiness_widgets.evidence.detectors import classify
+from readiness_widgets.evidence.walker import SKIP_DIRS
 
 LIBS = ["os", "sys", "json", "numpy as np", "pandas as pd", "re", "logging", "typing", "pathlib", "dataclasses",
         "collections", "itertools", "functools", "mlflow", "sklearn.preprocessing", "torch", "requests", "yaml"]
-WORDS = "data model frame value result config path items train score batch feature label index".split()
+WORDS = ["data", "model", "frame", "value", "result", "config", "path", "items", "train", "score", "batch", "feature", "label", "index"]
 GITIGNORE = "__pycache__/\n*.py[cod]\n*.so\nbuild/\ndist/\n*.egg-info/\n.env\n.venv\nvenv/\ndata/raw/\n*.log\nmlruns/\n.ipynb_checkpoints\n/secrets.yaml\n"
 
 

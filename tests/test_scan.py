@@ -392,7 +392,9 @@ def test_virtualenvs_vendor_and_vcs_folders_are_skipped(mature_findings):
     assert not any(p.startswith(("myenv/", "node_modules/", ".git/")) or "__pycache__" in p for p in paths)
     assert "monitoring.whylogs" not in mature_findings.signals
     skipped = mature_findings.stats.skipped
-    assert skipped.get("virtualenv") == 1 and skipped.get("node_modules") == 1 and skipped.get("vcs") == 1
+    assert skipped.get("virtualenv") == 1
+    assert skipped.get("node_modules") == 1
+    assert skipped.get("vcs") == 1
 
 
 def test_scanning_never_runs_project_code(repos, mature_findings):
@@ -416,7 +418,8 @@ def test_pilot_notebook_signals(pilot_findings):
     s = pilot_findings.signals
     assert {e.path for e in s["notebooks.present"]} == {"analysis.ipynb", "model.ipynb"}
     err = s["notebooks.errors"][0]
-    assert (err.path, err.cell) == ("analysis.ipynb", 3) and "KeyError" in err.detail
+    assert (err.path, err.cell) == ("analysis.ipynb", 3)
+    assert "KeyError" in err.detail
     order = s["notebooks.out_of_order"][0]
     assert (order.path, order.cell) == ("analysis.ipynb", 3)
     assert s["notebooks.split"][0].cell == 2  # the import in the second cell
@@ -424,7 +427,8 @@ def test_pilot_notebook_signals(pilot_findings):
     assert "pandas" in s["notebooks.imports"][0].detail
     for signal in ("notebooks.only", "tests.none", "ci.none", "deploy.none", "monitoring.none", "deps.unpinned"):
         assert signal in s, signal
-    assert "notebooks.seeds" not in s and "code.packaged" not in s
+    assert "notebooks.seeds" not in s
+    assert "code.packaged" not in s
 
 
 def test_notebook_cell_and_line_of_a_later_cell(tmp_path):
@@ -512,16 +516,20 @@ def test_hostile_tree_is_bounded_and_every_problem_reported(hostile):
     for kind in ("huge_file", "binary_file", "bad_notebook", "unreadable", "symlink_loop", "symlink_outside", "too_deep"):
         assert kind in kinds, f"{kind} not reported; got {kinds}"
     by_path = {(p.kind, p.path) for p in findings.problems}
-    assert ("huge_file", "huge.py") in by_path and ("huge_file", "huge.ipynb") in by_path
+    assert ("huge_file", "huge.py") in by_path
+    assert ("huge_file", "huge.ipynb") in by_path
     assert ("binary_file", "weights.py") in by_path
-    assert ("bad_notebook", "broken.ipynb") in by_path and ("bad_notebook", "deep_nest.ipynb") in by_path
-    assert ("unreadable", "secret.py") in by_path and ("unreadable", "locked") in by_path
+    assert ("bad_notebook", "broken.ipynb") in by_path
+    assert ("bad_notebook", "deep_nest.ipynb") in by_path
+    assert ("unreadable", "secret.py") in by_path
+    assert ("unreadable", "locked") in by_path
     assert {("symlink_loop", "loop"), ("symlink_loop", "self"), ("symlink_loop", "a/b/up")} <= by_path
     assert {("symlink_outside", "escape"), ("symlink_outside", "passwd.py")} <= by_path
     assert any(k == "too_deep" for k, _ in by_path)
     assert findings.stats.bytes_read < 2 * 2**20  # the 3 GiB file was read only up to the budget
     assert findings.complete  # problems, but no bound stopped the walk
-    assert "tracking.mlflow" in findings.signals and "tracking.neptune" not in findings.signals
+    assert "tracking.mlflow" in findings.signals
+    assert "tracking.neptune" not in findings.signals
     assert "tracking.clearml" not in findings.signals  # beyond max_depth
     # never opened anything outside the tree, through a link, or a FIFO
     real_root = str(root.resolve())
@@ -548,7 +556,8 @@ def test_max_files_stops_the_walk_and_drops_absence_signals(tmp_path):
         write(tmp_path, f"f{i:03}.txt", "x")
     findings = scan_folder(tmp_path, max_files=100)
     assert findings.stats.files_seen == 100
-    assert "max_files" in findings.problem_counts and not findings.complete
+    assert "max_files" in findings.problem_counts
+    assert not findings.complete
     assert "ci.none" not in findings.signals  # absence is not evidence when the scan was partial
 
 
@@ -556,7 +565,8 @@ def test_timeout_stops_the_walk(tmp_path):
     for i in range(200):
         write(tmp_path, f"f{i:03}.py", "x = 1\n")
     findings = scan_folder(tmp_path, timeout=1e-9)
-    assert "timeout" in findings.problem_counts and not findings.complete
+    assert "timeout" in findings.problem_counts
+    assert not findings.complete
     assert findings.stats.files_seen < 200
 
 
@@ -575,9 +585,11 @@ def test_cancel_stops_the_walk(tmp_path):
     cancel.set()
     seen = []
     findings = scan_folder(tmp_path, progress=seen.append, cancel=cancel)
-    assert "cancelled" in findings.problem_counts and not findings.complete
+    assert "cancelled" in findings.problem_counts
+    assert not findings.complete
     assert findings.stats.files_seen < 300
-    assert seen and seen[-1].done
+    assert seen
+    assert seen[-1].done
 
 
 def test_progress_is_called_during_a_long_scan(tmp_path):
@@ -589,7 +601,9 @@ def test_progress_is_called_during_a_long_scan(tmp_path):
     seen = []
     walker = Walker(tmp_path, classify=classify, progress=seen.append, progress_interval=0)
     assert sum(1 for _ in walker.files()) == 300
-    assert len(seen) >= 300 // 64 and seen[-1].done and seen[-1].files_seen == 300
+    assert len(seen) >= 300 // 64
+    assert seen[-1].done
+    assert seen[-1].files_seen == 300
 
 
 def test_bad_paths_and_limits_raise_clear_errors(tmp_path):
@@ -614,8 +628,10 @@ def test_suggestions_move_in_the_expected_direction(repos, scan_bank):
     pilot = scan(repos["pilot"], scan_bank)
     for qid in ("infrastructure.ci", "infrastructure.tests", "model.monitoring", "model.reproducibility"):
         assert mature[qid].level > pilot[qid].level, qid
-    assert mature["infrastructure.ci"].level == 4 and mature["infrastructure.ci"].evidence_kind == "automated"
-    assert pilot["infrastructure.ci"].level == 0 and pilot["infrastructure.ci"].evidence_kind == "none"
+    assert mature["infrastructure.ci"].level == 4
+    assert mature["infrastructure.ci"].evidence_kind == "automated"
+    assert pilot["infrastructure.ci"].level == 0
+    assert pilot["infrastructure.ci"].evidence_kind == "none"
     assert pilot["infrastructure.ci"].confidence_label == "low"
     assert mature["infrastructure.ci"].confidence > pilot["infrastructure.ci"].confidence
     assert "governance.plain" not in mature.suggestions
@@ -633,7 +649,8 @@ def test_every_suggestion_cites_a_path_that_exists(repos, scan_bank):
 def test_smells_cap_the_level(repos, scan_bank):
     pilot = scan(repos["pilot"], scan_bank)
     rep = pilot["model.reproducibility"]
-    assert rep.level == 1 and rep.evidence_kind == "manual"
+    assert rep.level == 1
+    assert rep.evidence_kind == "manual"
     assert {e.path for e in rep.evidence} == {"analysis.ipynb"}
 
 
@@ -641,10 +658,12 @@ def test_a_smell_caps_positive_evidence(tmp_path, scan_bank):
     write(tmp_path, "poetry.lock", "")
     write(tmp_path, "n.ipynb", notebook([("1/0", [new_output("error", ename="ZeroDivisionError", evalue="", traceback=[])])]))
     sug = scan(tmp_path, scan_bank)["model.reproducibility"]
-    assert sug.level == 1 and sug.capped_by == ["notebooks.errors"]
+    assert sug.level == 1
+    assert sug.capped_by == ["notebooks.errors"]
     write(tmp_path, "n.ipynb", notebook(["1/1"]))
     sug = scan(tmp_path, scan_bank)["model.reproducibility"]
-    assert sug.level == 3 and not sug.capped_by
+    assert sug.level == 3
+    assert not sug.capped_by
 
 
 def test_prefix_rules_and_confidence_grows_with_evidence(tmp_path, scan_bank):
@@ -654,7 +673,8 @@ def test_prefix_rules_and_confidence_grows_with_evidence(tmp_path, scan_bank):
     write(tmp_path, "a/n.py", "import evidently\n")
     write(tmp_path, "a/o.py", "from alibi_detect.cd import KSDrift\n")
     more = scan(tmp_path, scan_bank)["model.monitoring"]
-    assert more.level == 3 and more.confidence > one.confidence
+    assert more.level == 3
+    assert more.confidence > one.confidence
 
 
 def test_unknown_rule_signals_are_warned_about(tmp_path):
@@ -667,7 +687,8 @@ def test_unknown_rule_signals_are_warned_about(tmp_path):
 def test_result_serialises_and_tabulates(repos, scan_bank):
     result = scan(repos["mature"], scan_bank)
     doc = json.loads(json.dumps(result.to_dict()))
-    assert doc["schema"] == "readiness-scan/1" and doc["complete"] is True
+    assert doc["schema"] == "readiness-scan/1"
+    assert doc["complete"] is True
     assert {s["question"] for s in doc["suggestions"]} == set(result.suggestions)
     frame = result.to_frame()
     assert list(frame.index) == list(result.suggestions)
@@ -685,7 +706,8 @@ def test_apply_fills_only_unanswered_questions(repos, scan_bank, tmp_path):
     a.answer("model.monitoring", notes="ask the SRE team")  # notes only: still unanswered
     before = a.to_dict()["answers"]
     result = a.scan(repos["mature"])
-    assert result["infrastructure.ci"].answered and result["infrastructure.ci"].current == 1
+    assert result["infrastructure.ci"].answered
+    assert result["infrastructure.ci"].current == 1
     applied = a.apply_suggestions(result)
     assert a.answers["infrastructure.ci"].model_dump() == before["infrastructure.ci"]
     assert a.answers["infrastructure.tests"].value == "dont_know"
