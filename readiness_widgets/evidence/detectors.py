@@ -65,6 +65,7 @@ _MODEL_EXTS = {
 DATA_EXTS = frozenset(
     ["csv", "tsv", "parquet", "feather", "arrow", "avro", "orc", "npy", "npz", "hdf5", "hdf", "db", "sqlite", "sqlite3", "zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "mp3", "wav", "flac", "mp4", "avi", "mov", "mkv", "jsonl", "ndjson", "xlsx", "xls", "bin", "dat", "iso", "dmg", "whl", "egg", "so", "dll", "dylib", "exe"]
 )
+_PLAIN_EXTS = frozenset(["py", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "sh", "csv", "parquet"])
 _DOC_EXTS = frozenset(["md", "markdown", "rst", "txt", "pdf", "docx", "doc", "odt", "html", "htm", "adoc", "org"])
 
 _NAME_SIGNALS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -106,6 +107,7 @@ _NAME_SIGNALS: dict[str, tuple[tuple[str, str], ...]] = {
     "codeowners": (("team.codeowners", "CODEOWNERS"),),
     "metrics.json": (("model.metrics_tracked", "metrics.json"),),
     "feature_store.yaml": (("data.feature_store", "Feast"),),
+    "schema.yaml": (("data.schema", "schema file"),), "schema.yml": (("data.schema", "schema file"),),
     "model_card.json": (("docs.model_card", "model card (JSON)"),), "modelcard.json": (("docs.model_card", "model card (JSON)"),),
 }
 _CI_NAMES = {
@@ -163,16 +165,14 @@ _WEB_LIBS = frozenset(["fastapi", "flask", "bentoml", "starlette", "aiohttp", "d
 _PIPELINE_LIBS = frozenset(["airflow", "prefect", "dagster", "luigi", "flytekit"])
 _DATA_VALIDATION_LIBS = frozenset(["great_expectations", "pandera", "pydantic", "tensorflow_data_validation", "pydeequ", "soda", "deepchecks"])
 
-_IMPORT_RE = re.compile(r"\n[ \t]*(from|import)[ \t]+([\w.]+)([^\n]*)")
 _INTERESTING_TOPS = frozenset(k.split(".")[0] for k in _IMPORTS) | frozenset(_TEST_IMPORTS)
 # Keyword searches use str.find (fast, literal) rather than a regex alternation over the text.
-_REGISTRY_WORDS = {  # imported library -> words that register a model with it
-    "mlflow": ("register_model", "registered_model_name", "create_model_version", "transition_model_version_stage",
-               "set_registered_model_alias", "create_registered_model"),
-    "wandb": ("link_model", "log_model"), "huggingface_hub": ("push_to_hub", "upload_folder"),
-    "transformers": ("push_to_hub",), "sagemaker": ("ModelPackage", ".register("), "google": ("Model.upload",),
-    "azure": ("models.create_or_update",), "azureml": ("Model.register",), "neptune": ("init_model_version",),
-    "clearml": ("OutputModel",), "bentoml": ("bentoml.models",),
+_REGISTRY_WORDS = {  # imported library -> words (or word parts) that register a model with it
+    "mlflow": ("regist", "model_version"), "wandb": ("link_model", "log_model"),
+    "huggingface_hub": ("push_to_hub", "upload_folder"), "transformers": ("push_to_hub",),
+    "sagemaker": ("ModelPackage", ".register("), "google": ("Model.upload",), "azure": ("models.create_or_update",),
+    "azureml": ("Model.register",), "neptune": ("init_model_version",), "clearml": ("OutputModel",),
+    "bentoml": ("bentoml.models",),
 }
 _SEED_WORDS = ("random.seed(", "manual_seed(", "manual_seed_all(", "set_seed(", "set_random_seed(", "seed_everything(",
                "default_rng(")
@@ -328,6 +328,12 @@ _STEM_SEP_RE = re.compile(r"[_\-.]+")
 _ADR_DIRS = ("/adr/", "/adrs/", "/decisions/", "/architecture-decisions/", "/decision-records/")
 
 
+_GATED_LIBS = (
+    _SEED_LIBS | _RANDOM_STATE_LIBS | _REGISTRY_WORDS.keys() | _WEB_LIBS | _PIPELINE_LIBS | _DATA_VALIDATION_LIBS
+    | {"sklearn", "scipy"}
+)
+
+
 class Detectors:
     """Feed every file to :meth:`file` (and folders to :meth:`folder`); read the signals after."""
 
@@ -338,6 +344,7 @@ class Detectors:
         self.counts: dict[str, int] = {}
         self._seen: set[tuple[str, str]] = set()
         self.notebooks_parsed = 0
+        self._packaged = 0
         self._handlers = {
             "py": self._python, "ipynb": self._notebook, "yaml": self._yaml, "md": self._markdown,
             "req": self._requirements, "toml": self._toml, "ini": self._ini, "docker": self._docker,
@@ -391,6 +398,14 @@ class Detectors:
         if hits:
             for signal, detail in hits:
                 self.add(signal, rel, detail=detail)
+        if ext not in _PLAIN_EXTS:  # .py, .yaml, ... have no name-based signal beyond _NAME_SIGNALS
+            self._by_extension(rel, lower, ext, dot)
+        if kind is None or data is None:
+            return
+        text = data.decode("utf-8", "replace")
+        self._handlers[kind](rel, lower, text)
+
+    def _by_extension(self, rel: str, lower: str, ext: str, dot: int) -> None:
         if ext in _MODEL_EXTS:
             self.add("model.files", rel, detail=_MODEL_EXTS[ext])
         elif ext == "dvc":
@@ -401,14 +416,10 @@ class Detectors:
             self._doc_name(rel, lower, dot)
         elif ext == "json" and "grafana" in rel.lower():
             self.add("monitoring.dashboards", rel, detail="Grafana dashboard")
-        elif ext in ("avsc", "proto") or lower in ("schema.json", "schema.yaml", "schema.yml"):
+        elif ext in ("avsc", "proto") or lower == "schema.json":
             self.add("data.schema", rel, detail="schema file")
         elif ext == "json" and "/expectations/" in f"/{rel}":
             self.add("data.schema", rel, detail="expectation suite")
-        if kind is None or data is None:
-            return
-        text = data.decode("utf-8", "replace")
-        self._handlers[kind](rel, lower, text)
 
     def finish(self, complete: bool, files_seen: int) -> None:
         """Derived signals: notebooks only, and absence of tests, CI, deployment, monitoring."""
@@ -430,9 +441,8 @@ class Detectors:
 
     # ---- names ----------------------------------------------------------------------------
     def _doc_name(self, rel: str, lower: str, dot: int) -> None:
-        stem = _STEM_SEP_RE.sub(" ", lower[:dot])
-        for m in _DOC_RE.finditer(stem):
-            self.add(_DOC_GROUP[m.lastgroup], rel, detail=f"file name {rel.rsplit('/', 1)[-1]}")
+        for signal in _stem_signals(lower[:dot].translate(_NO_DIGITS)):
+            self.add(signal, rel, detail=f"file name {rel.rsplit('/', 1)[-1]}")
         if dot > 0 and lower[dot + 1 :] in ("md", "rst", "markdown") and any(d in f"/{rel.lower()}" for d in _ADR_DIRS):
             self.add("docs.adr", rel, detail="decision record")
 
@@ -448,61 +458,82 @@ class Detectors:
         if is_test:
             self.add("tests.present", rel, detail="test file")
         elif lower not in ("setup.py", "noxfile.py", "conftest.py", "conf.py"):
-            self.add("code.packaged", rel, detail="Python module")
+            if self._packaged < self.max_evidence:
+                self.add("code.packaged", rel, detail="Python module")
+            else:
+                self.counts["code.packaged"] += 1  # every module is a new path: no need to deduplicate
+            self._packaged += 1
         self._python_text(rel, text, "code", is_test, lower)
 
     def _python_text(self, rel: str, text: str, scope: str, is_test: bool, lower: str = "", cells=None) -> set[str]:
         """Search Python source (a file, or a notebook's code cells joined); returns top-level imports."""
+        # Import lines, found by str.find (memchr speed) rather than a line-anchored regex.
         found: set[str] = set()
-        interesting = []
-        for kw, module, rest in _IMPORT_RE.findall("\n" + text):  # one pass over import lines, no Match objects
-            top = module.partition(".")[0]
-            found.add(top)
-            if top in _INTERESTING_TOPS:
-                interesting.append((kw, module, rest))
-            if kw == "import" and "," in rest:  # import os, mlflow
-                for part in rest.split("#")[0].split(",")[1:]:
-                    words = part.split()
-                    if words:
-                        other = words[0].partition(".")[0]
-                        found.add(other)
-                        if other in _INTERESTING_TOPS:
-                            interesting.append((kw, words[0], ""))
+        interesting: list[tuple[int, list[str], str]] = []
+        pos = text.find("import")
+        while pos >= 0:
+            start = text.rfind("\n", 0, pos) + 1
+            end = text.find("\n", pos)
+            if end < 0:
+                end = len(text)
+            after = text[pos + 6 : pos + 7]
+            if (start == pos or text[start:pos].isspace()) and (after == " " or after == "\t"):
+                rest = text[pos + 7 : end]
+                if "," in rest or "#" in rest:  # import a.b as c, d  # comment
+                    modules = [w[0] for w in (p.split() for p in rest.split("#")[0].split(",")) if w]
+                else:
+                    modules = rest.split(None, 1)[:1]
+                for module in modules:
+                    top = module.partition(".")[0]
+                    found.add(top)
+                    if top in _INTERESTING_TOPS and (_resolve(module) or (is_test and top in _TEST_IMPORTS)):
+                        interesting.append((start, [module], top))
+            elif after in (" ", "\t", "(") and text[start:pos].lstrip().startswith("from "):  # from a.b import c
+                module = text[start:pos].strip()[5:].strip()
+                top = module.partition(".")[0]
+                found.add(top)
+                if top in _INTERESTING_TOPS:
+                    names = text[pos + 6 : end].split("#")[0].strip(" \t()\\").split(",")
+                    dotted = [module] + [f"{module}.{n.split()[0]}" for n in names if n.split()]
+                    if any(_resolve(d) for d in dotted) or (is_test and top in _TEST_IMPORTS):
+                        interesting.append((start, dotted, top))
+            pos = text.find("import", end)
         found.discard("")  # relative imports
-        for kw, module, rest in interesting:  # few per file
-            self._import_hits(kw, module, rest, rel, text, scope, is_test, cells)
-        if not found.isdisjoint(_SEED_LIBS) and "seed" in text:  # seeds matter where randomness is imported
+        for start, dotted, top in interesting:  # few per file
+            self._import_hits(start, dotted, top, rel, text, scope, is_test, cells)
+        gated = found & _GATED_LIBS
+        if not gated and not is_test:
+            return found
+        if not gated.isdisjoint(_SEED_LIBS) and "seed" in text:  # seeds matter where randomness is imported
             hit = _find_any(text, _SEED_WORDS)
             if hit:
                 self._add_at(f"{scope}.seeds", rel, text, hit[0], hit[1].rstrip("("), cells)
-        if not found.isdisjoint(_RANDOM_STATE_LIBS):
-            pos = text.find("random_state")
-            m = _RANDOM_STATE_RE.search(text, pos) if pos >= 0 else None
+        if not gated.isdisjoint(_RANDOM_STATE_LIBS):
+            at = text.find("random_state")
+            m = _RANDOM_STATE_RE.search(text, at) if at >= 0 else None
             if m:
                 self._add_at(f"{scope}.seeds", rel, text, m.start(), "random_state", cells)
-        if not found:
-            return found
-        for lib in found & _REGISTRY_WORDS.keys():
+        for lib in gated & _REGISTRY_WORDS.keys():
             hit = _find_any(text, _REGISTRY_WORDS[lib])
             if hit:
-                self._add_at("model.registry", rel, text, hit[0], hit[1].strip(".("), cells)
+                self._add_at("model.registry", rel, text, hit[0], _word_at(text, hit[0]), cells)
                 break
-        if "sklearn" in found and "Dummy" in text:
+        if "sklearn" in gated and "Dummy" in text:
             m = _DUMMY_RE.search(text)
             if m:
                 self._add_at("model.baseline", rel, text, m.start(), m.group(0), cells)
-        if "scipy" in found:
+        if "scipy" in gated:
             m = _DRIFT_STATS_RE.search(text)
             if m:
                 self._add_at("monitoring.drift", rel, text, m.start(), m.group(0), cells)
-        if not found.isdisjoint(_WEB_LIBS):
+        if not gated.isdisjoint(_WEB_LIBS):
             hit = _find_any(text, _HEALTH_WORDS)
             if hit and text[hit[0] - 1 : hit[0]] in ("'", '"'):
                 end = hit[0] + 1
                 while end < len(text) and (text[end].isalnum() or text[end] in "_-"):
                     end += 1
                 self._add_at("deploy.healthcheck", rel, text, hit[0], f"endpoint {text[hit[0]:end]}", cells)
-        if not found.isdisjoint(_PIPELINE_LIBS) and "retries" in text:
+        if not gated.isdisjoint(_PIPELINE_LIBS) and "retries" in text:
             m = _RETRIES_RE.search(text)
             if m:
                 self._add_at("pipeline.retries", rel, text, m.start(), m.group(0), cells)
@@ -511,40 +542,18 @@ class Detectors:
                 m = _METRIC_ASSERT_RE.search(text)
                 if m:
                     self._add_at("tests.model_quality", rel, text, m.start(), m.group(0).strip()[:80], cells)
-            if not found.isdisjoint(_DATA_VALIDATION_LIBS) or _TEST_DATA_NAME_RE.search(lower):
+            if not gated.isdisjoint(_DATA_VALIDATION_LIBS) or _TEST_DATA_NAME_RE.search(lower):
                 self.add("tests.data", rel, detail="data or schema test")
         return found
 
-    def _import_hits(self, kw, head, rest, rel, text, scope, is_test, cells) -> None:
-        """Signals of one import line of an interesting module; its position is looked up only if needed."""
-        dotted = [head]
-        if kw == "from":
-            _, _, names = rest.partition("import")
-            dotted += [f"{head}.{n.split()[0]}" for n in names.split("#")[0].strip(" ()\\").split(",") if n.split()]
-        found: list[tuple[str, str]] = []
+    def _import_hits(self, pos, dotted, top, rel, text, scope, is_test, cells) -> None:
+        """Signals of one import line of an interesting module (``dotted``: what it imports)."""
         for name in dotted:
-            parts = name.split(".")
-            for i in range(len(parts), 0, -1):
-                hits = _IMPORTS.get(".".join(parts[:i]))
-                if hits is not None:
-                    found += [(f"{scope}.{sig[1:]}" if sig[0] == "@" else sig, name) for sig in hits]
-                    break
-            top = parts[0]
-            if is_test and top in _TEST_IMPORTS:
-                found.append((_TEST_IMPORTS[top], top))
-        new = [(sig, name) for sig, name in found if (sig, rel) not in self._seen]
-        if not new:
-            return
-        if all(len(self.signals.get(sig, ())) >= self.max_evidence for sig, _ in new):
-            for sig, name in new:
-                self._add_at(sig, rel, text, 0, name, cells)  # counted only; no position needed
-            return
-        pos = text.find(f"{kw} {head}{rest}")
-        if pos < 0:  # unusual spacing: fall back to a search for the import line
-            m = re.search(rf"(?m)^[ \t]*{kw}[ \t]+{re.escape(head)}", text)
-            pos = m.start() if m else 0
-        for sig, name in new:
-            self._add_at(sig, rel, text, pos, f"imports {name}", cells)
+            for sig in _resolve(name):
+                signal = f"{scope}.{sig[1:]}" if sig[0] == "@" else sig
+                self._add_at(signal, rel, text, pos, f"imports {name}", cells)
+        if is_test and top in _TEST_IMPORTS:
+            self._add_at(_TEST_IMPORTS[top], rel, text, pos, f"imports {top}", cells)
 
     def _notebook(self, rel: str, lower: str, text: str) -> None:
         nb = _parse_notebook(text, rel, self.problem)
@@ -557,27 +566,25 @@ class Detectors:
         offset = 0
         counts: list[tuple[int, int]] = []
         for index, cell in enumerate(nb["cells"]):
-            if not isinstance(cell, dict):
-                cell = {}
+            # every cell gets a slot (markdown cells an empty one) so that a position maps to its cell
+            starts.append(offset)
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                parts.append("")
+                offset += 1
+                continue
             source = cell.get("source", "")
-            if not isinstance(source, str):
+            if type(source) is not str:
                 try:
                     source = "".join(source)
                 except TypeError:
                     source = ""
-            # every cell gets a slot (markdown cells empty) so that a position maps to its cell index
-            is_code = cell.get("cell_type") == "code"
-            starts.append(offset)
-            chunk = source if is_code else ""
-            parts.append(chunk)
-            offset += len(chunk) + 1
-            if not is_code:
-                continue
+            parts.append(source)
+            offset += len(source) + 1
             count = cell.get("execution_count")
-            if isinstance(count, int) and not isinstance(count, bool):
+            if type(count) is int:
                 counts.append((index, count))
             outputs = cell.get("outputs")
-            if isinstance(outputs, list):
+            if outputs and isinstance(outputs, list):
                 for out in outputs:
                     if isinstance(out, dict) and out.get("output_type") == "error":
                         ename = str(out.get("ename", "error"))[:80]
@@ -721,6 +728,28 @@ class Detectors:
                     self.add(signal, rel, line, detail=f"heading '{title[:80]}'")
 
 
+@lru_cache(maxsize=8192)
+def _resolve(dotted: str) -> tuple[str, ...]:
+    """Signals of an imported dotted name: its longest prefix in the import table."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        hits = _IMPORTS.get(".".join(parts[:i]))
+        if hits is not None:
+            return hits
+    return ()
+
+
+def _word_at(text: str, pos: int) -> str:
+    """The dotted identifier around ``pos`` (for evidence details)."""
+    start = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        start -= 1
+    end = pos
+    while end < len(text) and (text[end].isalnum() or text[end] in "_."):
+        end += 1
+    return text[start:end][:80]
+
+
 def _find_any(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:
     """The first occurrence of any of ``words`` in ``text``: (position, word), or None."""
     best = None
@@ -729,6 +758,15 @@ def _find_any(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:
         if pos >= 0 and (best is None or pos < best[0]):
             best = (pos, word)
     return best
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
+@lru_cache(maxsize=4096)
+def _stem_signals(stem: str) -> tuple[str, ...]:
+    """Signals named by a document's file name (digits removed, so that names repeat)."""
+    return _heading_signals(_STEM_SEP_RE.sub(" ", stem).strip())
 
 
 @lru_cache(maxsize=4096)

@@ -34,12 +34,20 @@ _PROBLEM_CAP = 100  # problems kept per kind (all are counted)
 _BINARY_PROBE = 8192
 
 
+_ANY_DIRS = "^(?:.+/)?"  # how pathspec starts a pattern that may match at any depth
+
+
 @dataclass(frozen=True)
 class _Ignore:
-    """One ignore file: patterns relative to ``base`` (a folder relative to the root)."""
+    """One ignore file: patterns relative to ``base`` (a folder relative to the root).
+
+    pathspec decides; two combined regexes rule out most paths first: one over the base name for
+    patterns without a slash (``*.pyc``, ``build/``), one over the whole path for the others.
+    """
 
     base: str
-    prefilter: re.Pattern
+    names: re.Pattern | None
+    paths: re.Pattern | None
     spec: Any  # pathspec.GitIgnoreSpec
 
     @classmethod
@@ -47,26 +55,37 @@ class _Ignore:
         import pathspec
 
         spec = pathspec.GitIgnoreSpec.from_lines(list(lines))
-        regexes = [
-            p.regex.pattern.replace("(?P<ps_d>", "(?:")
-            for p in spec.patterns
-            if getattr(p, "include", None) is not None and getattr(p, "regex", None) is not None
-        ]
-        if not regexes:
+        by_name, by_path = [], []
+        for p in spec.patterns:
+            if getattr(p, "include", None) is None or getattr(p, "regex", None) is None:
+                continue
+            regex = p.regex.pattern.replace("(?P<ps_d>", "(?:")
+            rest = regex[len(_ANY_DIRS) :]
+            if regex.startswith(_ANY_DIRS) and "/" not in rest.replace("[^/]", "").replace("(?:/)", ""):
+                by_name.append("^" + rest)
+            else:
+                by_path.append(regex)
+        if not by_name and not by_path:
             return None
-        try:  # one combined regex rules out most paths quickly; pathspec decides the rest
-            prefilter = re.compile("|".join(f"(?:{r})" for r in regexes))
-        except re.error:
-            prefilter = re.compile("")
-        return cls(base, prefilter, spec)
+        return cls(base, _combine(by_name), _combine(by_path), spec)
 
     def decide(self, rel: str, is_dir: bool) -> bool | None:
         sub = rel[len(self.base) + 1 :] if self.base else rel
         if is_dir:
             sub += "/"
-        if self.prefilter.match(sub) is None:
+        name = sub[sub.rfind("/", 0, len(sub) - 1) + 1 :]
+        if (self.names is None or self.names.match(name) is None) and (self.paths is None or self.paths.match(sub) is None):
             return None
         return self.spec.check_file(sub).include
+
+
+def _combine(regexes: list[str]) -> re.Pattern | None:
+    if not regexes:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{r})" for r in regexes))
+    except re.error:
+        return re.compile("")  # matches everything: pathspec decides every path
 
 
 class Walker:
@@ -210,7 +229,7 @@ class Walker:
                 return
             if (stats.files_seen & 63) == 0 and not self._check_bounds(child):
                 return
-            if self._ignored(child, ignores, False):
+            if (ignores or self.exclude is not None) and self._ignored(child, ignores, False):
                 stats.skip("gitignored")
                 continue
             lower = name.lower()
