@@ -13,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from readiness_widgets import Assessment, load_bank
@@ -772,3 +774,28 @@ def test_default_bank_direction(repos):
     for result, root in ((mature, repos["mature"]), (pilot, repos["pilot"])):
         for sug in result:
             _assert_cites_real_places(root, sug.evidence)
+
+
+# ---- the .gitignore prefilter agrees with pathspec ---------------------------------------------
+
+IGNORE_LINES = [
+    "__pycache__/", "*.py[cod]", "build/", "*.egg-info/", ".env", "venv/", "data/raw/", "/secrets.yaml",
+    "logs/**/*.log", "!keep.pyc", "**/foo/bar", "a/*.txt", "doc/*.md", "!doc/keep.md", "*.csv", "tmp*",
+]
+NAMES = st.sampled_from(["a", "b", "build", "data", "raw", "foo", "bar", "logs", "doc", "venv", "x.pyc", "keep.pyc",
+                         "k.csv", "tmp1", ".env", "secrets.yaml", "n.md", "keep.md", "t.txt", "e.log", "m.egg-info"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(NAMES, min_size=1, max_size=5), is_dir=st.booleans())
+def test_gitignore_prefilter_never_changes_pathspecs_answer(parts, is_dir):
+    import pathspec
+
+    from readiness_widgets.evidence.walker import _Ignore
+
+    ignore = _Ignore.from_lines("", IGNORE_LINES)
+    spec = pathspec.GitIgnoreSpec.from_lines(IGNORE_LINES)
+    rel = "/".join(parts)
+    # the walker never asks about a path inside a folder it pruned, as git never re-includes one
+    assume(not any(spec.check_file("/".join(parts[:i]) + "/").include for i in range(1, len(parts))))
+    assert bool(ignore.decide(rel, is_dir)) == bool(spec.check_file(rel + ("/" if is_dir else "")).include)
