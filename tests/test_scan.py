@@ -541,6 +541,33 @@ def test_hostile_tree_is_bounded_and_every_problem_reported(hostile):
     json.dumps(findings.to_dict())  # the report (hostile names included) serialises
 
 
+def test_pathological_contents_do_not_blow_up(tmp_path):
+    """Inputs that make careless regexes quadratic (long lines, runs of newlines, repeats)."""
+    n = 300_000
+    write(tmp_path, ".github/workflows/ci.yml", "mvn " * n)
+    write(tmp_path, "k8s.yaml", "apiVersion: v1\nkind: Deployment\nlimits:" + "\n" * n + "autoscaling:" + " " * n)
+    write(tmp_path, "environment.yml", "dependencies:\n" + "\n" * n)
+    write(tmp_path, "tests/test_x.py", "assert " * n)
+    write(tmp_path, "src/m.py", "import " * n + "\n" + "    " * n + "\nfrom " * (n // 10))
+    write(tmp_path, "doc.rst", "x" * n + "\n===\n")
+    write(tmp_path, "README.md", "# runbook\n" * 50_000)
+    write(tmp_path, "Dockerfile", "\n" * n)
+    write(tmp_path, "requirements.txt", "\n" * n)
+    write(tmp_path, ".gitignore", "\n".join(f"pattern{i}/" for i in range(20_000)))
+    done = threading.Event()
+    box = {}
+
+    def run():
+        box["findings"] = scan_folder(tmp_path)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(120), "a pathological file made the scan hang"
+    findings = box["findings"]
+    assert findings.signals["docs.runbook"][0].line == 1
+    assert ("huge_file", ".gitignore") in {(p.kind, p.path) for p in findings.problems}
+
+
 def test_problem_kinds_are_documented():
     doc = (ROOT / "docs" / "evidence-scan.md").read_text(encoding="utf-8")
     for kind in PROBLEM_KINDS:

@@ -180,14 +180,14 @@ _SEED_LIBS = frozenset(
     ["random", "numpy", "torch", "tensorflow", "keras", "jax", "lightning", "pytorch_lightning", "transformers", "accelerate"]
 )
 _RANDOM_STATE_LIBS = frozenset(["sklearn", "xgboost", "lightgbm", "catboost", "imblearn", "umap"])
-_RANDOM_STATE_RE = re.compile(r"random_state\s*=\s*\d")
+_RANDOM_STATE_RE = re.compile(r"random_state[ \t]*=[ \t]*\d")
 _HEALTH_WORDS = ("/health", "/live", "/ready", "/ping")
 _DUMMY_RE = re.compile(r"\bDummy(?:Classifier|Regressor)\b")
 _DRIFT_STATS_RE = re.compile(r"\b(?:ks_2samp|wasserstein_distance|jensenshannon|population_stability\w*|chi2_contingency)\b")
 _HEALTH_RE = re.compile(r"""["'](/(?:health\w*|healthz|livez|readyz|ready|readiness|liveness|ping))["']""")
-_RETRIES_RE = re.compile(r"\bretries\s*[=:]\s*[1-9]")
+_RETRIES_RE = re.compile(r"\bretries[ \t]*[=:][ \t]*[1-9]")
 _METRIC_ASSERT_RE = re.compile(
-    r"assert[ (][^\n]*\b(?:accuracy|acc|auc|roc_auc|f1|precision|recall|rmse|mse|mae|r2|score|loss|metric\w*)\b[^\n]*[<>]"
+    r"\b(?:accuracy|acc|auc|roc_auc|f1|precision|recall|rmse|mse|mae|r2|score|loss|metric\w*)\b"
 )
 _TEST_DATA_NAME_RE = re.compile(r"data|schema|validat|quality|feature|expectation")
 
@@ -196,17 +196,17 @@ _CI_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     (signal, re.compile(pattern, re.IGNORECASE | re.MULTILINE))
     for signal, pattern in (
         ("ci.runs_tests", r"\b(?:pytest|py\.test|python3? -m unittest|tox\b(?! *-e *(?:lint|docs))|nox\b|"
-         r"make +(?:test|check)\b|hatch +(?:run +)?test|npm +(?:run +)?test|go +test|mvn\b[^\n]*\b(?:test|verify)\b|"
+         r"make +(?:test|check)\b|hatch +(?:run +)?test|npm +(?:run +)?test|go +test|mvn\b[^\n]{0,80}?\b(?:test|verify)\b|"
          r"gradlew? +test|coverage +run)"),
         ("ci.runs_lint", r"\b(?:ruff|flake8|pylint|black|mypy|pyright|isort|pre-commit|make +lint|eslint|hadolint)\b"),
-        ("ci.runs_notebooks", r"\b(?:nbmake|papermill|nbclient|nbval|treon)\b|jupyter +(?:nbconvert|execute)\b[^\n]*"),
+        ("ci.runs_notebooks", r"\b(?:nbmake|papermill|nbclient|nbval|treon)\b|jupyter +(?:nbconvert|execute)\b"),
         ("ci.deploys", r"\b(?:docker +push|docker/build-push-action|kubectl +(?:apply|set +image|rollout)|"
          r"helm +(?:upgrade|install)|terraform +apply|gcloud +(?:run|app|functions) +deploy|"
          r"aws +(?:ecs +update-service|lambda +update-function-code|sagemaker)|serverless +deploy|sls +deploy|"
          r"sam +deploy|cdk +deploy|az +(?:webapp|containerapp|ml)\b|flyctl +deploy|skaffold +(?:run|deploy)|"
-         r"argocd +app +sync|azure/webapps-deploy|aws-actions/amazon-ecs-deploy)|^\s*environment:\s*['\"]?(?:prod|production|staging)\b|"
-         r"^\s*-?\s*(?:stage:\s*)?deploy[\w-]*:"),
-        ("ci.scheduled", r"^\s*(?:schedule|schedules):|\bcron\b"),
+         r"argocd +app +sync|azure/webapps-deploy|aws-actions/amazon-ecs-deploy)|^[ \t]*environment:[ \t]*['\"]?(?:prod|production|staging)\b|"
+         r"^[ \t]*-?[ \t]*(?:stage:[ \t]*)?deploy[\w-]*:"),
+        ("ci.scheduled", r"^[ \t]*(?:schedule|schedules):|\bcron\b"),
         ("ci.security_scan", r"\b(?:pip-audit|safety +check|bandit|trivy|grype|snyk|codeql|dependency-review|gitleaks|trufflehog|osv-scanner)\b"),
         ("ci.data_checks", r"\b(?:great_expectations|great-expectations|gx +checkpoint|checkpoint +run|pandera|soda +scan|deepchecks)\b"),
         ("ci.trains", r"\b(?:dvc +repro|mlflow +run|train\.py|python3? +-m +[\w.]*train)\b"),
@@ -233,26 +233,26 @@ _YAML_PATTERNS: tuple[tuple[str, str, tuple[str, ...], re.Pattern], ...] = tuple
     (signal, detail, gates, re.compile(pattern, re.MULTILINE))
     for signal, detail, gates, pattern in (  # a pattern runs only if one of its gates is in the text
         ("deploy.healthcheck", "liveness/readiness probe", ("Probe",), r"\b(?:livenessProbe|readinessProbe|startupProbe)\b"),
-        ("deploy.healthcheck", "compose healthcheck", ("healthcheck:",), r"^\s*healthcheck:"),
+        ("deploy.healthcheck", "compose healthcheck", ("healthcheck:",), r"^[ \t]*healthcheck:"),
         ("deploy.zero_downtime", "rollout strategy", ("RollingUpdate", "maxUnavailable", "blueGreen", "canary:"),
-         r"\b(?:RollingUpdate|maxUnavailable:\s*0\b|blueGreen|canary:)"),
-        ("deploy.resource_limits", "resource limits", ("limits:",), r"^\s*limits:\s*\n\s+(?:cpu|memory|nvidia\.com/gpu):"),
+         r"\b(?:RollingUpdate|maxUnavailable:[ \t]*0\b|blueGreen|canary:)"),
+        ("deploy.resource_limits", "resource limits", ("limits:",), r"^[ \t]*limits:[ \t]*\r?\n[ \t]+(?:cpu|memory|nvidia\.com/gpu):"),
         ("deploy.autoscaling", "autoscaling enabled", ("autoscaling", "maxReplicas"),
-         r"^\s*autoscaling:\s*\n\s+enabled:\s*true\b|\bmaxReplicas:\s*\d|autoscaling\.knative\.dev"),
-        ("monitoring.alerting", "alerting rule", ("alert:",), r"^\s*-\s*alert:\s*\S"),
+         r"^[ \t]*autoscaling:[ \t]*\r?\n[ \t]+enabled:[ \t]*true\b|\bmaxReplicas:[ \t]*\d|autoscaling\.knative\.dev"),
+        ("monitoring.alerting", "alerting rule", ("alert:",), r"^[ \t]*-[ \t]*alert:[ \t]*\S"),
         ("deploy.serverless", "AWS SAM", ("AWS::Serverless",), r"AWS::Serverless"),
-        ("model.metrics_tracked", "dvc metrics", ("metrics:",), r"^\s*metrics:\s*$"),
+        ("model.metrics_tracked", "dvc metrics", ("metrics:",), r"^[ \t]*metrics:[ \t]*$"),
     )
 )
-_ENV_PIN_RE = re.compile(r"^\s*-\s*[A-Za-z0-9_.\-]+\s*(==?|>=|<=|~=|>|<)?", re.MULTILINE)
+_ENV_PIN_RE = re.compile(r"^[ \t]*-[ \t]*[A-Za-z0-9_.\-]+[ \t]*(==?|>=|<=|~=|>|<)?", re.MULTILINE)
 
 # Dockerfile, Terraform, shell / Make, TOML / INI, JVM
-_DOCKER_HEALTH_RE = re.compile(r"^\s*HEALTHCHECK\b(?!\s+NONE)", re.IGNORECASE | re.MULTILINE)
+_DOCKER_HEALTH_RE = re.compile(r"^[ \t]*HEALTHCHECK\b(?![ \t]+NONE)", re.IGNORECASE | re.MULTILINE)
 _TF_PATTERNS: tuple[tuple[str, str, re.Pattern], ...] = tuple(
     (signal, detail, re.compile(pattern))
     for signal, detail, pattern in (
         ("deploy.autoscaling", "autoscaling resource", r"\b(?:aws_appautoscaling_(?:target|policy)|aws_autoscaling_(?:group|policy)|"
-         r"google_compute_(?:region_)?autoscaler|azurerm_monitor_autoscale_setting|google_cloud_run_v2_service[^\n]*|"
+         r"google_compute_(?:region_)?autoscaler|azurerm_monitor_autoscale_setting|google_cloud_run_v2_service|"
          r"(?:min|max)_(?:replicas|capacity|instance_count))\b"),
         ("monitoring.alerting", "cloud alarm", r"\b(?:aws_cloudwatch_metric_alarm|google_monitoring_alert_policy|"
          r"azurerm_monitor_metric_alert|datadog_monitor|grafana_rule_group|newrelic_alert_policy)\b"),
@@ -265,7 +265,7 @@ _SCRIPT_PATTERNS: tuple[tuple[str, str, re.Pattern], ...] = tuple(
     for signal, detail, pattern in (
         ("deploy.rollback", "scripted rollback", r"\b(?:kubectl +rollout +undo|helm +rollback|rollback)\b"),
         ("tests.runner.pytest", "pytest in a script", r"\bpytest\b"),
-        ("tests.runner.tox", "tox in a script", r"^\s*tox\b"),
+        ("tests.runner.tox", "tox in a script", r"^[ \t]*tox\b"),
         ("tests.coverage", "coverage in a script", r"--cov\b|\bcoverage +run\b"),
     )
 )
@@ -278,7 +278,7 @@ _TOOL_SIGNAL = {
 
 # Markdown / reStructuredText
 _MD_HEADING_RE = re.compile(r"\n[ \t]{0,3}#{1,6}[ \t]+([^\n]+)")
-_RST_HEADING_RE = re.compile(r"\n([^\n]*\w[^\n]*)\n(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,})[ \t]*(?=\n)")
+_RST_HEADING_RE = re.compile(r"\n([^\n]{1,200})\n(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,})[ \t]*(?=\n)")
 _DOC_KEYWORDS = (
     ("docs.model_card", r"model ?cards?\b"),
     ("docs.datasheet", r"data ?sheets?\b|data ?cards?\b|dataset cards?\b"),
@@ -325,6 +325,7 @@ _README_SECTIONS = (
 )
 _README_RE = re.compile("|".join(f"(?P<{slug}>{p})" for slug, p in _README_SECTIONS))
 _STEM_SEP_RE = re.compile(r"[_\-.]+")
+_MAX_HEADINGS = 5000
 _ADR_DIRS = ("/adr/", "/adrs/", "/decisions/", "/architecture-decisions/", "/decision-records/")
 
 
@@ -529,8 +530,8 @@ class Detectors:
         if not gated.isdisjoint(_WEB_LIBS):
             hit = _find_any(text, _HEALTH_WORDS)
             if hit and text[hit[0] - 1 : hit[0]] in ("'", '"'):
-                end = hit[0] + 1
-                while end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+                end, high = hit[0] + 1, min(len(text), hit[0] + 40)
+                while end < high and (text[end].isalnum() or text[end] in "_-"):
                     end += 1
                 self._add_at("deploy.healthcheck", rel, text, hit[0], f"endpoint {text[hit[0]:end]}", cells)
         if not gated.isdisjoint(_PIPELINE_LIBS) and "retries" in text:
@@ -538,10 +539,9 @@ class Detectors:
             if m:
                 self._add_at("pipeline.retries", rel, text, m.start(), m.group(0), cells)
         if is_test:
-            if "assert" in text:
-                m = _METRIC_ASSERT_RE.search(text)
-                if m:
-                    self._add_at("tests.model_quality", rel, text, m.start(), m.group(0).strip()[:80], cells)
+            hit = _metric_assert(text)
+            if hit is not None:
+                self._add_at("tests.model_quality", rel, text, hit[0], hit[1], cells)
             if not gated.isdisjoint(_DATA_VALIDATION_LIBS) or _TEST_DATA_NAME_RE.search(lower):
                 self.add("tests.data", rel, detail="data or schema test")
         return found
@@ -712,19 +712,20 @@ class Detectors:
         padded = "\n" + text
         headings = [(m.start(), m.group(1).strip().strip("#").strip()) for m in _MD_HEADING_RE.finditer(padded)]
         if lower.endswith(".rst"):
-            headings += [(m.start(), m.group(1).strip()) for m in _RST_HEADING_RE.finditer(padded)]
+            headings += [(m.start(), m.group(1).strip()) for m in _RST_HEADING_RE.finditer(padded) if m.group(1).strip()]
         is_readme = lower.startswith("readme") and "/" not in rel
         if is_readme:
             self.add("docs.readme", rel, 1, detail="README")
             head = text[:3000]
             if head.startswith("---") and ("model-index:" in head or "pipeline_tag:" in head):
                 self.add("docs.model_card", rel, 1, detail="Hugging Face model card metadata")
-        for pos, title in headings:
-            signals = _heading_signals(title.lower())
-            sections = _readme_sections(title.lower()) if is_readme else ()
-            if signals or sections:
+        for pos, title in headings[:_MAX_HEADINGS]:
+            low = title[:200].lower()
+            signals = _heading_signals(low) + (_readme_sections(low) if is_readme else ())
+            new = [sig for sig in signals if (sig, rel) not in self._seen]
+            if new:
                 line = text.count("\n", 0, pos) + 1
-                for signal in (*signals, *sections):
+                for signal in new:
                     self.add(signal, rel, line, detail=f"heading '{title[:80]}'")
 
 
@@ -739,15 +740,29 @@ def _resolve(dotted: str) -> tuple[str, ...]:
     return ()
 
 
+def _metric_assert(text: str, max_lines: int = 2000) -> tuple[int, str] | None:
+    """The first ``assert`` line comparing a metric (``assert auc >= 0.8``): (position, line)."""
+    pos = text.find("assert")
+    for _ in range(max_lines):
+        if pos < 0:
+            return None
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos : min(end, pos + 300)]
+        if line[6:7] in (" ", "(") and ("<" in line or ">" in line) and _METRIC_ASSERT_RE.search(line):
+            return pos, line.strip()[:80]
+        pos = text.find("assert", end)
+    return None
+
+
 def _word_at(text: str, pos: int) -> str:
     """The dotted identifier around ``pos`` (for evidence details)."""
-    start = pos
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):
+    start, end, low, high = pos, pos, max(0, pos - 80), min(len(text), pos + 80)
+    while start > low and (text[start - 1].isalnum() or text[start - 1] in "_."):
         start -= 1
-    end = pos
-    while end < len(text) and (text[end].isalnum() or text[end] in "_."):
+    while end < high and (text[end].isalnum() or text[end] in "_."):
         end += 1
-    return text[start:end][:80]
+    return text[start:end]
 
 
 def _find_any(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:

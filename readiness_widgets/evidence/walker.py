@@ -8,6 +8,8 @@ raising.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import re
 import stat
@@ -32,6 +34,9 @@ SKIP_DIRS = {
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _PROBLEM_CAP = 100  # problems kept per kind (all are counted)
 _BINARY_PROBE = 8192
+_MAX_IGNORE_LINES = 5000
+_MAX_DIRS_PER_FOLDER = 10_000  # entries listed beyond the file budget (folders do not count as files)
+_name = operator.attrgetter("name")
 
 
 _ANY_DIRS = "^(?:.+/)?"  # how pathspec starts a pattern that may match at any depth
@@ -175,9 +180,10 @@ class Walker:
 
     def _directory(self, path: str, rel: str, depth: int, ignores: tuple[_Ignore, ...], stack: list):
         stats, limits = self.stats, self.limits
+        budget = limits.max_files - stats.files_seen + 1  # a folder of millions of entries is not listed whole
         try:
             with os.scandir(path) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(itertools.islice(it, budget + _MAX_DIRS_PER_FOLDER), key=_name)
         except OSError as exc:
             self.problem("unreadable", rel, exc.strerror or str(exc))
             return
@@ -261,8 +267,12 @@ class Walker:
         except OSError as exc:
             self.problem("unreadable", rel, exc.strerror or str(exc))
             return None
+        lines = raw.decode("utf-8", "replace").splitlines()
+        if len(lines) > _MAX_IGNORE_LINES:
+            self.problem("huge_file", rel, f"{len(lines)} patterns; only the first {_MAX_IGNORE_LINES} are used")
+            lines = lines[:_MAX_IGNORE_LINES]
         try:
-            return _Ignore.from_lines(base, raw.decode("utf-8", "replace").splitlines())
+            return _Ignore.from_lines(base, lines)
         except Exception as exc:  # a malformed pattern must not stop the scan
             self.problem("unreadable", rel, f"ignored: {exc}")
             return None
