@@ -568,6 +568,16 @@ def test_pathological_contents_do_not_blow_up(tmp_path):
     assert ("huge_file", ".gitignore") in {(p.kind, p.path) for p in findings.problems}
 
 
+def test_control_characters_in_names_never_reach_the_terminal(tmp_path, scan_bank):
+    write(tmp_path, "esc\x1b[2J\nname.py", b"\x00binary")
+    write(tmp_path, "docs/\x1b]0;title\x07runbook.md", "# Runbook\n")
+    result = scan(tmp_path, scan_bank)
+    text = result.summary()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "esc\\x1b[2J\\x0aname.py" in text  # shown escaped
+    assert result.findings.problems[0].path == "esc\x1b[2J\nname.py"  # the data keeps the real name
+
+
 def test_problem_kinds_are_documented():
     doc = (ROOT / "docs" / "evidence-scan.md").read_text(encoding="utf-8")
     for kind in PROBLEM_KINDS:

@@ -92,7 +92,9 @@ class _StderrProgress:
         if p.elapsed < self.delay:
             return
         self.shown = True
-        where = p.current if len(p.current) <= 50 else "..." + p.current[-47:]
+        from .model import printable
+
+        where = printable(p.current if len(p.current) <= 50 else "..." + p.current[-47:])
         sys.stderr.write(
             f"\r\033[Kscanning: {p.files_seen:,} files, {p.files_read:,} read, "
             f"{p.bytes_read / 1e6:.1f} MB, {p.elapsed:.1f} s  {where}"

@@ -22,6 +22,14 @@ ProblemKind = Literal[
     "timeout",  # the scan stopped after ``timeout`` seconds
     "cancelled",  # the caller cancelled the scan
 ]
+_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), *range(127, 160)]}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, safe to print on a terminal (paths are untrusted)."""
+    return text.translate(_CONTROL)
+
+
 PROBLEM_KINDS: tuple[str, ...] = ProblemKind.__args__  # type: ignore[attr-defined]
 STOP_KINDS = frozenset({"max_files", "max_total_bytes", "timeout", "cancelled"})
 
@@ -65,8 +73,8 @@ class Evidence:
     detail: str = ""
 
     def where(self) -> str:
-        """``path:line``, ``path[cell 3]:2`` or ``path``."""
-        out = self.path
+        """``path:line``, ``path[cell 3]:2`` or ``path`` (control characters escaped)."""
+        out = printable(self.path)
         if self.cell is not None:
             out += f"[cell {self.cell}]"
         if self.line is not None:
@@ -95,7 +103,7 @@ class ScanProblem:
         return {"kind": self.kind, "path": self.path, "detail": self.detail}
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.path}" + (f" ({self.detail})" if self.detail else "")
+        return f"{self.kind}: {printable(self.path)}" + (f" ({printable(self.detail)})" if self.detail else "")
 
 
 @dataclass
