@@ -573,7 +573,8 @@ def test_control_characters_in_names_never_reach_the_terminal(tmp_path, scan_ban
     write(tmp_path, "docs/\x1b]0;title\x07runbook.md", "# Runbook\n")
     result = scan(tmp_path, scan_bank)
     text = result.summary()
-    assert "\x1b" not in text and "\x07" not in text
+    assert "\x1b" not in text
+    assert "\x07" not in text
     assert "esc\\x1b[2J\\x0aname.py" in text  # shown escaped
     assert result.findings.problems[0].path == "esc\x1b[2J\nname.py"  # the data keeps the real name
 
