@@ -31,7 +31,7 @@ SKIP_DIRS = {
     ".conda": "virtualenv", "site-packages": "virtualenv", ".terraform": "cache",
     ".gradle": "cache", ".idea": "editor", ".vscode": "editor",
 }
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _PROBLEM_CAP = 100  # problems kept per kind (all are counted)
 _BINARY_PROBE = 8192
 _MAX_IGNORE_LINES = 5000
@@ -201,12 +201,12 @@ class Walker:
         for entry in entries:
             name = entry.name
             child = prefix + name
-            try:
-                if entry.is_symlink():
+            try:  # the common case first: a regular file (never a symbolic link with follow_symlinks=False)
+                is_file = entry.is_file(follow_symlinks=False)
+                is_dir = not is_file and entry.is_dir(follow_symlinks=False)
+                if not is_file and not is_dir and entry.is_symlink():
                     self._symlink(entry.path, child)
                     continue
-                is_dir = entry.is_dir(follow_symlinks=False)
-                is_file = not is_dir and entry.is_file(follow_symlinks=False)
             except OSError as exc:
                 self.problem("unreadable", child, exc.strerror or str(exc))
                 continue
@@ -303,7 +303,7 @@ class Walker:
     def _read(self, path: str, rel: str, kind: str) -> bytes | None:
         limits, stats = self.limits, self.stats
         try:
-            fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+            fd = os.open(path, _READ_FLAGS)
         except OSError as exc:
             self.problem("unreadable", rel, exc.strerror or str(exc))
             return None
@@ -312,27 +312,29 @@ class Walker:
             if not stat.S_ISREG(st.st_mode):
                 stats.skip("special_file")
                 return None
-            size = st.st_size
-            want = size
-            if kind == "ipynb":
-                if size > limits.max_notebook_bytes:
-                    self.problem("huge_file", rel, f"{_human(size)} notebook; skipped (max_notebook_bytes={_human(limits.max_notebook_bytes)})")
-                    return None
-            elif size > limits.max_bytes_per_file:
-                want = limits.max_bytes_per_file
-                self.problem("huge_file", rel, f"{_human(size)}; read the first {_human(want)} only")
+            want = size = st.st_size
+            if size > limits.max_bytes_per_file:
+                if kind == "ipynb":
+                    if size > limits.max_notebook_bytes:
+                        self.problem("huge_file", rel, f"{_human(size)} notebook; skipped (max_notebook_bytes={_human(limits.max_notebook_bytes)})")
+                        return None
+                else:
+                    want = limits.max_bytes_per_file
+                    self.problem("huge_file", rel, f"{_human(size)}; read the first {_human(want)} only")
             if stats.bytes_read + want > limits.max_total_bytes:
                 self._stop("max_total_bytes", rel, f"read {_human(stats.bytes_read)}; max_total_bytes reached, the results are partial")
                 return None
-            chunks = []
-            got = 0
-            while got < want:
-                chunk = os.read(fd, want - got)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                got += len(chunk)
-            data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            data = os.read(fd, want)
+            if len(data) < want:  # a short read (rare for regular files): read on to the end or EOF
+                chunks = [data]
+                got = len(data)
+                while got < want:
+                    chunk = os.read(fd, want - got)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    got += len(chunk)
+                data = b"".join(chunks)
         except OSError as exc:
             self.problem("unreadable", rel, exc.strerror or str(exc))
             return None
