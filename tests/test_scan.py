@@ -730,6 +730,9 @@ def test_result_serialises_and_tabulates(repos, scan_bank):
     assert doc["schema"] == "readiness-scan/1"
     assert doc["complete"] is True
     assert {s["question"] for s in doc["suggestions"]} == set(result.suggestions)
+    applicable = {s["question"]: s["applicable"] for s in doc["suggestions"]}
+    assert applicable["governance.high_risk"] is False  # applies only to high risk; the default is low
+    assert applicable["infrastructure.ci"] is True
     frame = result.to_frame()
     assert list(frame.index) == list(result.suggestions)
     assert frame.loc["infrastructure.ci", "evidence_kind"] == "automated"

@@ -64,4 +64,4 @@ def scan_assessment(assessment: Assessment, path: str | Path, **kw: Any) -> Scan
     """Scan ``path`` for ``assessment``: its bank's rules, its current answers marked (never changed)."""
     findings = scan_folder(path, **kw)
     answers = {qid: a.value for qid, a in assessment.answers.items() if a.value is not None}
-    return make_result(findings, assessment.bank, answers)
+    return make_result(findings, assessment.bank, answers, assessment.data.triage)

@@ -145,7 +145,7 @@ def cmd_scan(args) -> int:
     answers = None
     if assessment is not None:
         answers = {qid: a.value for qid, a in assessment.answers.items() if a.value is not None}
-    result = make_result(findings, bank, answers)
+    result = make_result(findings, bank, answers, assessment.data.triage if assessment is not None else None)
     applied = None
     if assessment is not None:
         applied = result.apply(assessment)

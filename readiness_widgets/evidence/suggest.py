@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import signals as catalogue
-from .model import Evidence, Findings
+from .model import Evidence, Findings, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -56,6 +56,7 @@ class Suggestion:
     reasons: list[str]
     capped_by: list[str] = field(default_factory=list)
     current: Any = None  # the assessment's answer when the scan was made (never overwritten)
+    applicable: bool = True  # under the assessment's triage (or the bank's default triage)
 
     @property
     def confidence_label(self) -> str:
@@ -67,7 +68,7 @@ class Suggestion:
 
     def cite(self, limit: int = 4) -> str:
         """``signal at path:line; ...`` for the first ``limit`` pieces of evidence."""
-        parts = [f"{e.signal} at {e.where()}" for e in self.evidence[:limit]]
+        parts = [f"{e.signal} ({e.detail})" if e.path == "." else f"{e.signal} at {e.where()}" for e in self.evidence[:limit]]
         more = len(self.evidence) - limit
         return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
@@ -94,6 +95,7 @@ class Suggestion:
             "evidence": [e.to_dict() for e in self.evidence],
             "current_answer": self.current,
             "answered": self.answered,
+            "applicable": self.applicable,
         }
 
 
@@ -201,14 +203,20 @@ class ScanResult:
     def summary(self) -> str:
         f = self.findings
         s = f.stats
+        import textwrap
+
+        from .walker import _human
+
+        signals = ", ".join(f"{k} ({f.counts.get(k, 0)})" for k in sorted(f.signals)) or "none"
         lines = [
-            f"scanned {f.root}: {s.files_seen} files ({s.files_read} read, {s.bytes_read / 1e6:.1f} MB) "
+            f"scanned {printable(f.root)}: {s.files_seen} files ({s.files_read} read, {_human(s.bytes_read)}) "
             f"in {s.elapsed:.2f} s" + ("" if f.complete else " - PARTIAL (a bound was hit)"),
-            f"signals ({len(f.signals)}): " + (", ".join(f"{k} ({f.counts.get(k, 0)})" for k in sorted(f.signals)) or "none"),
+            *textwrap.wrap(f"signals ({len(f.signals)}): {signals}", 110, subsequent_indent="  "),
             f"suggestions for {len(self.suggestions)} question(s), bank {self.bank_id} {self.bank_version}:",
         ]
         for sug in self.suggestions.values():
             flag = f"  [answered: {sug.current}, kept]" if sug.answered else ""
+            flag += "" if sug.applicable else "  [not applicable under the triage]"
             lines.append(
                 f"  {sug.question:<36} {sug.level}  {sug.evidence_kind:<9} {sug.confidence_label:<6} ({sug.confidence:.2f})  "
                 f"{sug.cite(2)}{flag}"
@@ -251,9 +259,16 @@ def rule_warnings(bank: Bank) -> list[str]:
 
 
 def suggest(
-    findings: Findings, bank: Bank, answers: Mapping[str, Any] | None = None
+    findings: Findings,
+    bank: Bank,
+    answers: Mapping[str, Any] | None = None,
+    triage: Mapping[str, str] | None = None,
 ) -> dict[str, Suggestion]:
-    """Suggested answers for every question whose rules match the findings (bank order)."""
+    """Suggested answers for every question whose rules match the findings (bank order).
+
+    ``answers`` (question id -> value) marks suggestions for answered questions; ``triage``
+    marks those that do not apply (default: the bank's default triage).
+    """
     answers = answers or {}
     found: dict[str, list[str]] = {}
     for sig in findings.signals:
@@ -278,7 +293,9 @@ def suggest(
                 negative.append((rule, bad))
         if not positive and not negative:
             continue
-        out[question.id] = _combine(question, positive, negative, findings, answers.get(question.id))
+        sug = _combine(question, positive, negative, findings, answers.get(question.id))
+        sug.applicable = bank.applies(question.id, triage)
+        out[question.id] = sug
     return out
 
 
@@ -339,12 +356,17 @@ def _combine(question, positive, negative, findings: Findings, current) -> Sugge
     )
 
 
-def make_result(findings: Findings, bank: Bank, answers: Mapping[str, Any] | None = None) -> ScanResult:
+def make_result(
+    findings: Findings,
+    bank: Bank,
+    answers: Mapping[str, Any] | None = None,
+    triage: Mapping[str, str] | None = None,
+) -> ScanResult:
     return ScanResult(
         findings=findings,
         bank_id=bank.id,
         bank_version=bank.version,
-        suggestions=suggest(findings, bank, answers),
+        suggestions=suggest(findings, bank, answers, triage),
         rule_warnings=rule_warnings(bank),
         scanned_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     )
