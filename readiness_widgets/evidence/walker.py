@@ -8,6 +8,7 @@ raising.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import operator
 import os
@@ -282,7 +283,7 @@ class Walker:
         try:
             st = os.stat(path)
         except OSError as exc:
-            if exc.errno == 40:  # ELOOP
+            if exc.errno == errno.ELOOP:
                 self.problem("symlink_loop", rel, "the link resolves to itself; not followed")
             else:
                 self.stats.skip("broken_symlink")
