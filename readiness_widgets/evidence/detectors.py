@@ -423,7 +423,8 @@ class Detectors:
             self.add("data.schema", rel, detail="expectation suite")
 
     def finish(self, complete: bool, files_seen: int) -> None:
-        """Derived signals: notebooks only, and absence of tests, CI, deployment, monitoring."""
+        """Derived signals: notebooks only, and (when ``complete``: nothing was left unread)
+        absence of tests, CI, deployment, monitoring."""
         if self.has("notebooks.present") and not self.has("code.packaged"):
             first = self.signals["notebooks.present"][0].path
             self.add("notebooks.only", first, detail="notebooks but no Python module outside tests")

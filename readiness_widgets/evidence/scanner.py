@@ -86,5 +86,8 @@ def scan_folder(
         stats=stats,
         limits=limits,
     )
-    detectors.finish(findings.complete, stats.files_seen)
+    # absence is evidence only when nothing was hidden: a partial walk, an unreadable or too deep
+    # folder could hold the CI configuration that was not found
+    hidden = {"unreadable", "too_deep"} & set(findings.problem_counts)
+    detectors.finish(findings.complete and not hidden, stats.files_seen)
     return findings
