@@ -186,6 +186,7 @@ _DUMMY_RE = re.compile(r"\bDummy(?:Classifier|Regressor)\b")
 _DRIFT_STATS_RE = re.compile(r"\b(?:ks_2samp|wasserstein_distance|jensenshannon|population_stability\w*|chi2_contingency)\b")
 _HEALTH_RE = re.compile(r"""["'](/(?:health\w*|healthz|livez|readyz|ready|readiness|liveness|ping))["']""")
 _RETRIES_RE = re.compile(r"\bretries[ \t]*[=:][ \t]*[1-9]")
+_ASSERT_CMP_RE = re.compile(r"assert[ (][^\n<>]{0,200}[<>]")
 _METRIC_ASSERT_RE = re.compile(
     r"\b(?:accuracy|acc|auc|roc_auc|f1|precision|recall|rmse|mse|mae|r2|score|loss|metric\w*)\b"
 )
@@ -741,18 +742,15 @@ def _resolve(dotted: str) -> tuple[str, ...]:
     return ()
 
 
-def _metric_assert(text: str, max_lines: int = 2000) -> tuple[int, str] | None:
-    """The first ``assert`` line comparing a metric (``assert auc >= 0.8``): (position, line)."""
-    pos = text.find("assert")
-    for _ in range(max_lines):
-        if pos < 0:
+def _metric_assert(text: str, max_hits: int = 200) -> tuple[int, str] | None:
+    """The first ``assert`` comparing a metric (``assert auc >= 0.8``): (position, line)."""
+    for n, m in enumerate(_ASSERT_CMP_RE.finditer(text)):  # literal prefix: the engine skips ahead
+        if n >= max_hits:
             return None
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos : min(end, pos + 300)]
-        if line[6:7] in (" ", "(") and ("<" in line or ">" in line) and _METRIC_ASSERT_RE.search(line):
-            return pos, line.strip()[:80]
-        pos = text.find("assert", end)
+        end = text.find("\n", m.start())
+        line = text[m.start() : end if 0 <= end < m.start() + 300 else m.start() + 300]
+        if _METRIC_ASSERT_RE.search(line):
+            return m.start(), line.strip()[:80]
     return None
 
 
