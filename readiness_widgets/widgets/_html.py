@@ -1,0 +1,77 @@
+"""Small Jinja2 templates (autoescaped) for the HTML pieces of the form. Every string is untrusted."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment
+
+VERDICT_COLOURS = {"ready": "#15803d", "ready_with_conditions": "#b45309", "not_ready": "#b91c1c"}
+STATUS_MARK = {"ok": "ok", "condition": "condition", "blocker": "blocker"}
+
+_TEMPLATES = {
+    "question": """\
+<div class="rw-question-text"><b>{{ q.text }}</b>
+<small style="color:#6b7280">&nbsp;{{ q.id }}{% if q.weight != 1 %} &middot; weight {{ q.weight }}{% endif %}\
+{% if q.controls %} &middot; {{ q.controls | join(', ') }}{% endif %}</small></div>
+{% if q.help %}<div class="rw-question-help" style="color:#4b5563">{{ q.help }}</div>{% endif %}""",
+    "evidence_hint": """{% if hint %}<small style="color:#4b5563">What would prove it: {{ hint }}</small>{% endif %}""",
+    "progress": """<span class="rw-progress-text">answered <b>{{ answered }}</b> of <b>{{ applicable }}</b></span>""",
+    "status": """<span class="rw-save-status" style="color:{{ colour }}">{{ text }}</span>""",
+    "verdict": """\
+<div class="rw-verdict">
+<div style="font-size:1.2em;font-weight:bold;color:{{ colour }}">{{ v.label }}</div>
+<div>against the <b>{{ target.title }}</b> target{% if target.chosen_by == 'triage' %} (recommended by the triage){% endif %};
+mean {{ mean }}, weakest link {{ weakest }} ({{ weakest_title }})</div>
+{% if target.reasons %}<div><small>{{ target.reasons | join('; ') }}</small></div>{% endif %}
+{% if v.reasons %}<div><b>Blockers</b><ul>{% for r in v.reasons %}<li>{{ r }}</li>{% endfor %}</ul></div>{% endif %}
+{% if v.conditions %}<div><b>Conditions</b><ul>{% for r in v.conditions %}<li>{{ r }}</li>{% endfor %}</ul></div>{% endif %}
+{% if blocking %}<div><b>Blocking questions</b> (worst first)<ul>{% for qid, text in blocking %}\
+<li><code>{{ qid }}</code> {{ text }}</li>{% endfor %}</ul>{% if more %}<small>and {{ more }} more</small>{% endif %}</div>{% endif %}
+</div>""",
+    "roadmap": """\
+<div class="rw-roadmap">
+<div><b>Roadmap to {{ r.target }}</b>: {{ r.total_weeks }} weeks (about {{ r.total_months }} months)</div>
+{% for p in r.phases %}
+<div style="margin-top:6px"><b>Phase {{ p.phase }}: {{ p.title }}</b>
+{% if p.has_gaps %}&middot; weeks {{ p.start_week }} to {{ p.end_week }} ({{ p.weeks }} weeks){% else %}&middot; no gaps{% endif %}</div>
+{% if p.description %}<div><small>{{ p.description }}</small></div>{% endif %}
+{% if p.has_gaps %}<table class="rw-table"><thead><tr><th>Deliverable</th><th>Question</th><th>Effort (weeks)</th></tr></thead><tbody>
+{% for d in p.deliverables.itertuples() %}<tr><td>{{ d.deliverable }}</td><td><code>{{ d.question }}</code></td><td>{{ d.effort_weeks }}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
+{% if p.criteria %}<div>Go/no-go:<ul>{% for c in p.criteria %}\
+<li>{{ 'met' if c.met else 'not met' }}: {{ c.describe() }}</li>{% endfor %}</ul></div>{% endif %}
+{% endfor %}
+</div>""",
+    "review": """\
+<table class="rw-table rw-review"><thead><tr><th>Question</th><th>Dimension</th><th>Text</th><th>Answer</th>\
+<th>Evidence</th><th>Notes</th></tr></thead><tbody>
+{% for row in rows %}<tr{% if row.answer == 'unanswered' %} style="color:#b91c1c"{% endif %}>\
+<td><code>{{ row.id }}</code></td><td>{{ row.dimension }}</td><td>{{ row.text }}</td><td>{{ row.answer }}</td>\
+<td>{{ row.evidence }}</td><td>{{ row.notes }}</td></tr>
+{% endfor %}</tbody></table>""",
+}
+
+STYLE = """<style>
+.rw-table {border-collapse: collapse; font-size: 0.9em}
+.rw-table th, .rw-table td {border: 1px solid #e5e7eb; padding: 2px 6px; text-align: left; vertical-align: top}
+.rw-current {outline: 2px solid #2563eb; outline-offset: 2px}
+.rw-app .widget-radio-box label {white-space: normal; height: auto; line-height: 1.3; margin-bottom: 2px}
+.rw-app .widget-radio-box {flex-grow: 1}
+</style>"""
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)  # noqa: S701 (autoescape is on)
+
+
+@lru_cache(maxsize=None)
+def _template(name: str):
+    return _env().from_string(_TEMPLATES[name])
+
+
+def render(name: str, **context: Any) -> str:
+    """Render one of the templates above with autoescaping."""
+    return _template(name).render(**context)

@@ -1,0 +1,389 @@
+"""The assessment form: header, triage, one tab per dimension, review, evidence scan, live results.
+
+>>> import readiness_widgets as rw
+>>> app = rw.assess("readiness.json")      # resumes the file if it exists   # doctest: +SKIP
+>>> app                                     # displays the form               # doctest: +SKIP
+
+One app per assessment file per kernel: a second ``assess()`` on the same file returns the app
+that is already open (the same widget and the same live Assessment, so two displays of it are two
+views of one state and there is a single writer). Anything else that writes the file meanwhile
+(the CLI, another kernel) is caught by the engine's conflict check: the header then says "save
+failed" and offers "Reload from disk" or "Overwrite file".
+"""
+
+from __future__ import annotations
+
+import atexit
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from ..assessment import Assessment, AssessmentConflictError
+from ..bank import Bank, load_bank
+from ..errors import ReadinessError
+from ._debounce import Debouncer
+from ._html import STYLE
+from .header import Header
+from .question import QuestionRow, TriageForm
+from .results import Results
+from .review import Review
+from .scan import ScanPanel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..roadmap import Roadmap
+    from ..scoring import Scores
+
+AUTOSAVE_DELAY = 0.5  # seconds after the last change
+REFRESH_DELAY = 0.25  # seconds after the last change, for the table, roadmap and review
+
+_OPEN: dict[Path, ReadinessApp] = {}
+
+
+def open_apps() -> dict[Path, ReadinessApp]:
+    """The apps open in this kernel, by resolved file path."""
+    return dict(_OPEN)
+
+
+def _reason(exc: BaseException) -> str:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return "; ".join(p.message for p in problems)
+    return str(exc) or type(exc).__name__
+
+
+class ReadinessApp(w.VBox):
+    """The form (a ``VBox``): display it to fill in the assessment; ``.assessment`` is the state."""
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        *,
+        autosave: bool = True,
+        autosave_delay: float = AUTOSAVE_DELAY,
+        refresh_delay: float = REFRESH_DELAY,
+    ):
+        super().__init__()
+        self.add_class("rw-app")
+        self.assessment = assessment
+        self.bank: Bank = assessment.bank
+        self.autosave = autosave and assessment.path is not None
+        self.rows: dict[str, QuestionRow] = {}
+        self.scores: Scores = assessment.evaluate()
+        self.roadmap: Roadmap | None = None
+        self.last_save_error: str | None = None
+        self._closed = False
+        self._dims = list(self.bank.dimension_ids)
+        self._saver = Debouncer(autosave_delay, self._autosave_now)
+        self._refresher = Debouncer(refresh_delay, self._refresh_slow)
+
+        self.header = Header(assessment, self._on_meta)
+        self.header.save_now.on_click(lambda _: self.save())
+        self.header.reload.on_click(lambda _: self.reload())
+        self.header.overwrite.on_click(lambda _: self.save(force=True))
+        self.header.next_unanswered.on_click(lambda _: self.next_unanswered())
+        self.triage = TriageForm(self.bank, assessment, self._on_triage)
+        self.review = Review(assessment, self.show_question)
+        self.scan = ScanPanel(assessment, on_change=self._on_suggestions)
+        self.sections: dict[str, w.VBox] = {d: w.VBox([], layout=w.Layout(width="100%")) for d in self._dims}
+        self.tabs = w.Tab(
+            children=[self.triage.box, *self.sections.values(), self.review.box, self.scan.widget],
+            layout=w.Layout(flex="3 1 560px", min_width="360px"),
+        )
+        self.tabs.observe(self._on_tab, "selected_index")
+        self.results = Results(self.scores)
+        self.children = [
+            w.HTML(value=STYLE),
+            self.header.box,
+            w.HBox([self.tabs, self.results.box], layout=w.Layout(flex_flow="row wrap", width="100%")),
+        ]
+        self._refresh_fast()
+        self._refresh_slow()
+        if assessment.path is not None and not self.autosave:
+            self.header.show_status("autosave off", "#6b7280")
+
+    # ---- reaching the controls ---------------------------------------------------------------
+    def question(self, question_id: str) -> QuestionRow:
+        """The row of one question, building its dimension's tab if it was never opened."""
+        q = self.bank.question(question_id)
+        self._build_section(q.dimension)
+        return self.rows[question_id]
+
+    def build_all(self) -> None:
+        """Build every dimension's tab now (tabs are otherwise built when first opened)."""
+        for d in self._dims:
+            self._build_section(d)
+
+    def tab_index(self, dimension_id: str) -> int:
+        return 1 + self._dims.index(dimension_id)
+
+    @property
+    def review_index(self) -> int:
+        return 1 + len(self._dims)
+
+    @property
+    def visible_questions(self) -> list[str]:
+        """Ids of the question rows shown under the current triage (all tabs built)."""
+        self.build_all()
+        return [qid for qid, row in self.rows.items() if row.visible]
+
+    def show_question(self, question_id: str) -> QuestionRow:
+        """Open the question's tab, highlight it and put the keyboard focus on its answer."""
+        row = self.question(question_id)
+        self.tabs.selected_index = self.tab_index(row.question.dimension)
+        for other in self.rows.values():
+            other.box.remove_class("rw-current")
+        row.box.add_class("rw-current")
+        row.level.focus()
+        return row
+
+    def next_unanswered(self) -> QuestionRow | None:
+        for q in self.bank.applicable_questions(self.assessment.triage):
+            if self.assessment.value(q.id) is None:
+                return self.show_question(q.id)
+        self.header.show_status("every question that applies is answered", "#15803d")
+        return None
+
+    def _build_section(self, dimension_id: str) -> None:
+        box = self.sections[dimension_id]
+        if box.children:
+            return
+        dim = self.bank.dimension(dimension_id)
+        triage = self.assessment.triage
+        rows = []
+        for q in self.bank.questions_in(dimension_id):
+            row = QuestionRow(q, self.assessment, self._on_answer, slot=self.scan.slot(q.id))
+            row.set_visible(self.bank.applies(q.id, triage))
+            self.rows[q.id] = row
+            rows.append(row.box)
+        intro = w.HTML(value=f"<p><i>{_escape(dim.description)}</i></p>")
+        box.children = [intro, *rows]
+
+    def _on_tab(self, change) -> None:
+        index = change["new"]
+        if index is not None and 1 <= index <= len(self._dims):
+            self._build_section(self._dims[index - 1])
+
+    # ---- changes from the controls -----------------------------------------------------------
+    def _on_answer(self, row: QuestionRow, **fields: Any) -> None:
+        try:
+            self.assessment.answer(row.id, **fields)
+        except ReadinessError as exc:
+            row.show_message(f'<span style="color:#b91c1c">Not saved: {_escape(_reason(exc))}</span>')
+            row.refresh()
+            return
+        row.show_message("")
+        self._changed()
+
+    def _on_triage(self, triage_id: str, value: str) -> None:
+        self.assessment.set_triage(triage_id, value)
+        triage = self.assessment.triage
+        for qid, row in self.rows.items():
+            row.set_visible(self.bank.applies(qid, triage))
+        self._changed()
+
+    def _on_meta(self, field: str, value: Any) -> None:
+        a = self.assessment
+        try:
+            if field == "pilot":
+                a.pilot = value.strip()
+            elif field == "respondents":
+                a.respondents = [n.strip() for n in value.split(",")]
+            elif field == "target":
+                a.target = value
+        except (ReadinessError, KeyError) as exc:
+            self.header.show_status(f"{field} not changed: {_reason(exc)}", "#b91c1c")
+            self.header.refresh()
+            return
+        self._changed()
+
+    def _on_suggestions(self, question_ids: list[str]) -> None:
+        """Evidence-scan suggestions were accepted into the Assessment: show them."""
+        for qid in question_ids:
+            if qid in self.rows:
+                self.rows[qid].refresh()
+        self._changed()
+
+    def _changed(self) -> None:
+        self._refresh_fast()
+        self._refresher.schedule()
+        if self.autosave:
+            self.header.show_pending()
+            self._saver.schedule()
+
+    # ---- results -----------------------------------------------------------------------------
+    def _refresh_fast(self) -> None:
+        """Cheap, on every change: scores, radar data in place, verdict, progress, tab titles."""
+        self.scores = scores = self.assessment.evaluate()
+        self.results.update_fast(scores)
+        dims = scores.dimensions
+        self.header.show_progress(int(dims["answered"].sum()), int(dims["applicable"].sum()))
+        titles = ["Triage"]
+        for d in self._dims:
+            titles.append(f"{dims.at[d, 'title']} ({int(dims.at[d, 'answered'])}/{int(dims.at[d, 'applicable'])})")
+        self.tabs.titles = (*titles, "Review", "Evidence scan")
+
+    def _refresh_slow(self) -> None:
+        """Debounced: the scores table, the roadmap and the review table."""
+        from ..roadmap import build_roadmap
+
+        self.roadmap = build_roadmap(self.scores)
+        self.results.update_slow(self.scores, self.roadmap)
+        self.review.refresh()
+
+    def flush(self) -> None:
+        """Run the debounced refresh and autosave now (tests, and before the kernel stops)."""
+        self._refresher.flush()
+        self._saver.flush()
+
+    # ---- saving ------------------------------------------------------------------------------
+    def _autosave_now(self) -> None:
+        self.save()
+
+    def save(self, *, force: bool = False) -> bool:
+        """Save through the engine's atomic save; show the outcome in the header. True if saved."""
+        self._saver.cancel()
+        try:
+            self.assessment.save(force=force)
+        except AssessmentConflictError as exc:
+            self.last_save_error = _reason(exc)
+            self.header.show_failed(self.last_save_error, conflict=True)
+            return False
+        except (ReadinessError, OSError) as exc:
+            self.last_save_error = _reason(exc)
+            self.header.show_failed(self.last_save_error)
+            return False
+        self.last_save_error = None
+        self.header.show_saved()
+        return True
+
+    def reload(self) -> None:
+        """Replace the form's state with the file on disk (after a conflict)."""
+        self._saver.cancel()
+        fresh = Assessment.load(self.assessment.path, bank=self.bank)
+        self.assessment.data = fresh.data
+        self.assessment.warnings = fresh.warnings
+        self.assessment._disk_signature = fresh._disk_signature
+        self.header.refresh()
+        self.triage.refresh()
+        triage = self.assessment.triage
+        for row in self.rows.values():
+            row.refresh()
+            row.set_visible(self.bank.applies(row.id, triage))
+        self.header.show_saved()
+        self._refresh_fast()
+        self._refresh_slow()
+
+    # ---- lifetime ----------------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """Save what is pending, forget this app in the kernel's registry and close the widgets."""
+        if self._closed:
+            return
+        self.flush()
+        self._closed = True
+        path = self.assessment.path
+        if path is not None and _OPEN.get(path.resolve()) is self:
+            del _OPEN[path.resolve()]
+        self.close_all_descendants()
+
+    def close_all_descendants(self) -> None:
+        self.results.figure.close()
+        for widget in _walk(self):
+            widget.close()
+
+    def __repr__(self) -> str:
+        return f"<ReadinessApp {self.assessment!r} file={str(self.assessment.path)!r}>"
+
+
+def _walk(widget: w.Widget):
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+    yield widget
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def _pilot_from(path: Path) -> str:
+    name = path.stem.replace("_", " ").replace("-", " ").strip()
+    return name[:1].upper() + name[1:] if name else "My pilot"
+
+
+def _set_target(a: Assessment, target: str, file: Path) -> None:
+    from ..errors import AssessmentError, Problem
+
+    try:
+        a.target = target
+    except KeyError as exc:
+        raise AssessmentError([Problem(str(file), "target", str(exc.args[0]))]) from None
+
+
+def assess(
+    path: str | Path = "readiness.json",
+    bank: Bank | str | Path | None = None,
+    target: str | None = None,
+    *,
+    pilot: str | None = None,
+    respondents: list[str] | None = None,
+    autosave: bool = True,
+) -> ReadinessApp:
+    """Open the assessment form for ``path``: resume the file if it exists, else create it.
+
+    ``bank`` is a Bank or a bank YAML path (default: the bundled bank). ``target`` sets the
+    target profile. A second call on a file already open in this kernel returns that app.
+    """
+    file = Path(path).expanduser()
+    key = file.resolve()
+    current = _OPEN.get(key)
+    if current is not None and not current.closed:
+        if bank is not None:
+            wanted = bank if isinstance(bank, Bank) else load_bank(bank)
+            if (wanted.id, wanted.version) != (current.bank.id, current.bank.version):
+                raise ReadinessError(
+                    f"{file}: already open in this kernel with bank {current.bank.id!r} "
+                    f"{current.bank.version}; call .close() on that app before opening it with "
+                    f"bank {wanted.id!r} {wanted.version}"
+                )
+        if target is not None and target != current.assessment.target:
+            _set_target(current.assessment, target, file)
+            current.header.refresh()
+            current._changed()
+        return current
+    if file.exists():
+        a = Assessment.load(file, bank=bank)
+        if target is not None and target != a.target:
+            _set_target(a, target, file)
+            fresh = False
+        else:
+            fresh = None
+    else:
+        a = Assessment.new(pilot or _pilot_from(file), bank=bank, respondents=respondents or (), path=file)
+        if target is not None:
+            _set_target(a, target, file)
+        fresh = True
+    app = ReadinessApp(a, autosave=autosave)
+    _OPEN[key] = app
+    if fresh is not None and autosave:
+        app.save()
+    elif fresh is None and autosave:
+        app.header.show_status(f"resumed {file.name}", "#15803d")
+    return app
+
+
+@atexit.register
+def _flush_open_apps() -> None:  # pragma: no cover - runs at interpreter exit
+    for app in list(_OPEN.values()):
+        try:
+            app.flush()
+        except Exception:  # noqa: S110 - never fail the interpreter's exit
+            pass
+
+
+__all__ = ["ReadinessApp", "assess", "open_apps"]

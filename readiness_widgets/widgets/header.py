@@ -1,0 +1,130 @@
+"""The header: pilot, respondents, target profile, progress and the save status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+from markupsafe import escape
+
+from ._html import render
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..assessment import Assessment
+
+RECOMMENDED = "__recommended__"
+
+
+class Header:
+    """Metadata controls, progress bar and save status; callbacks go to the app."""
+
+    def __init__(self, assessment: Assessment, on_meta: Callable[[str, Any], Any]):
+        self.assessment = assessment
+        self.on_meta = on_meta
+        self._syncing = False
+        bank = assessment.bank
+        label = {"description_width": "90px"}
+        self.pilot = w.Text(description="Pilot", continuous_update=False, style=label, layout=w.Layout(width="340px"))
+        self.respondents = w.Text(
+            description="Respondents",
+            placeholder="names, separated by commas",
+            continuous_update=False,
+            style=label,
+            layout=w.Layout(width="340px"),
+        )
+        self.target = w.Dropdown(
+            options=[("Recommended by the triage", RECOMMENDED)] + [(t.title, t.id) for t in bank.targets],
+            description="Target",
+            tooltip="The target profile the verdict and the roadmap are measured against",
+            style=label,
+            layout=w.Layout(width="340px"),
+        )
+        self.progress_text = w.HTML(value="")
+        self.progress = w.IntProgress(value=0, min=0, max=1, description="Progress", style=label)
+        self.status = w.HTML(value="")
+        self.save_now = w.Button(description="Save now", icon="save", tooltip="Save the assessment file now")
+        self.reload = w.Button(
+            description="Reload from disk",
+            icon="refresh",
+            tooltip="Discard this form's unsaved changes and load the file as it is on disk",
+            layout=w.Layout(display="none"),
+        )
+        self.overwrite = w.Button(
+            description="Overwrite file",
+            icon="exclamation-triangle",
+            button_style="warning",
+            tooltip="Write this form's answers over the file on disk",
+            layout=w.Layout(display="none"),
+        )
+        self.next_unanswered = w.Button(
+            description="Next unanswered", icon="arrow-right", tooltip="Go to the next unanswered question"
+        )
+        self.warnings = w.HTML(value="")
+        self.refresh()
+        self.pilot.observe(lambda c: self._send("pilot", c["new"]), "value")
+        self.respondents.observe(lambda c: self._send("respondents", c["new"]), "value")
+        self.target.observe(lambda c: self._send("target", None if c["new"] == RECOMMENDED else c["new"]), "value")
+        self.box = w.VBox(
+            [
+                w.HBox([self.pilot, self.respondents, self.target], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox(
+                    [self.progress, self.progress_text, self.next_unanswered, self.save_now, self.status,
+                     self.reload, self.overwrite],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                self.warnings,
+            ],
+            layout=w.Layout(border_bottom="1px solid #d1d5db", padding="0 0 6px 0"),
+        )
+        self.box.add_class("rw-header")
+
+    def refresh(self) -> None:
+        a = self.assessment
+        self._syncing = True
+        try:
+            self.pilot.value = a.pilot
+            self.respondents.value = ", ".join(a.respondents)
+            self.target.value = a.target or RECOMMENDED
+        finally:
+            self._syncing = False
+        self.warnings.value = "".join(
+            f'<div style="color:#b45309"><small>{escape(msg)}</small></div>' for msg in a.warnings
+        )
+
+    def show_progress(self, answered: int, applicable: int) -> None:
+        self.progress.max = max(applicable, 1)
+        self.progress.value = answered
+        self.progress_text.value = render("progress", answered=answered, applicable=applicable)
+
+    def show_saved(self, when: datetime | None = None) -> None:
+        stamp = (when or datetime.now()).strftime("%H:%M:%S")
+        self.show_status(f"saved {stamp}", "#15803d")
+        self.show_conflict(False)
+
+    def show_pending(self) -> None:
+        self.show_status("unsaved changes (saving...)", "#6b7280")
+
+    def show_failed(self, reason: str, *, conflict: bool = False) -> None:
+        self.show_status(f"save failed: {reason}", "#b91c1c")
+        self.show_conflict(conflict)
+
+    def show_conflict(self, visible: bool) -> None:
+        self.reload.layout.display = None if visible else "none"
+        self.overwrite.layout.display = None if visible else "none"
+
+    @property
+    def status_text(self) -> str:
+        """The save status as plain text (for tests and logs)."""
+        import re
+        from html import unescape
+
+        return unescape(re.sub(r"<[^>]+>", "", self.status.value))
+
+    def show_status(self, text: str, colour: str = "#374151") -> None:
+        self.status.value = render("status", text=text, colour=colour)
+
+    def _send(self, field: str, value: Any) -> None:
+        if not self._syncing:
+            self.on_meta(field, value)
