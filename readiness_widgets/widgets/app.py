@@ -14,6 +14,7 @@ failed" and offers "Reload from disk" or "Overwrite file".
 from __future__ import annotations
 
 import atexit
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -380,10 +381,8 @@ def assess(
 @atexit.register
 def _flush_open_apps() -> None:  # pragma: no cover - runs at interpreter exit
     for app in list(_OPEN.values()):
-        try:
+        with contextlib.suppress(Exception):  # never fail the interpreter's exit
             app.flush()
-        except Exception:  # noqa: S110 - never fail the interpreter's exit
-            pass
 
 
 __all__ = ["ReadinessApp", "assess", "open_apps"]

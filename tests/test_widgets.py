@@ -1,0 +1,517 @@
+"""The notebook form, tested on widget state with no browser and no kernel.
+
+Every change goes through the widgets' own controls (``.value`` of the RadioButtons, the
+ToggleButtons, the Textarea, the Dropdowns, ``.click()`` of the buttons), then the test looks at
+the engine's Assessment, the scores, the radar FigureWidget's trace data, the roadmap and the file.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ipywidgets")
+pytest.importorskip("anywidget")
+
+import ipywidgets as w
+
+from readiness_widgets import Assessment, load_bank
+from readiness_widgets.assessment import AssessmentError
+from readiness_widgets.bank import bundled_bank_path
+from readiness_widgets.errors import ReadinessError
+from readiness_widgets.widgets import ReadinessApp, assess, open_apps
+from readiness_widgets.widgets._debounce import Debouncer
+from readiness_widgets.widgets.question import DONT_KNOW_LABEL, NA_LABEL
+
+MINI = Path(__file__).parent / "banks" / "mini.yaml"
+
+
+@pytest.fixture(scope="module")
+def form_bank():
+    """The bundled default bank (the mini bank only while the default one is not written yet)."""
+    if bundled_bank_path().exists():
+        return load_bank()
+    return load_bank(MINI)  # pragma: no cover
+
+
+@pytest.fixture
+def apps():
+    """Open apps with ``apps(path, **kw)``; every app is closed after the test."""
+    opened: list[ReadinessApp] = []
+
+    def _open(path, **kw):
+        app = assess(path, **kw)
+        opened.append(app)
+        return app
+
+    yield _open
+    for app in opened:
+        app.close()
+
+
+def current_r(app) -> list[float]:
+    (trace,) = [t for t in app.results.figure.data if t.name == "Current"]
+    return list(trace.r)
+
+
+# ---- building -------------------------------------------------------------------------------
+
+
+def test_app_is_a_widget_holding_the_assessment(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "pilot.json", bank=form_bank)
+    assert isinstance(app, w.VBox)
+    assert isinstance(app.assessment, Assessment)
+    assert app.assessment.path == tmp_path / "pilot.json"
+    assert (tmp_path / "pilot.json").exists()  # created and saved at once
+    assert app.header.status_text.startswith("saved ")
+    assert app.assessment.pilot == "Pilot"
+    n = len(form_bank.dimension_ids)
+    assert len(app.tabs.children) == n + 3
+    assert app.tabs.titles[0] == "Triage"
+    assert app.tabs.titles[-2:] == ("Review", "Evidence scan")
+    for d in form_bank.dimensions:
+        applicable = sum(1 for q in form_bank.applicable_questions(app.assessment.triage) if q.dimension == d.id)
+        assert f"{d.title} (0/{applicable})" in app.tabs.titles
+    _answered, applicable = app.assessment.progress()
+    assert app.header.progress_text.value.count(str(applicable)) >= 1
+    assert "answered <b>0</b> of" in app.header.progress_text.value
+    assert app.header.progress.max == applicable
+
+
+def test_tabs_are_built_when_opened_and_every_control_is_reachable(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    assert app.rows == {}  # only the triage tab is built up front
+    first = form_bank.dimension_ids[0]
+    app.tabs.selected_index = app.tab_index(first)
+    assert set(app.rows) == {q.id for q in form_bank.questions_in(first)}
+    app.build_all()
+    assert set(app.rows) == {q.id for q in form_bank.questions}
+    for q in form_bank.questions:
+        row = app.question(q.id)
+        labels = [label for label, _ in row.level.options]
+        for level, text in q.levels.items():
+            assert f"{level} · {text}" in labels  # every level described in full, as an option
+        assert (NA_LABEL in labels) == q.allow_na
+        assert DONT_KNOW_LABEL in labels
+        assert [v for _, v in row.evidence.options] == ["none", "manual", "automated"]
+        assert q.text in row.title.value or "&" in q.text  # escaped text otherwise
+        for control in row.controls:  # accessibility: every control is labelled
+            assert control.description
+
+
+def test_every_control_has_a_label(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    app.build_all()
+    inputs = (w.RadioButtons, w.ToggleButtons, w.Textarea, w.Text, w.Dropdown, w.Button, w.IntProgress)
+    for widget in _walk(app):
+        if isinstance(widget, inputs):
+            assert widget.description.strip(), f"unlabelled {type(widget).__name__}"
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+# ---- answering ------------------------------------------------------------------------------
+
+
+def test_answers_through_the_controls_update_assessment_scores_radar_and_roadmap(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank, target=form_bank.targets[-1].id)
+    figure = app.results.figure
+    before_r = current_r(app)
+    before_scores = app.scores.dimensions.copy()
+    before_verdict = app.results.verdict.value
+    before_roadmap = app.roadmap.frame.copy()
+    before_table = app.results.table.value
+    dim = form_bank.dimension_ids[0]
+    questions = [q for q in form_bank.questions_in(dim) if form_bank.applies(q.id, app.assessment.triage)]
+    for q in questions:
+        row = app.question(q.id)
+        row.level.value = 2
+        row.evidence.value = "manual"
+    notes_row = app.question(questions[0].id)
+    notes_row.notes.value = "Checked in the March review"
+
+    # the engine holds the answers
+    for q in questions:
+        assert app.assessment.value(q.id) == 2
+        assert app.assessment.answers[q.id].evidence == "manual"
+    assert app.assessment.answers[questions[0].id].notes == "Checked in the March review"
+    # the scores moved, by the engine's own arithmetic
+    expected = app.assessment.evaluate().dimensions
+    assert app.scores.dimensions.at[dim, "score"] == pytest.approx(expected.at[dim, "score"])
+    assert before_scores.at[dim, "answered"] == 0
+    assert app.scores.dimensions.at[dim, "answered"] == len(questions)
+    # the radar: same FigureWidget object, new trace data, equal to the engine's radar data
+    assert app.results.figure is figure
+    after_r = current_r(app)
+    assert after_r != before_r
+    i = form_bank.dimension_ids.index(dim)
+    assert after_r[i] == pytest.approx(round(expected.at[dim, "score"], 3))
+    # the verdict is immediate; the table and the roadmap come after the debounce (flushed here)
+    assert app.results.verdict.value != before_verdict
+    app.flush()
+    assert app.results.table.value != before_table
+    assert not app.roadmap.frame.equals(before_roadmap)
+    assert app.roadmap.to_dict() == app.assessment.roadmap().to_dict()
+    # progress and the dimension tab title
+    n = len(questions)
+    assert f"answered <b>{n}</b> of" in app.header.progress_text.value
+    assert app.header.progress.value == n
+    title = form_bank.dimension(dim).title
+    assert any(t.startswith(f"{title} ({n}/") for t in app.tabs.titles)
+
+
+def test_na_dont_know_and_clear(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    q = next(q for q in form_bank.questions if q.allow_na and form_bank.applies(q.id, app.assessment.triage))
+    row = app.question(q.id)
+    row.level.value = "na"
+    assert app.assessment.value(q.id) == "na"
+    row.level.value = "dont_know"
+    assert app.assessment.value(q.id) == "dont_know"
+    assert app.scores.dimensions.at[q.dimension, "dont_know"] == 1
+    row.clear.click()
+    assert row.level.value is None
+    assert app.assessment.value(q.id) is None
+
+
+def test_notes_too_long_are_refused_and_shown(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    row = app.question(form_bank.questions[0].id)
+    row.notes.value = "x" * 20_001
+    assert "Not saved" in row.message.value
+    assert row.notes.value == ""  # the control shows what the engine holds
+    assert form_bank.questions[0].id not in app.assessment.answers
+
+
+def test_untrusted_text_is_escaped(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    row = app.question(form_bank.questions[0].id)
+    row.level.value = 1
+    row.notes.value = "<img src=x onerror=alert(1)>"
+    app.header.pilot.value = "<script>alert(1)</script>"
+    app.flush()
+    assert app.assessment.pilot == "<script>alert(1)</script>"
+    assert "<img" not in app.review.table.value
+    assert "&lt;img src=x onerror=alert(1)&gt;" in app.review.table.value
+    for html_widget in (app.results.verdict, app.results.table, app.results.roadmap, app.header.warnings):
+        assert "<script" not in html_widget.value
+
+
+def test_header_metadata_and_target(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    app.header.respondents.value = "Ana, Ben , "
+    assert app.assessment.respondents == ["Ana", "Ben"]
+    target = form_bank.targets[0]
+    app.header.target.value = target.id
+    assert app.assessment.target == target.id
+    assert app.scores.target.profile == target.id
+    assert target.title in app.results.figure.layout.title.text
+    app.header.pilot.value = "   "
+    assert "pilot not changed" in app.header.status_text
+    assert app.header.pilot.value == app.assessment.pilot == "A"
+
+
+# ---- triage ---------------------------------------------------------------------------------
+
+
+def _triage_change(bank):
+    """A (triage id, value) that changes which questions apply, from the defaults."""
+    defaults = bank.triage_with_defaults({})
+    base = {q.id for q in bank.applicable_questions(defaults)}
+    for t in bank.triage:
+        for option in t.options:
+            changed = {q.id for q in bank.applicable_questions({**defaults, t.id: option.value})}
+            if changed != base:
+                return t.id, option.value, base, changed
+    raise AssertionError("no triage answer changes the applicable questions")
+
+
+def test_triage_answer_changes_the_visible_questions(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    tid, value, base, changed = _triage_change(form_bank)
+    assert set(app.visible_questions) == base
+    titles_before = app.tabs.titles
+    app.triage.controls[tid].value = value
+    assert app.assessment.triage[tid] == value
+    assert set(app.visible_questions) == changed
+    assert app.tabs.titles != titles_before
+    assert app.assessment.progress()[1] == len(changed)
+    assert f"of <b>{len(changed)}</b>" in app.header.progress_text.value
+    app.flush()
+    data = json.loads((tmp_path / "a.json").read_text())
+    assert data["triage"][tid] == value
+
+
+# ---- autosave and resume --------------------------------------------------------------------
+
+
+def test_autosave_content_and_exact_resume(tmp_path, apps, form_bank):
+    path = tmp_path / "pilot.json"
+    app = apps(path, bank=form_bank)
+    tid, value, _, changed = _triage_change(form_bank)
+    app.triage.controls[tid].value = value
+    picks = [q for q in form_bank.questions if q.id in changed][:3]
+    for level, q in zip((0, 3, "dont_know"), picks, strict=False):
+        row = app.question(q.id)
+        row.level.value = level
+        row.evidence.value = "automated"
+        row.notes.value = f"note on {q.id}"
+    app.header.respondents.value = "Ana"
+    app.flush()
+    data = json.loads(path.read_text())
+    assert data["schema_version"] == 2
+    assert data["respondents"] == ["Ana"]
+    assert data["triage"][tid] == value
+    assert {qid: a["value"] for qid, a in data["answers"].items()} == dict(
+        zip([q.id for q in picks], (0, 3, "dont_know"), strict=False)
+    )
+    assert all(a["evidence"] == "automated" for a in data["answers"].values())
+    saved = app.assessment.to_dict()
+    app.close()
+    assert path.resolve() not in open_apps()
+
+    # a new kernel would run the same cell again: the form comes back exactly
+    again = apps(path, bank=form_bank)
+    assert again is not app
+    assert again.assessment.to_dict() == saved
+    assert again.triage.controls[tid].value == value
+    for level, q in zip((0, 3, "dont_know"), picks, strict=False):
+        row = again.question(q.id)
+        assert row.level.value == level
+        assert row.evidence.value == "automated"
+        assert row.notes.value == f"note on {q.id}"
+    assert again.header.respondents.value == "Ana"
+    assert current_r(again) == current_r(app)
+    assert again.header.status_text.startswith("resumed ")
+
+
+def test_autosave_happens_by_itself(tmp_path, apps, form_bank):
+    path = tmp_path / "a.json"
+    app = apps(path, bank=form_bank)
+    qid = form_bank.questions[0].id
+    app.question(qid).level.value = 4
+    assert app.header.status_text.startswith("unsaved changes")
+    deadline = time.monotonic() + 10  # generous: this checks that it happens, not how fast
+    while time.monotonic() < deadline:
+        if json.loads(path.read_text())["answers"].get(qid, {}).get("value") == 4:
+            break
+        time.sleep(0.05)
+    assert json.loads(path.read_text())["answers"][qid]["value"] == 4
+    assert app.header.status_text.startswith("saved ")
+
+
+def test_failed_save_is_shown_not_swallowed(tmp_path, apps, form_bank):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    app = apps(blocker / "a.json", bank=form_bank)  # its folder is a file: every save fails
+    assert app.header.status_text.startswith("save failed: cannot write")
+    assert app.last_save_error
+    app.question(form_bank.questions[0].id).level.value = 1
+    app.flush()
+    assert app.header.status_text.startswith("save failed:")
+    assert app.assessment.value(form_bank.questions[0].id) == 1  # kept in memory
+
+
+def test_failed_save_from_the_engine(tmp_path, apps, form_bank, monkeypatch):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+
+    def disk_full(self, path=None, *, force=False):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Assessment, "save", disk_full)
+    app.question(form_bank.questions[0].id).level.value = 2
+    app.flush()
+    assert app.header.status_text == "save failed: disk full"
+    monkeypatch.undo()
+    app.header.save_now.click()
+    assert app.header.status_text.startswith("saved ")
+    assert json.loads((tmp_path / "a.json").read_text())["answers"][form_bank.questions[0].id]["value"] == 2
+
+
+def test_two_assess_calls_on_one_file_share_one_app(tmp_path, apps, form_bank):
+    path = tmp_path / "a.json"
+    first = apps(path, bank=form_bank)
+    second = apps(tmp_path / "." / "a.json", bank=form_bank)
+    assert second is first  # one live Assessment, one writer; two displays are two views of it
+    assert open_apps()[path.resolve()] is first
+    other = load_bank(MINI) if form_bank.id != "mini" else None
+    if other is not None:
+        with pytest.raises(ReadinessError, match="already open in this kernel"):
+            assess(path, bank=other)
+
+
+def test_someone_else_writing_the_file_is_a_visible_conflict(tmp_path, apps, form_bank):
+    path = tmp_path / "a.json"
+    app = apps(path, bank=form_bank)
+    q0, q1 = form_bank.questions[0].id, form_bank.questions[1].id
+    outsider = Assessment.load(path, bank=form_bank)  # e.g. the CLI or another kernel
+    outsider.answer(q1, 4)
+    time.sleep(0.01)
+    outsider.save()
+    app.question(q0).level.value = 1
+    app.flush()
+    assert app.header.status_text.startswith("save failed: ")
+    assert "changed on disk" in app.header.status_text
+    assert app.header.reload.layout.display is None  # the way out is offered
+    assert json.loads(path.read_text())["answers"][q1]["value"] == 4  # not overwritten
+    app.header.reload.click()
+    assert app.assessment.value(q1) == 4
+    assert app.question(q1).level.value == 4
+    assert app.assessment.value(q0) is None
+    assert app.header.reload.layout.display == "none"
+    app.question(q0).level.value = 3
+    app.flush()
+    data = json.loads(path.read_text())["answers"]
+    assert (data[q0]["value"], data[q1]["value"]) == (3, 4)
+
+
+def test_overwrite_after_conflict(tmp_path, apps, form_bank):
+    path = tmp_path / "a.json"
+    app = apps(path, bank=form_bank)
+    q0 = form_bank.questions[0].id
+    outsider = Assessment.load(path, bank=form_bank)
+    outsider.pilot = "Outsider"
+    time.sleep(0.01)
+    outsider.save()
+    app.question(q0).level.value = 2
+    app.flush()
+    assert "changed on disk" in app.header.status_text
+    app.header.overwrite.click()
+    assert app.header.status_text.startswith("saved ")
+    data = json.loads(path.read_text())
+    assert data["answers"][q0]["value"] == 2
+    assert data["pilot"] == "A"
+
+
+# ---- review ---------------------------------------------------------------------------------
+
+
+def test_review_lists_every_answer_and_jumps_back(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    last_dim = form_bank.dimension_ids[-1]
+    q = next(q for q in form_bank.questions_in(last_dim) if form_bank.applies(q.id, app.assessment.triage))
+    app.question(q.id).level.value = 1
+    app.flush()
+    applicable = form_bank.applicable_questions(app.assessment.triage)
+    assert [v for _, v in app.review.picker.options] == [x.id for x in applicable]
+    assert app.review.table.value.count("<tr") == len(applicable) + 1
+    assert f"1 · {q.levels[1]}"[:20] in app.review.table.value
+    app.tabs.selected_index = app.review_index
+    app.review.picker.value = q.id
+    app.review.go.click()
+    assert app.tabs.selected_index == app.tab_index(last_dim)
+    row = app.rows[q.id]
+    assert "rw-current" in row.box._dom_classes
+    row.level.value = 3  # changed from where the review sent us
+    app.flush()
+    assert app.assessment.value(q.id) == 3
+    assert f"3 · {q.levels[3]}"[:20] in app.review.table.value
+
+
+def test_next_unanswered(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    first, second = [q.id for q in form_bank.applicable_questions(app.assessment.triage)][:2]
+    app.question(first).level.value = 2
+    app.header.next_unanswered.click()
+    assert "rw-current" in app.rows[second].box._dom_classes
+
+
+# ---- evidence-scan hook ---------------------------------------------------------------------
+
+
+def test_each_question_has_a_suggestion_slot_from_the_scan_panel(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    qid = form_bank.questions[0].id
+    row = app.question(qid)
+    assert row.slot is app.scan.slot(qid)
+    assert row.slot in row.box.children
+    assert app.scan.widget in app.tabs.children
+    assert app.scan.accept_all_button.disabled  # nothing to accept before a scan
+
+
+def test_accepted_suggestions_show_up_in_the_form(tmp_path, apps, form_bank):
+    repo = tmp_path / "repo"
+    for rel, text in {
+        ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: pytest\n",
+        "tests/test_model.py": "def test_x():\n    assert True\n",
+        "requirements.txt": "pandas\nscikit-learn\nmlflow\n",
+    }.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    app.scan.path.value = str(repo)
+    app.scan.button.click()
+    pending = app.scan.pending()
+    if not pending:
+        pytest.skip(f"bank {form_bank.id!r} suggests nothing for this repository")
+    app.build_all()
+    app.scan.accept_all_button.click()
+    for qid in pending:
+        assert app.rows[qid].level.value == app.assessment.value(qid) is not None
+    assert app.scores.dimensions["answered"].sum() == len(pending)
+
+
+# ---- the magic ------------------------------------------------------------------------------
+
+
+def test_magic_registers_and_opens_the_form(tmp_path, form_bank, monkeypatch):
+    from IPython.core.error import UsageError
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.chdir(tmp_path)
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "readiness_widgets")
+    assert "readiness" in shell.magics_manager.magics["line"]
+    bank_arg = f" --bank {MINI}" if form_bank.id == "mini" else ""
+    app = shell.run_line_magic("readiness", f"pilot.json --pilot 'Churn model'{bank_arg}")
+    try:
+        assert isinstance(app, ReadinessApp)
+        assert app.assessment.pilot == "Churn model"
+        assert (tmp_path / "pilot.json").exists()
+        assert shell.run_line_magic("readiness", f"pilot.json{bank_arg}") is app
+        with pytest.raises(UsageError, match="unrecognized arguments"):
+            shell.run_line_magic("readiness", "pilot.json --colour red")
+        with pytest.raises(UsageError, match="target"):
+            shell.run_line_magic("readiness", f"other.json --target nope{bank_arg}")
+    finally:
+        app.close()
+    default = shell.run_line_magic("readiness", bank_arg.strip())
+    try:
+        assert default.assessment.path == Path("readiness.json")
+        assert (tmp_path / "readiness.json").exists()
+    finally:
+        default.close()
+
+
+def test_unknown_target_is_a_clear_error(tmp_path, form_bank):
+    with pytest.raises(AssessmentError, match="target"):
+        assess(tmp_path / "a.json", bank=form_bank, target="no-such-profile")
+    assert tmp_path.joinpath("a.json").exists() is False
+
+
+# ---- debouncer ------------------------------------------------------------------------------
+
+
+def test_debouncer_runs_once_and_flushes():
+    calls = []
+    d = Debouncer(60, lambda: calls.append(1))
+    d.schedule()
+    d.schedule()
+    assert calls == []
+    assert d.pending
+    d.flush()
+    assert calls == [1]
+    assert not d.pending
+    d.flush()
+    assert calls == [1]
+    d.schedule()
+    d.cancel()
+    d.flush()
+    assert calls == [1]
