@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import json
+import numbers
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -29,7 +30,7 @@ MAX_ASSESSMENT_BYTES = 20_000_000
 NA = "na"
 DONT_KNOW = "dont_know"
 
-AnswerValue = Union[Annotated[int, Field(ge=0, le=4)], Literal["na", "dont_know"]]
+AnswerValue = Annotated[int, Field(ge=0, le=4)] | Literal["na", "dont_know"]
 EvidenceKind = Literal["none", "manual", "automated"]
 
 
@@ -67,11 +68,13 @@ class Answer(BaseModel):
 
     @field_validator("value", mode="before")
     @classmethod
-    def _no_bool(cls, v):
-        if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
-            raise ValueError("expected a level 0-4, 'na' or 'dont_know'")
-        if isinstance(v, float):
-            return int(v)
+    def _level_or_code(cls, v):
+        if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
+            return v
+        if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
+            v = int(v)
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 4:
+            raise ValueError(f"expected a level 0-4, 'na' or 'dont_know', got {v!r}")
         return v
 
     @field_validator("links")
@@ -416,18 +419,17 @@ class Assessment:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise AssessmentError([Problem("<assessment>", "", "no path to save to; pass one")])
-        if not force and target == self.path and target.exists():
-            if _signature(target) != self._disk_signature:
-                raise AssessmentConflictError(
-                    [
-                        Problem(
-                            str(target),
-                            "",
-                            "changed on disk by someone else since it was loaded; "
-                            "reload it, or save with force=True to overwrite",
-                        )
-                    ]
-                )
+        if not force and self._is_own_file(target) and _signature(target) != self._disk_signature:
+            raise AssessmentConflictError(
+                [
+                    Problem(
+                        str(target),
+                        "",
+                        "changed on disk by someone else since it was loaded; "
+                        "reload it, or save with force=True to overwrite",
+                    )
+                ]
+            )
         try:
             atomic_write_text(target, self.to_json())
         except OSError as exc:
@@ -435,6 +437,15 @@ class Assessment:
         self.path = target
         self._disk_signature = _signature(target)
         return target
+
+    def _is_own_file(self, target: Path) -> bool:
+        """``target`` is an existing file and the one this object was loaded from or saved to."""
+        if self.path is None or not target.exists():
+            return False
+        try:
+            return target.resolve() == self.path.resolve()
+        except OSError:
+            return target == self.path
 
     # ---- results (pandas) ---------------------------------------------------------------
     def evaluate(self, target: str | None = None):

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -28,7 +29,15 @@ from pydantic import (
 )
 
 from .conditions import Condition, ConditionError, parse_condition
-from .errors import BankError, Problem, problems_from_validation, yaml_lines
+from .errors import (
+    BankError,
+    Problem,
+    UnknownIdError,
+    line_of,
+    loc_to_path,
+    problems_from_validation,
+    yaml_lines,
+)
 
 LEVELS = (0, 1, 2, 3, 4)
 EVIDENCE_KINDS = ("none", "manual", "automated")
@@ -243,7 +252,7 @@ class Question(_Model):
             return None
         if len(scores) != len(LEVELS):
             raise ValueError(f"expected 5 scores, one per level 0-4, got {len(scores)}")
-        if any(b <= a for a, b in zip(scores, scores[1:])):
+        if any(b <= a for a, b in itertools.pairwise(scores)):
             raise ValueError(f"level scores must rise strictly with maturity, got {scores}")
         return scores
 
@@ -306,7 +315,9 @@ class Bank(_Model):
         return self._cache[key]
 
     @model_validator(mode="after")
-    def _unique_and_covered(self):
+    def _unique_and_covered(self, info: ValidationInfo):
+        if _context(info, "cross_checked"):  # validate_bank reported these with their place
+            return self
         problems = []
         for name, items in (
             ("dimension", self.dimensions),
@@ -350,7 +361,7 @@ class Bank(_Model):
         try:
             return self._questions_by_id[question_id]
         except KeyError:
-            raise KeyError(f"unknown question id {question_id!r} in bank {self.id!r}") from None
+            raise UnknownIdError(f"unknown question id {question_id!r} in bank {self.id!r}") from None
 
     def has_question(self, question_id: str) -> bool:
         return question_id in self._questions_by_id
@@ -360,20 +371,20 @@ class Bank(_Model):
             return self._triage_by_id[triage_id]
         except KeyError:
             known = ", ".join(self._triage_by_id) or "none"
-            raise KeyError(f"unknown triage id {triage_id!r} (known: {known})") from None
+            raise UnknownIdError(f"unknown triage id {triage_id!r} (known: {known})") from None
 
     def dimension(self, dimension_id: str) -> Dimension:
         for d in self.dimensions:
             if d.id == dimension_id:
                 return d
-        raise KeyError(f"unknown dimension {dimension_id!r}")
+        raise UnknownIdError(f"unknown dimension {dimension_id!r}")
 
     def target(self, profile_id: str) -> TargetProfile:
         for t in self.targets:
             if t.id == profile_id:
                 return t
         known = ", ".join(t.id for t in self.targets)
-        raise KeyError(f"unknown target profile {profile_id!r} (known: {known})")
+        raise UnknownIdError(f"unknown target profile {profile_id!r} (known: {known})")
 
     def questions_in(self, dimension_id: str) -> list[Question]:
         return [q for q in self.questions if q.dimension == dimension_id]
@@ -471,9 +482,18 @@ def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
         line = mark.line + 1 if mark is not None else None
         msg = getattr(exc, "problem", None) or str(exc)
         raise BankError([Problem(str(file), "", f"not valid YAML: {msg}", line)]) from None
+    except RecursionError:
+        raise BankError([Problem(str(file), "", "not a usable YAML document: nested too deeply")]) from None
     if not isinstance(data, dict):
         raise BankError([Problem(str(file), "", "expected a YAML mapping at the top level", 1)])
-    return data, yaml_lines(node)
+    duplicates: list[tuple[tuple, int]] = []
+    lines = yaml_lines(node, duplicates=duplicates)
+    if duplicates:
+        raise BankError(
+            Problem(str(file), ".".join(path), "key given twice in the same mapping (YAML would keep only the last)", line)
+            for path, line in duplicates
+        )
+    return data, lines
 
 
 def _load_uncached(file: Path) -> Bank:
@@ -486,10 +506,48 @@ def _load_uncached(file: Path) -> Bank:
 def validate_bank(data: Mapping[str, Any], file: str | Path = "<bank>", lines=None) -> Bank:
     """Validate an already parsed bank mapping; raise :class:`BankError` with every problem."""
     context = _context_from_raw(data)
+    context["cross_checked"] = True
+    problems = [Problem(str(file), loc_to_path(loc), msg, line_of(loc, lines)) for loc, msg in _cross_problems(data)]
     try:
-        return Bank.model_validate(data, context=context)
+        bank = Bank.model_validate(data, context=context)
     except ValidationError as exc:
-        raise BankError(problems_from_validation(exc, file, lines)) from None
+        raise BankError([*problems_from_validation(exc, file, lines), *problems]) from None
+    if problems:
+        raise BankError(problems)
+    return bank
+
+
+_UNIQUE = (
+    ("dimensions", "dimension"),
+    ("triage", "triage question"),
+    ("targets", "target profile"),
+    ("questions", "question"),
+)
+
+
+def _cross_problems(data: Mapping[str, Any]) -> list[tuple[tuple, str]]:
+    """Problems across list items (duplicate ids, dimensions with no question), with their place."""
+    out: list[tuple[tuple, str]] = []
+    for key, name in _UNIQUE:
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(item_id, str):
+                continue
+            if item_id in first:
+                out.append(((key, i, "id"), f"duplicate {name} id {item_id!r} (first defined at {key}[{first[item_id]}])"))
+            else:
+                first[item_id] = i
+    dims, questions = data.get("dimensions"), data.get("questions")
+    if isinstance(dims, list) and isinstance(questions, list):
+        used = {q.get("dimension") for q in questions if isinstance(q, dict)}
+        for i, d in enumerate(dims):
+            if isinstance(d, dict) and isinstance(d.get("id"), str) and d["id"] not in used:
+                out.append((("dimensions", i, "id"), f"dimension {d['id']!r} has no question"))
+    return out
 
 
 def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -502,7 +560,8 @@ def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
         return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
 
     triage: dict[str, set[str]] = {}
-    for t in data.get("triage") or []:
+    raw_triage = data.get("triage")
+    for t in raw_triage if isinstance(raw_triage, list) else []:
         if isinstance(t, dict) and isinstance(t.get("id"), str):
             opts = t.get("options") if isinstance(t.get("options"), list) else []
             triage[t["id"]] = {str(o.get("value")) for o in opts if isinstance(o, dict)}
@@ -537,14 +596,18 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
     base_raw, _ = _read_yaml(base_file)
     if "extends" in base_raw:
         problems.append(Problem(str(file), "extends", "a bank may only extend a bank that does not itself extend one", lines.get(("extends",))))
-    merged = {k: v for k, v in base_raw.items()}
+    merged = dict(base_raw)
     for key in ("id", "version", "title", "description"):
         if key in data:
             merged[key] = data[key]
     questions = list(base_raw.get("questions") or [])
     index = {q.get("id"): i for i, q in enumerate(questions) if isinstance(q, dict)}
     new_lines = {}
-    for j, q in enumerate(data.get("questions") or []):
+    added = data.get("questions") or []
+    if not isinstance(added, list):
+        problems.append(Problem(str(file), "questions", "expected a list of questions to add or replace", lines.get(("questions",))))
+        added = []
+    for j, q in enumerate(added):
         qid = q.get("id") if isinstance(q, dict) else None
         if qid in index:
             pos = index[qid]
@@ -561,14 +624,14 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
         problems.append(Problem(str(file), "remove", "expected a list of question ids", lines.get(("remove",))))
         remove = []
     for qid in remove:
-        if qid not in index:
+        if not isinstance(qid, str) or qid not in index:
             problems.append(Problem(str(file), "remove", f"no question {qid!r} to remove", lines.get(("remove",))))
     weights = data.get("weights") or {}
     if not isinstance(weights, dict):
         problems.append(Problem(str(file), "weights", "expected a mapping of question id to weight", lines.get(("weights",))))
         weights = {}
     for qid, weight in weights.items():
-        if qid not in index:
+        if not isinstance(qid, str) or qid not in index:
             problems.append(Problem(str(file), f"weights.{qid}", "no such question in the bank", lines.get(("weights", str(qid)))))
         elif isinstance(weight, bool) or not isinstance(weight, (int, float)) or not (0 < weight <= 100) or math.isnan(weight):
             problems.append(Problem(str(file), f"weights.{qid}", f"expected a number in (0, 100], got {weight!r}", lines.get(("weights", str(qid)))))
@@ -581,4 +644,4 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
     if removed:  # positions shift; keep line numbers only for what did not move
         new_lines = {}
     merged["questions"] = kept
-    return merged, {k: v for k, v in new_lines.items()} | {("extends",): lines.get(("extends",), 1)}
+    return merged, new_lines | {("extends",): lines.get(("extends",), 1)}

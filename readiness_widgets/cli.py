@@ -95,7 +95,7 @@ def cmd_new(args) -> int:
     respondents = [r for r in (args.respondent or []) if r]
     a = Assessment.new(args.pilot, bank=args.bank, respondents=respondents, target=args.target)
     a.save(path, force=True)
-    answered, applicable = a.progress()
+    _answered, applicable = a.progress()
     _out(f"wrote {path}: {applicable} questions to answer")
     return EXIT_OK
 

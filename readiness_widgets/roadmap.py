@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .bank import EVIDENCE_KINDS, LEVELS
+from .errors import UnknownIdError
 from .scoring import Scores
 
 ANSWERED = ("answered", "dont_know")
@@ -89,7 +90,7 @@ class Roadmap:
         for p in self.phases:
             if p.phase == number:
                 return p
-        raise KeyError(f"no phase {number}; phases are 1, 2 and 3")
+        raise UnknownIdError(f"no phase {number}; phases are 1, 2 and 3")
 
     @property
     def frame(self) -> pd.DataFrame:

@@ -247,7 +247,7 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
     qtarget = tvec[0][arr.qdim]
     effective = np.where(core.scored[0], core.effective[0], np.nan)
     qstatus = []
-    for qid, a in zip(arr.question_ids, applies):
+    for qid, a in zip(arr.question_ids, applies, strict=True):
         v = answers[qid].value if qid in answers else None
         qstatus.append(
             "not_applicable" if not a else "unanswered" if v is None else "na" if v == "na" else "dont_know" if v == "dont_know" else "answered"
@@ -439,7 +439,7 @@ def _triage_matrices(bank: Bank, arr: BankArrays, triage: pd.DataFrame, target: 
     codes, uniques = pd.MultiIndex.from_frame(filled).factorize() if len(ids) else (np.zeros(n, dtype=int), [()])
     app_rows, tgt_rows = [], []
     for combo in uniques:
-        answers = dict(zip(ids, combo))
+        answers = dict(zip(ids, combo, strict=True))
         for tid, value in answers.items():
             opts = [o.value for o in bank.triage_question(tid).options]
             if value not in opts:
