@@ -515,3 +515,16 @@ def test_debouncer_runs_once_and_flushes():
     d.cancel()
     d.flush()
     assert calls == [1]
+
+
+def test_reload_of_a_broken_file_is_shown(tmp_path, apps, form_bank):
+    path = tmp_path / "a.json"
+    app = apps(path, bank=form_bank)
+    path.write_text("{not json", encoding="utf-8")
+    app.header.reload.click()
+    assert app.header.status_text.startswith("reload failed: not valid JSON")
+    q0 = form_bank.questions[0].id
+    app.question(q0).level.value = 1
+    app.flush()
+    assert "changed on disk" in app.header.status_text  # still refuses to overwrite silently
+    assert path.read_text(encoding="utf-8") == "{not json"

@@ -261,7 +261,11 @@ class ReadinessApp(w.VBox):
     def reload(self) -> None:
         """Replace the form's state with the file on disk (after a conflict)."""
         self._saver.cancel()
-        fresh = Assessment.load(self.assessment.path, bank=self.bank)
+        try:
+            fresh = Assessment.load(self.assessment.path, bank=self.bank)
+        except ReadinessError as exc:
+            self.header.show_status(f"reload failed: {_reason(exc)}", "#b91c1c")
+            return
         self.assessment.data = fresh.data
         self.assessment.warnings = fresh.warnings
         self.assessment._disk_signature = fresh._disk_signature
