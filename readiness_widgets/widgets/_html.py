@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import Environment
@@ -64,10 +64,10 @@ STYLE = """<style>
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)  # noqa: S701 (autoescape is on)
+    return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(name: str):
     return _env().from_string(_TEMPLATES[name])
 
