@@ -46,8 +46,8 @@ class Results:
 
         self.figure: go.FigureWidget = go.FigureWidget(radar(scores, height=400))
         self.verdict = w.HTML(value="")
-        self.table = w.HTML(value="")
-        self.roadmap = w.HTML(value="")
+        self.table = w.HTML(value="", layout=w.Layout(overflow="auto"))
+        self.roadmap = w.HTML(value="", layout=w.Layout(overflow="auto"))
         self.box = w.VBox(
             [
                 self.figure,
