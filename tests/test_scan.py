@@ -827,6 +827,9 @@ def test_apply_one_question_and_plain_lists(repos, scan_bank):
     assert a.value("infrastructure.ci") == 4
     with pytest.raises(TypeError):
         apply_suggestions(a, [object()])
+    other = Assessment.new("Other", bank=load_bank(ROOT / "tests" / "banks" / "mini.yaml"))
+    with pytest.raises(ValueError, match="bank 'scan-test'"):
+        apply_suggestions(other, result)
     assert isinstance(result["infrastructure.ci"], Suggestion)
 
 

@@ -396,6 +396,11 @@ def apply_suggestions(
     (any value, "don't know" and N/A included) is never changed. Notes cite the evidence (appended
     to any notes already there). The assessment is changed in memory; save it to keep it.
     """
+    if isinstance(suggestions, ScanResult) and suggestions.bank_id != assessment.bank.id:
+        raise ValueError(
+            f"these suggestions follow bank {suggestions.bank_id!r}; the assessment uses bank "
+            f"{assessment.bank.id!r}: scan again with the assessment's bank (Assessment.scan does)"
+        )
     items, root, when = _as_suggestions(suggestions)
     wanted = set(questions) if questions is not None else None
     result = ApplyResult()
