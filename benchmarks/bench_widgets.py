@@ -34,7 +34,7 @@ IMPORT_BASELINE = "import ipywidgets, pandas"
 
 BUILD_APP = """
 import readiness_widgets as rw
-app = rw.assess({path!r})
+app = rw.assess({path!r}, bank={bank!r})
 assert app.results.figure.data
 """
 BUILD_BASELINE = """
@@ -47,7 +47,7 @@ WARM = "import ipywidgets, pandas, plotly.graph_objects"
 ANSWER = """
 import time, statistics
 import readiness_widgets as rw
-app = rw.assess({path!r}, autosave=False)
+app = rw.assess({path!r}, bank={bank!r}, autosave=False)
 bank = app.bank
 trace = [t for t in app.results.figure.data if t.name == "Current"][0]
 qs = [q for q in bank.questions if bank.applies(q.id, app.assessment.triage)]
@@ -105,6 +105,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=5, help="fresh processes per measurement (median)")
     p.add_argument("--changes", type=int, default=20, help="answer changes per process in (c)")
+    p.add_argument("--bank", default=None, help="a bank YAML file (default: the bundled default bank)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = p.parse_args(argv)
     runs = max(1, args.runs)
@@ -119,13 +120,13 @@ def main(argv=None) -> int:
             base_imp.append(timed(IMPORT_BASELINE))
         app, base_fig, app_warm, base_warm = [], [], [], []
         for _ in range(runs):
-            app.append(timed(BUILD_APP.format(path=fresh_path(folder, counter))))
+            app.append(timed(BUILD_APP.format(path=fresh_path(folder, counter), bank=args.bank)))
             base_fig.append(timed(BUILD_BASELINE))
-            app_warm.append(timed(BUILD_APP.format(path=fresh_path(folder, counter)), setup=WARM))
+            app_warm.append(timed(BUILD_APP.format(path=fresh_path(folder, counter), bank=args.bank), setup=WARM))
             base_warm.append(timed(BUILD_BASELINE, setup=WARM))
         answer, answer_base = [], []
         for _ in range(runs):
-            a, b = map(float, run(ANSWER.format(path=fresh_path(folder, counter), changes=args.changes)).split())
+            a, b = map(float, run(ANSWER.format(path=fresh_path(folder, counter), changes=args.changes, bank=args.bank)).split())
             answer.append(a)
             answer_base.append(b)
     m = statistics.median
