@@ -528,3 +528,20 @@ def test_reload_of_a_broken_file_is_shown(tmp_path, apps, form_bank):
     app.flush()
     assert "changed on disk" in app.header.status_text  # still refuses to overwrite silently
     assert path.read_text(encoding="utf-8") == "{not json"
+
+
+def test_timer_thread_saves_never_race_the_controls(tmp_path, form_bank):
+    """Outside a kernel the debounced work runs on a timer thread; answers keep coming meanwhile."""
+    path = tmp_path / "race.json"
+    a = Assessment.new("Race", bank=form_bank, path=path)
+    app = ReadinessApp(a, autosave_delay=0.001, refresh_delay=0.001)
+    try:
+        ids = [q.id for q in form_bank.questions]
+        for i in range(150):
+            app.question(ids[i % len(ids)]).level.value = i % 5
+        app.flush()
+        assert app.last_save_error is None
+        assert json.loads(path.read_text())["answers"] == a.to_dict()["answers"]
+        assert app.roadmap.to_dict() == a.roadmap().to_dict()
+    finally:
+        app.close()

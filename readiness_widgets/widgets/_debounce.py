@@ -22,7 +22,8 @@ class Debouncer:
         self.func = func
         self._handle: asyncio.TimerHandle | threading.Timer | None = None
         self._pending = False
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards the pending flag and the handle
+        self._running = threading.RLock()  # one run at a time; flush() waits for a run in flight
 
     @property
     def pending(self) -> bool:
@@ -45,7 +46,7 @@ class Debouncer:
                 timer.start()
 
     def flush(self) -> None:
-        """Run the pending call now (no-op when nothing is pending)."""
+        """Run the pending call now; wait for one already running (no-op when nothing is pending)."""
         self._fire()
 
     def cancel(self) -> None:
@@ -59,9 +60,10 @@ class Debouncer:
             self._handle = None
 
     def _fire(self) -> None:
-        with self._lock:
-            if not self._pending:
-                return
-            self._cancel()
-            self._pending = False
+        with self._running:
+            with self._lock:
+                if not self._pending:
+                    return
+                self._cancel()
+                self._pending = False
             self.func()

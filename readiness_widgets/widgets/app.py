@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,7 @@ class ReadinessApp(w.VBox):
         self.roadmap: Roadmap | None = None
         self.last_save_error: str | None = None
         self._closed = False
+        self._lock = threading.RLock()  # the timer thread (outside a kernel) and the controls
         self._dims = list(self.bank.dimension_ids)
         self._saver = Debouncer(autosave_delay, self._autosave_now)
         self._refresher = Debouncer(refresh_delay, self._refresh_slow)
@@ -167,43 +169,47 @@ class ReadinessApp(w.VBox):
 
     # ---- changes from the controls -----------------------------------------------------------
     def _on_answer(self, row: QuestionRow, **fields: Any) -> None:
-        try:
-            self.assessment.answer(row.id, **fields)
-        except ReadinessError as exc:
-            row.show_message(f'<span style="color:#b91c1c">Not saved: {_escape(_reason(exc))}</span>')
-            row.refresh()
-            return
-        row.show_message("")
-        self._changed()
+        with self._lock:
+            try:
+                self.assessment.answer(row.id, **fields)
+            except ReadinessError as exc:
+                row.show_message(f'<span style="color:#b91c1c">Not saved: {_escape(_reason(exc))}</span>')
+                row.refresh()
+                return
+            row.show_message("")
+            self._changed()
 
     def _on_triage(self, triage_id: str, value: str) -> None:
-        self.assessment.set_triage(triage_id, value)
-        triage = self.assessment.triage
-        for qid, row in self.rows.items():
-            row.set_visible(self.bank.applies(qid, triage))
-        self._changed()
+        with self._lock:
+            self.assessment.set_triage(triage_id, value)
+            triage = self.assessment.triage
+            for qid, row in self.rows.items():
+                row.set_visible(self.bank.applies(qid, triage))
+            self._changed()
 
     def _on_meta(self, field: str, value: Any) -> None:
-        a = self.assessment
-        try:
-            if field == "pilot":
-                a.pilot = value.strip()
-            elif field == "respondents":
-                a.respondents = [n.strip() for n in value.split(",")]
-            elif field == "target":
-                a.target = value
-        except (ReadinessError, KeyError) as exc:
-            self.header.show_status(f"{field} not changed: {_reason(exc)}", "#b91c1c")
-            self.header.refresh()
-            return
-        self._changed()
+        with self._lock:
+            a = self.assessment
+            try:
+                if field == "pilot":
+                    a.pilot = value.strip()
+                elif field == "respondents":
+                    a.respondents = [n.strip() for n in value.split(",")]
+                elif field == "target":
+                    a.target = value
+            except (ReadinessError, KeyError) as exc:
+                self.header.show_status(f"{field} not changed: {_reason(exc)}", "#b91c1c")
+                self.header.refresh()
+                return
+            self._changed()
 
     def _on_suggestions(self, question_ids: list[str]) -> None:
         """Evidence-scan suggestions were accepted into the Assessment: show them."""
-        for qid in question_ids:
-            if qid in self.rows:
-                self.rows[qid].refresh()
-        self._changed()
+        with self._lock:
+            for qid in question_ids:
+                if qid in self.rows:
+                    self.rows[qid].refresh()
+            self._changed()
 
     def _changed(self) -> None:
         self._refresh_fast()
@@ -226,11 +232,12 @@ class ReadinessApp(w.VBox):
 
     def _refresh_slow(self) -> None:
         """Debounced: the scores table, the roadmap and the review table."""
-        from ..roadmap import build_roadmap
+        with self._lock:
+            from ..roadmap import build_roadmap
 
-        self.roadmap = build_roadmap(self.scores)
-        self.results.update_slow(self.scores, self.roadmap)
-        self.review.refresh()
+            self.roadmap = build_roadmap(self.scores)
+            self.results.update_slow(self.scores, self.roadmap)
+            self.review.refresh()
 
     def flush(self) -> None:
         """Run the debounced refresh and autosave now (tests, and before the kernel stops)."""
@@ -243,41 +250,43 @@ class ReadinessApp(w.VBox):
 
     def save(self, *, force: bool = False) -> bool:
         """Save through the engine's atomic save; show the outcome in the header. True if saved."""
-        self._saver.cancel()
-        try:
-            self.assessment.save(force=force)
-        except AssessmentConflictError as exc:
-            self.last_save_error = _reason(exc)
-            self.header.show_failed(self.last_save_error, conflict=True)
-            return False
-        except (ReadinessError, OSError) as exc:
-            self.last_save_error = _reason(exc)
-            self.header.show_failed(self.last_save_error)
-            return False
-        self.last_save_error = None
-        self.header.show_saved()
-        return True
+        with self._lock:
+            self._saver.cancel()
+            try:
+                self.assessment.save(force=force)
+            except AssessmentConflictError as exc:
+                self.last_save_error = _reason(exc)
+                self.header.show_failed(self.last_save_error, conflict=True)
+                return False
+            except (ReadinessError, OSError) as exc:
+                self.last_save_error = _reason(exc)
+                self.header.show_failed(self.last_save_error)
+                return False
+            self.last_save_error = None
+            self.header.show_saved()
+            return True
 
     def reload(self) -> None:
         """Replace the form's state with the file on disk (after a conflict)."""
-        self._saver.cancel()
-        try:
-            fresh = Assessment.load(self.assessment.path, bank=self.bank)
-        except ReadinessError as exc:
-            self.header.show_status(f"reload failed: {_reason(exc)}", "#b91c1c")
-            return
-        self.assessment.data = fresh.data
-        self.assessment.warnings = fresh.warnings
-        self.assessment._disk_signature = fresh._disk_signature
-        self.header.refresh()
-        self.triage.refresh()
-        triage = self.assessment.triage
-        for row in self.rows.values():
-            row.refresh()
-            row.set_visible(self.bank.applies(row.id, triage))
-        self.header.show_saved()
-        self._refresh_fast()
-        self._refresh_slow()
+        with self._lock:
+            self._saver.cancel()
+            try:
+                fresh = Assessment.load(self.assessment.path, bank=self.bank)
+            except ReadinessError as exc:
+                self.header.show_status(f"reload failed: {_reason(exc)}", "#b91c1c")
+                return
+            self.assessment.data = fresh.data
+            self.assessment.warnings = fresh.warnings
+            self.assessment._disk_signature = fresh._disk_signature
+            self.header.refresh()
+            self.triage.refresh()
+            triage = self.assessment.triage
+            for row in self.rows.values():
+                row.refresh()
+                row.set_visible(self.bank.applies(row.id, triage))
+            self.header.show_saved()
+            self._refresh_fast()
+            self._refresh_slow()
 
     # ---- lifetime ----------------------------------------------------------------------------
     @property
