@@ -256,6 +256,8 @@ class Assessment:
             raise AssessmentError([Problem(str(file), "", "not UTF-8 text")]) from None
         except json.JSONDecodeError as exc:
             raise AssessmentError([Problem(str(file), "", f"not valid JSON: {exc.msg}", exc.lineno)]) from None
+        except RecursionError:
+            raise AssessmentError([Problem(str(file), "", "not a usable JSON document: nested too deeply")]) from None
         obj = cls.from_dict(doc, bank=bank, file=str(file))
         obj.path = file
         obj._disk_signature = sig

@@ -32,6 +32,8 @@ from .bank import EVIDENCE_KINDS, Bank, ResolvedTarget, load_bank
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import Assessment
 
+NA = "na"
+DONT_KNOW = "dont_know"
 NA_CODE = -1.0
 DONT_KNOW_CODE = -2.0
 STATUSES = ("ready", "ready_with_conditions", "not_ready")
@@ -52,7 +54,10 @@ class BankArrays:
     score_table: np.ndarray  # (q, 5) score of each level
     identity_scores: bool
     credit: dict[str, float]
+    credit_table: np.ndarray  # (3,) credit of none, manual, automated
     column: dict[str, int]
+    no_na: np.ndarray  # (q,) bool: N/A is not allowed
+    applies_default: np.ndarray  # (q,) bool: applies under the default triage
 
 
 def bank_arrays(bank: Bank) -> BankArrays:
@@ -80,7 +85,10 @@ def _build_arrays(bank: Bank) -> BankArrays:
         score_table=table,
         identity_scores=bool((table == np.arange(5.0)).all()),
         credit=credit,
+        credit_table=np.array([credit[k] for k in EVIDENCE_KINDS]),
         column={q: i for i, q in enumerate(qids)},
+        no_na=np.array([not q.allow_na for q in bank.questions]),
+        applies_default=np.array([bank.applies(q.id) for q in bank.questions]),
     )
 
 
@@ -89,50 +97,114 @@ def _build_arrays(bank: Bank) -> BankArrays:
 
 @dataclass
 class CoreResult:
-    effective: np.ndarray  # (n, q) evidence-weighted score of each answer (0 where none)
-    scored: np.ndarray  # (n, q) bool: applies and counts in the denominator
-    answered: np.ndarray  # (n, q) bool: applies and has any answer (level, na, dont_know)
     score: np.ndarray  # (n, d) dimension scores, NaN where nothing was scored
-    coverage: np.ndarray  # (n, d)
+    coverage: np.ndarray  # (n, d) share of applicable questions answered
+    answered: np.ndarray  # (n, d) count of applicable questions answered (level, na, dont_know)
     applicable: np.ndarray  # (n, d) count of applicable questions
     mean: np.ndarray  # (n,)
     weakest: np.ndarray  # (n,)
     weakest_index: np.ndarray  # (n,)
 
 
-def _core(arr: BankArrays, levels: np.ndarray, credit: np.ndarray | float, applies: np.ndarray) -> CoreResult:
-    """Score ``n`` assessments at once.
+_CHUNK_ROWS = 1024  # rows scored per pass: the temporaries stay in the CPU cache
 
-    ``levels`` (n, q): 0-4, NaN unanswered, -1 N/A, -2 don't know. ``credit`` (n, q) or a
-    scalar: evidence credit per answer. ``applies`` (n, q) or (q,) bool.
+
+def _core(
+    arr: BankArrays,
+    levels: np.ndarray,
+    applies: np.ndarray,
+    evidence: np.ndarray | None = None,
+    *,
+    check: bool = False,
+) -> CoreResult:
+    """Score ``n`` assessments at once: a few whole-block passes and three matrix products.
+
+    ``levels`` (n, q): 0-4, NaN unanswered, -1 N/A, -2 don't know. ``applies`` (q,) or (n, q)
+    bool. ``evidence`` (n, q) small ints indexing ``EVIDENCE_KINDS``, or None for ``none``
+    everywhere. With ``check``, raise ``ValueError`` on any other level, or on N/A where a
+    question does not allow it. Rows are taken in blocks of ``_CHUNK_ROWS`` (a loop over
+    blocks, not over assessments) so that no (n, q) temporary is ever allocated.
     """
-    has_level = levels >= 0  # NaN compares false
-    dont_know = levels == DONT_KNOW_CODE
-    if arr.identity_scores:
-        raw = np.where(has_level, levels, 0.0)
-    else:
-        idx = np.where(has_level, levels, 0).astype(np.intp)
-        raw = np.where(has_level, arr.score_table[np.arange(levels.shape[1]), idx], 0.0)
-    effective = raw * credit
-    scored = (has_level | dont_know) & applies
-    answered = (has_level | dont_know | (levels == NA_CODE)) & applies
-    num = np.where(scored, effective, 0.0) @ arr.weighted_onehot
-    den = scored @ arr.weighted_onehot
+    n, q = levels.shape
+    d = len(arr.dimension_ids)
+    sums = np.empty((n, 3 * d))  # weighted score sum | weighted count scored | count answered
+    per_row = applies.ndim == 2
+    if per_row:
+        weighted, counting = arr.weighted_onehot, arr.onehot
+        applicable = np.empty((n, d))
+    else:  # one triage for all: fold applicability into the weights
+        keep = applies.astype(float)[:, None]
+        weighted, counting = arr.weighted_onehot * keep, arr.onehot * keep
+        applicable = np.broadcast_to(applies.astype(float) @ arr.onehot, (n, d))
+    both = np.hstack([weighted, counting])
+    rows = min(n, _CHUNK_ROWS)
+    order = "F" if levels.flags.f_contiguous and not levels.flags.c_contiguous else "C"  # as the input: contiguous loops
+    points, answered, na = (np.empty((rows, q), order=order) for _ in range(3))
+    scratch = np.empty((rows, q), order=order) if check else None
+    table = arr.credit_table
+    for i in range(0, n, _CHUNK_ROWS):
+        j = min(n, i + _CHUNK_ROWS)
+        c = j - i
+        block = levels[i:j]
+        p, a, m = points[:c], answered[:c], na[:c]
+        np.isfinite(block, out=a)
+        np.equal(block, NA_CODE, out=m)
+        if check:
+            _check_block(block, a, m, scratch[:c], arr, i)
+        if arr.identity_scores:
+            np.fmax(block, 0.0, out=p)  # NaN, N/A and don't know score 0
+        else:
+            has_level = block >= 0
+            idx = np.where(has_level, block, 0).astype(np.intp)
+            p[...] = np.where(has_level, arr.score_table[np.arange(q), idx], 0.0)
+        if evidence is not None:
+            p *= table[evidence[i:j]]
+        elif table[0] != 1.0:
+            p *= table[0]
+        if per_row:
+            mask = applies[i:j]
+            p *= mask
+            a *= mask
+            m *= mask
+            np.matmul(mask.astype(float), arr.onehot, out=applicable[i:j])
+        sums[i:j, :d] = p @ weighted
+        sums[i:j, d:] = a @ both
+        sums[i:j, d : 2 * d] -= m @ weighted  # N/A is answered but left out of the denominator
+    num, den, answered_count = sums[:, :d], sums[:, d : 2 * d], sums[:, 2 * d :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        score = num / den
-        applicable = (np.broadcast_to(applies, levels.shape)) @ arr.onehot
-        coverage = np.where(applicable > 0, (answered @ arr.onehot) / np.maximum(applicable, 1), 1.0)
-    filled = np.nan_to_num(score, nan=0.0)
+        score = np.where(den > 1e-12, num / np.where(den > 1e-12, den, 1.0), np.nan)
+        coverage = np.where(applicable > 0, answered_count / np.maximum(applicable, 1), 1.0)
+    filled = np.where(np.isnan(score), 0.0, score)
     mean = filled @ arr.dim_weights / arr.dim_weights.sum()
-    weakest_index = filled.argmin(axis=1)
-    weakest = filled[np.arange(len(filled)), weakest_index]
-    return CoreResult(effective, scored, answered, score, coverage, applicable, mean, weakest, weakest_index)
+    weakest_index = filled.argmin(axis=1) if d else np.zeros(n, dtype=np.intp)
+    weakest = filled[np.arange(n), weakest_index]
+    return CoreResult(score, coverage, np.rint(answered_count), applicable, mean, weakest, weakest_index)
+
+
+def _check_block(block: np.ndarray, answered: np.ndarray, na: np.ndarray, scratch: np.ndarray, arr: BankArrays, offset: int) -> None:
+    """Raise ``ValueError`` unless every value is NaN or an integer in -2..4 allowed for its question."""
+    n_answered = np.count_nonzero(answered)
+    if n_answered:
+        np.rint(block, out=scratch)
+        mismatched = np.count_nonzero(np.not_equal(scratch, block, out=scratch))  # NaN never equals itself
+        lo, hi = np.fmin.reduce(block, axis=None), np.fmax.reduce(block, axis=None)
+        if mismatched != block.size - n_answered or lo < DONT_KNOW_CODE or hi > 4:
+            bad = (block != np.rint(block)) | (block < DONT_KNOW_CODE) | (block > 4)
+            bad &= ~np.isnan(block)
+            row, col = (int(x[0]) for x in np.nonzero(bad))
+            raise ValueError(
+                f"score_many: levels must be 0-4, NaN, -1 or 'na' (N/A), -2 or 'dont_know'; "
+                f"row {offset + row}, column {arr.question_ids[col]!r} holds {block[row, col]!r}"
+            )
+    if arr.no_na.any() and (na @ arr.no_na).any():
+        row, col = (int(x[0]) for x in np.nonzero((na > 0) & arr.no_na))
+        raise ValueError(f"score_many: N/A given for question {arr.question_ids[col]!r} (row {offset + row}), which does not allow it")
 
 
 def _verdict_arrays(bank: Bank, score: np.ndarray, coverage: np.ndarray, applicable: np.ndarray, targets: np.ndarray):
-    """(status codes (n,), blocking (n, d), condition (n, d)); status 0 ready, 1 conditions, 2 not."""
+    """(status codes (n,), blocking (n, d), condition (n, d), gap (n, d)); status 0 ready, 1 conditions, 2 not."""
     s = bank.scoring
-    gap = targets - np.nan_to_num(score, nan=0.0)
+    gap = targets - np.where(np.isnan(score), 0.0, score)
     has_questions = applicable > 0
     blocking = has_questions & ((gap > s.conditions_margin + 1e-9) | (coverage < s.min_coverage - 1e-9))
     condition = has_questions & ~blocking & ((gap > 1e-9) | (coverage < 1 - 1e-9))
@@ -236,16 +308,21 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
     answers = assessment.answers
     levels = np.array([[_encode(answers[q].value) if q in answers else np.nan for q in arr.question_ids]])
     evidence = [answers[q].evidence if q in answers else "none" for q in arr.question_ids]
-    credit = np.array([[arr.credit[e] for e in evidence]])
+    codes = np.array([[EVIDENCE_KINDS.index(e) for e in evidence]], dtype=np.int8)
+    credit = arr.credit_table[codes]
     triage = assessment.triage
     applies = np.array([bank.applies(q, triage) for q in arr.question_ids])
-    core = _core(arr, levels, credit, applies)
+    core = _core(arr, levels, applies, codes)
     resolved = bank.resolve_target(target or assessment.target, triage)
     tvec = np.array([[resolved.levels[d] for d in arr.dimension_ids]])
     status, blocking, condition, gap = _verdict_arrays(bank, core.score, core.coverage, core.applicable, tvec)
 
     qtarget = tvec[0][arr.qdim]
-    effective = np.where(core.scored[0], core.effective[0], np.nan)
+    row = levels[0]
+    has_level = row >= 0
+    points = np.where(has_level, arr.score_table[np.arange(len(row)), np.where(has_level, row, 0).astype(np.intp)], 0.0)
+    scored = (has_level | (row == DONT_KNOW_CODE)) & applies
+    effective = np.where(scored, points * credit[0], np.nan)
     qstatus = []
     for qid, a in zip(arr.question_ids, applies, strict=True):
         v = answers[qid].value if qid in answers else None
@@ -272,8 +349,8 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
         index=pd.Index(arr.question_ids, name="question"),
     )
     dim_status = np.where(blocking[0], "blocker", np.where(condition[0], "condition", "ok"))
-    answered_counts = core.answered[0] @ arr.onehot
-    dk_counts = (levels[0] == DONT_KNOW_CODE) @ arr.onehot
+    answered_counts = core.answered[0]
+    dk_counts = ((row == DONT_KNOW_CODE) & applies).astype(float) @ arr.onehot
     dimensions = pd.DataFrame(
         {
             "title": [d.title for d in bank.dimensions],
@@ -351,59 +428,77 @@ def score_many(
     ``answers`` has one row per assessment and one column per question id: a level 0-4, NaN
     (unanswered), ``-1`` or ``"na"`` (N/A), ``-2`` or ``"dont_know"``. Missing columns are
     unanswered. ``evidence`` has the same shape with ``none`` / ``manual`` / ``automated``
-    (default ``none``). ``triage`` has one column per triage id (default: the bank's defaults).
+    (default ``none``; a categorical frame is the fastest). ``triage`` has one column per triage
+    id (default: the bank's defaults). ``evidence`` and ``triage`` are aligned on the index of
+    ``answers``.
 
     Returns one row per assessment: ``score_<dim>``, ``coverage_<dim>``, ``gap_<dim>``,
-    ``mean``, ``weakest``, ``weakest_dimension``, ``status``.
+    ``mean``, ``weakest``, ``weakest_dimension``, ``status``. Bad input raises ``ValueError``.
 
     >>> frame = pd.DataFrame({"data.pipeline_reliability": [1, 3]})  # doctest: +SKIP
     >>> score_many(frame)[["mean", "status"]]  # doctest: +SKIP
     """
     bank = bank if bank is not None else load_bank()
     arr = bank_arrays(bank)
+    if not isinstance(answers, pd.DataFrame):
+        raise ValueError("score_many: answers must be a DataFrame, one row per assessment")
+    if target is not None and target not in {t.id for t in bank.targets}:
+        raise ValueError(f"score_many: unknown target profile {target!r} (known: {', '.join(t.id for t in bank.targets)})")
     unknown = [c for c in answers.columns if c not in arr.column]
     if unknown:
         raise ValueError(f"score_many: answers has columns that are not questions of bank {bank.id!r}: {', '.join(map(str, unknown[:10]))}")
     levels = _levels_matrix(answers, arr)
     n = len(levels)
-    if evidence is None:
-        credit: np.ndarray | float = arr.credit["none"]
-    else:
-        credit = _credit_matrix(evidence, arr, n)
+    codes = None if evidence is None else _evidence_codes(_aligned(evidence, answers.index, "evidence"), arr, n)
     dims = arr.dimension_ids
     if triage is None:
-        applies = np.array([bank.applies(q) for q in arr.question_ids])
+        applies = arr.applies_default
         resolved = bank.resolve_target(target)
-        targets = np.broadcast_to(np.array([resolved.levels[d] for d in dims]), (n, len(dims)))
+        targets = np.array([resolved.levels[d] for d in dims])[None, :]
     else:
-        applies, targets = _triage_matrices(bank, arr, triage, target, n)
-    if (levels > 4).any() or ((levels < 0) & (levels != NA_CODE) & (levels != DONT_KNOW_CODE)).any():
-        raise ValueError("score_many: levels must be 0-4, NaN, -1 (na) or -2 (dont_know)")
-    core = _core(arr, levels, credit, applies)
+        applies, targets = _triage_matrices(bank, arr, _aligned(triage, answers.index, "triage"), target, n)
+    core = _core(arr, levels, applies, codes, check=True)
     status, _, _, gap = _verdict_arrays(bank, core.score, core.coverage, core.applicable, targets)
-    out: dict[str, Any] = {}
-    for j, d in enumerate(dims):
-        out[f"score_{d}"] = core.score[:, j]
-    for j, d in enumerate(dims):
-        out[f"coverage_{d}"] = core.coverage[:, j]
-    for j, d in enumerate(dims):
-        out[f"gap_{d}"] = gap[:, j]
-    out["mean"] = core.mean
-    out["weakest"] = core.weakest
+    d = len(dims)
+    block = np.empty((n, 3 * d + 2))
+    block[:, :d] = core.score
+    block[:, d : 2 * d] = core.coverage
+    block[:, 2 * d : 3 * d] = gap
+    block[:, 3 * d] = core.mean
+    block[:, 3 * d + 1] = core.weakest
+    columns = [f"{kind}_{dim}" for kind in ("score", "coverage", "gap") for dim in dims] + ["mean", "weakest"]
+    out = pd.DataFrame(block, index=answers.index, columns=columns, copy=False)
     out["weakest_dimension"] = pd.Categorical.from_codes(core.weakest_index, categories=dims)
     out["status"] = pd.Categorical.from_codes(status, categories=list(STATUSES))
-    return pd.DataFrame(out, index=answers.index)
+    return out
+
+
+def _aligned(frame: pd.DataFrame, index: pd.Index, name: str) -> pd.DataFrame:
+    """``frame`` with the rows of ``index``, in its order (same labels required)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"score_many: {name} must be a DataFrame")
+    if len(frame) != len(index):
+        raise ValueError(f"score_many: {name} must have one row per assessment ({len(index)}), got {len(frame)}")
+    if frame.index.equals(index):
+        return frame
+    if index.is_unique and frame.index.is_unique and set(frame.index) == set(index):
+        return frame.reindex(index)
+    raise ValueError(f"score_many: the index of {name} does not match the index of answers")
 
 
 def _levels_matrix(answers: pd.DataFrame, arr: BankArrays) -> np.ndarray:
     n, q = len(answers), len(arr.question_ids)
-    if list(answers.columns) == arr.question_ids and all(np.issubdtype(t, np.number) for t in answers.dtypes.unique()):
+    if list(answers.columns) == arr.question_ids and all(
+        pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in answers.dtypes.unique()
+    ):
         return answers.to_numpy(dtype=float, na_value=np.nan)
     levels = np.full((n, q), np.nan)
     for col in answers.columns:
         s = answers[col]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            raise ValueError(f"score_many: column {col!r} holds true/false, not levels 0-4")
         if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
-            s = s.replace({"na": NA_CODE, "dont_know": DONT_KNOW_CODE})
+            s = s.replace({NA: NA_CODE, DONT_KNOW: DONT_KNOW_CODE})
         try:
             levels[:, arr.column[col]] = pd.to_numeric(s, errors="raise").to_numpy(dtype=float, na_value=np.nan)
         except (ValueError, TypeError):
@@ -411,32 +506,50 @@ def _levels_matrix(answers: pd.DataFrame, arr: BankArrays) -> np.ndarray:
     return levels
 
 
-def _credit_matrix(evidence: pd.DataFrame, arr: BankArrays, n: int) -> np.ndarray:
-    if len(evidence) != n:
-        raise ValueError("score_many: evidence must have one row per assessment")
-    credit = np.full((n, len(arr.question_ids)), arr.credit["none"])
-    mapping = {k: arr.credit[k] for k in EVIDENCE_KINDS}
-    for col in evidence.columns:
-        if col not in arr.column:
-            raise ValueError(f"score_many: evidence column {col!r} is not a question")
-        mapped = evidence[col].map(mapping)
-        bad = mapped.isna() & evidence[col].notna()
-        if bad.any():
-            raise ValueError(f"score_many: evidence column {col!r} must hold none, manual or automated")
-        credit[:, arr.column[col]] = mapped.fillna(arr.credit["none"]).to_numpy(dtype=float)
-    return credit
+def _evidence_codes(evidence: pd.DataFrame, arr: BankArrays, n: int) -> np.ndarray:
+    """Index into ``EVIDENCE_KINDS`` of every answer, (n, q); unlisted columns and missing values: none."""
+    unknown = [c for c in evidence.columns if c not in arr.column]
+    if unknown:
+        raise ValueError(f"score_many: evidence columns that are not questions: {', '.join(map(str, unknown[:10]))}")
+    codes = np.zeros((n, len(arr.question_ids)), dtype=np.int8, order="F")  # columns are written one by one
+    plain = []
+    for j, col in enumerate(evidence.columns):
+        values = evidence.iloc[:, j]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            cats = list(values.dtype.categories)
+            if all(c in EVIDENCE_KINDS for c in cats):
+                remap = np.array([EVIDENCE_KINDS.index(c) for c in cats] + [0], dtype=np.int8)  # code -1 (NaN): none
+                codes[:, arr.column[col]] = remap[values.array.codes]
+                continue
+        plain.append(col)
+    if plain:
+        raw = evidence[plain].to_numpy(dtype=object)
+        manual, automated = raw == "manual", raw == "automated"
+        if np.count_nonzero(manual) + np.count_nonzero(automated) + np.count_nonzero(raw == "none") != raw.size:
+            bad = ~(manual | automated | (raw == "none")) & ~pd.isna(raw)
+            if bad.any():
+                col = plain[int(np.argmax(bad.any(axis=0)))]
+                raise ValueError(f"score_many: evidence column {col!r} must hold none, manual or automated")
+        codes[:, [arr.column[c] for c in plain]] = manual + 2 * automated.astype(np.int8)
+    return codes
 
 
 def _triage_matrices(bank: Bank, arr: BankArrays, triage: pd.DataFrame, target: str | None, n: int):
     """Applicability and targets per row, computed once per distinct triage combination."""
-    if len(triage) != n:
-        raise ValueError("score_many: triage must have one row per assessment")
     ids = [t.id for t in bank.triage]
     unknown = [c for c in triage.columns if c not in ids]
     if unknown:
-        raise ValueError(f"score_many: triage columns not in bank: {', '.join(unknown)}")
-    filled = pd.DataFrame({t.id: (triage[t.id] if t.id in triage else pd.Series(t.default, index=triage.index)).fillna(t.default).astype(str).to_numpy() for t in bank.triage})
-    codes, uniques = pd.MultiIndex.from_frame(filled).factorize() if len(ids) else (np.zeros(n, dtype=int), [()])
+        raise ValueError(f"score_many: triage columns not in bank: {', '.join(map(str, unknown))}")
+    if not ids:
+        resolved = bank.resolve_target(target)
+        return arr.applies_default, np.array([resolved.levels[d] for d in arr.dimension_ids])[None, :]
+    filled = pd.DataFrame(
+        {
+            t.id: (triage[t.id] if t.id in triage else pd.Series(t.default, index=triage.index)).fillna(t.default).astype(str).to_numpy()
+            for t in bank.triage
+        }
+    )
+    codes, uniques = pd.MultiIndex.from_frame(filled).factorize()
     app_rows, tgt_rows = [], []
     for combo in uniques:
         answers = dict(zip(ids, combo, strict=True))
@@ -447,6 +560,8 @@ def _triage_matrices(bank: Bank, arr: BankArrays, triage: pd.DataFrame, target: 
         app_rows.append([bank.applies(q, answers) for q in arr.question_ids])
         resolved = bank.resolve_target(target, answers)
         tgt_rows.append([resolved.levels[d] for d in arr.dimension_ids])
+    if len(uniques) == 1:
+        return np.array(app_rows[0]), np.array(tgt_rows)
     return np.array(app_rows)[codes], np.array(tgt_rows)[codes]
 
 

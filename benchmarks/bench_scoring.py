@@ -1,0 +1,81 @@
+"""Time ``score_many`` on many random assessments against a numpy lower bound.
+
+    python benchmarks/bench_scoring.py [--n 10000] [--repeat 7] [--bank BANK.yaml]
+
+The lower bound, measured in the same run: one dense product of the answers matrix (n x q,
+NaN -> 0, prepared beforehand) with the weighted dimension matrix (q x d). Every figure is the
+median of ``--repeat`` timings; the machine is shared and noisy, so only the ratios matter.
+``score_many`` also validates its input, converts the evidence frame, computes coverage, the
+overall figures and the verdict, and builds its output DataFrame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import timeit
+
+import numpy as np
+import pandas as pd
+
+from readiness_widgets.bank import EVIDENCE_KINDS, load_bank
+from readiness_widgets.scoring import DONT_KNOW_CODE, NA_CODE, bank_arrays, score_many
+
+
+def random_inputs(bank, n: int, seed: int = 0):
+    """(answers, evidence, triage) frames: random levels, ~10% unanswered, some N/A and don't know."""
+    rng = np.random.default_rng(seed)
+    arr = bank_arrays(bank)
+    q = len(arr.question_ids)
+    levels = rng.integers(0, 5, size=(n, q)).astype(float)
+    u = rng.random((n, q))
+    levels[u < 0.10] = np.nan
+    levels[(u >= 0.10) & (u < 0.13)] = DONT_KNOW_CODE
+    allow_na = np.array([bank.question(qid).allow_na for qid in arr.question_ids])
+    levels[(u >= 0.13) & (u < 0.16) & allow_na] = NA_CODE
+    answers = pd.DataFrame(levels, columns=arr.question_ids)
+    kinds = np.array(EVIDENCE_KINDS, dtype=object)[rng.integers(0, 3, size=(n, q))]
+    evidence = pd.DataFrame(kinds, columns=arr.question_ids)
+    triage = pd.DataFrame(
+        {t.id: np.array([o.value for o in t.options], dtype=object)[rng.integers(0, len(t.options), n)] for t in bank.triage}
+    )
+    return answers, evidence, triage
+
+
+def median_time(fn, repeat: int) -> float:
+    number = 1
+    while timeit.timeit(fn, number=number) < 0.05 and number < 10_000:
+        number *= 2
+    return statistics.median(t / number for t in timeit.repeat(fn, number=number, repeat=repeat))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="number of assessments")
+    parser.add_argument("--repeat", type=int, default=7, help="timings per figure (the median is shown)")
+    parser.add_argument("--bank", help="a bank file (default: the bundled bank)")
+    args = parser.parse_args(argv)
+
+    bank = load_bank(args.bank)
+    arr = bank_arrays(bank)
+    answers, evidence, triage = random_inputs(bank, args.n)
+    dense = np.nan_to_num(answers.to_numpy(dtype=float), nan=0.0)
+    weighted = arr.weighted_onehot
+    n, q = dense.shape
+
+    score_many(answers, bank, evidence=evidence)  # warm the bank's cached arrays
+    lower = median_time(lambda: dense @ weighted, args.repeat)
+    cases = {
+        "score_many(answers, evidence=)": lambda: score_many(answers, bank, evidence=evidence),
+        "score_many(answers)": lambda: score_many(answers, bank),
+        "score_many(answers, evidence=, triage=)": lambda: score_many(answers, bank, evidence=evidence, triage=triage),
+    }
+    print(f"bank {bank.id} {bank.version}: {bank.summary()}; {n:,} assessments x {q} questions; median of {args.repeat}")
+    print(f"{'numpy lower bound: answers (n x q) @ weights (q x d)':<52} {lower * 1e3:9.3f} ms   ratio 1.00")
+    for name, fn in cases.items():
+        t = median_time(fn, args.repeat)
+        print(f"{name:<52} {t * 1e3:9.3f} ms   ratio {t / lower:.2f}")
+
+
+if __name__ == "__main__":
+    main()
