@@ -93,7 +93,7 @@ def cmd_new(args) -> int:
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; pass --force to replace it")
     respondents = [r for r in (args.respondent or []) if r]
-    a = Assessment.new(args.pilot, bank=args.bank, respondents=respondents, target=args.target)
+    a = Assessment.new(args.pilot, bank=args.bank, respondents=respondents, target=args.target, path=path)
     a.save(path, force=True)
     _answered, applicable = a.progress()
     _out(f"wrote {path}: {applicable} questions to answer")

@@ -37,7 +37,9 @@ class InputError(ReadinessError, ValueError):
 
     def _render(self) -> str:
         n = len(self.problems)
-        head = f"invalid {self.what}: {n} problem{'s' if n != 1 else ''}"
+        if n == 1:  # one line: "invalid assessment: a.json: pilot: required field is missing"
+            return f"invalid {self.what}: {self.problems[0]}"
+        head = f"invalid {self.what}: {n} problems"
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 
