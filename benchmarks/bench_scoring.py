@@ -21,11 +21,11 @@ import timeit
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from readiness_widgets.bank import EVIDENCE_KINDS, load_bank  # noqa: E402
-from readiness_widgets.scoring import DONT_KNOW_CODE, NA_CODE, bank_arrays, score_many  # noqa: E402
+from readiness_widgets.bank import EVIDENCE_KINDS, load_bank
+from readiness_widgets.scoring import DONT_KNOW_CODE, NA_CODE, bank_arrays, score_many
 
 
 def random_inputs(bank, n: int, seed: int = 0):
