@@ -10,7 +10,9 @@ The rules (also in the README):
   flagged. Coverage is the share of applicable questions answered (N/A and "don't know" count
   as answered).
 * Overall: the weighted mean of the dimension scores and the weakest link (the minimum). A
-  dimension with nothing answered has no score (NaN) and counts as 0 in both.
+  dimension with nothing scored yet has no score (NaN) and counts as 0 in both. A dimension
+  with nothing to score (every applicable question answered N/A, or none applies) also has no
+  score, but is left out of the overall figures and of the verdict.
 * Verdict against the target: a dimension blocks when it is more than ``conditions_margin``
   below target or its coverage is below ``min_coverage``; it is a condition when it is below
   target by less than that, or not fully answered. Any blocker: ``not_ready``; else any
@@ -104,6 +106,7 @@ class CoreResult:
     mean: np.ndarray  # (n,)
     weakest: np.ndarray  # (n,)
     weakest_index: np.ndarray  # (n,)
+    void: np.ndarray  # (n, d) bool: nothing to score (all N/A, or no question applies)
 
 
 _CHUNK_ROWS = 1024  # rows scored per pass: the temporaries stay in the CPU cache
@@ -182,11 +185,15 @@ def _core(
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(den > 1e-12, num / np.where(den > 1e-12, den, 1.0), np.nan)
         coverage = np.where(applicable > 0, answered_count / np.maximum(applicable, 1), 1.0)
+    void = (den <= 1e-12) & (answered_count >= applicable - 1e-9)  # nothing to score: left out below
     filled = np.where(np.isnan(score), 0.0, score)
-    mean = filled @ arr.dim_weights / arr.dim_weights.sum()
-    weakest_index = filled.argmin(axis=1) if d else np.zeros(n, dtype=np.intp)
-    weakest = filled[np.arange(n), weakest_index]
-    return CoreResult(score, coverage, np.rint(answered_count), applicable, mean, weakest, weakest_index)
+    counted = np.where(void, 0.0, arr.dim_weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (filled * counted).sum(axis=1) / counted.sum(axis=1)  # NaN only when every dimension is void
+    ranked = np.where(void, np.inf, filled)
+    weakest_index = ranked.argmin(axis=1) if d else np.zeros(n, dtype=np.intp)
+    weakest = np.where(void.all(axis=1), np.nan, filled[np.arange(n), weakest_index])
+    return CoreResult(score, coverage, np.rint(answered_count), applicable, mean, weakest, weakest_index, void)
 
 
 def _credit_polynomial(table: np.ndarray) -> tuple[float, float, float]:
@@ -229,11 +236,15 @@ def _check_block(
         raise ValueError(f"score_many: N/A given for question {arr.question_ids[col]!r} (row {offset + row}), which does not allow it")
 
 
-def _verdict_arrays(bank: Bank, score: np.ndarray, coverage: np.ndarray, applicable: np.ndarray, targets: np.ndarray):
-    """(status codes (n,), blocking (n, d), condition (n, d), gap (n, d)); status 0 ready, 1 conditions, 2 not."""
+def _verdict_arrays(bank: Bank, core: CoreResult, targets: np.ndarray):
+    """(status codes (n,), blocking (n, d), condition (n, d), gap (n, d)); status 0 ready, 1 conditions, 2 not.
+
+    The gap of a void dimension (nothing to score) is NaN, and it neither blocks nor conditions.
+    """
     s = bank.scoring
-    gap = targets - np.where(np.isnan(score), 0.0, score)
-    has_questions = applicable > 0
+    score, coverage = core.score, core.coverage
+    gap = np.where(core.void, np.nan, targets - np.where(np.isnan(score), 0.0, score))
+    has_questions = ~core.void
     blocking = has_questions & ((gap > s.conditions_margin + 1e-9) | (coverage < s.min_coverage - 1e-9))
     condition = has_questions & ~blocking & ((gap > 1e-9) | (coverage < 1 - 1e-9))
     status = np.where(blocking.any(axis=1), 2, np.where(condition.any(axis=1), 1, 0))
@@ -343,7 +354,7 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
     core = _core(arr, levels, applies, codes)
     resolved = bank.resolve_target(target or assessment.target, triage)
     tvec = np.array([[resolved.levels[d] for d in arr.dimension_ids]])
-    status, blocking, condition, gap = _verdict_arrays(bank, core.score, core.coverage, core.applicable, tvec)
+    status, blocking, condition, gap = _verdict_arrays(bank, core, tvec)
 
     qtarget = tvec[0][arr.qdim]
     row = levels[0]
@@ -486,7 +497,7 @@ def score_many(
     else:
         applies, applicable, targets = _triage_matrices(bank, arr, _aligned(triage, answers.index, "triage"), target, n)
     core = _core(arr, levels, applies, codes, check=True, applicable=applicable)
-    status, _, _, gap = _verdict_arrays(bank, core.score, core.coverage, core.applicable, targets)
+    status, _, _, gap = _verdict_arrays(bank, core, targets)
     d = len(dims)
     block = np.empty((n, 3 * d + 2))
     block[:, :d] = core.score

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -366,3 +367,39 @@ def test_demo_is_deterministic(bank):
     assert a.to_dict() == b.to_dict()
     answered, applicable = a.progress()
     assert 0 < answered < applicable
+
+
+@pytest.fixture
+def na_bank(tmp_path):
+    """The mini bank where data.a also allows N/A, so the whole data dimension can be N/A."""
+    from readiness_widgets import load_bank
+
+    text = (Path(__file__).parent / "banks" / "mini.yaml").read_text(encoding="utf-8")
+    text = text.replace("    weight: 1\n    actions: [{deliverable: Do A", "    weight: 1\n    allow_na: true\n    actions: [{deliverable: Do A")
+    path = tmp_path / "na.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_bank(path)
+
+
+def test_a_dimension_answered_all_na_is_left_out(na_bank):
+    a = assess(na_bank, {"data.a": "na", "data.b": "na", "gov.c": (4, "automated")})
+    s = a.evaluate("production")
+    assert math.isnan(s.dimensions.at["data", "score"])
+    assert s.dimensions.at["data", "coverage"] == 1.0
+    assert math.isnan(s.dimensions.at["data", "gap"])
+    assert s.dimensions.at["data", "status"] == "ok"
+    assert s.mean == pytest.approx(4.0)  # the mean of the dimensions that have something to score
+    assert (s.weakest, s.weakest_dimension) == (pytest.approx(4.0), "gov")
+    assert s.verdict.status == "ready"
+    assert s.to_dict()["dimensions"][0]["gap"] is None
+    answers, evidence, triage = answers_frame([a])
+    compare([s], score_many(answers, na_bank, evidence=evidence, triage=triage, target="production"), na_bank.dimension_ids)
+
+
+def test_na_and_unanswered_is_not_left_out(na_bank):
+    a = assess(na_bank, {"data.a": "na", "gov.c": (4, "automated")})
+    s = a.evaluate("production")
+    assert math.isnan(s.dimensions.at["data", "score"])
+    assert s.dimensions.at["data", "gap"] == 3.0  # data.b still to answer: not assessed counts as 0
+    assert s.weakest_dimension == "data"
+    assert s.mean == pytest.approx(4.0 * 3 / 4)
