@@ -73,10 +73,14 @@ def cmd_validate(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import demo_assessment, demo_history
 
+    stem = Path(args.output)
+    prev = stem.with_name(f"{stem.stem}-previous{stem.suffix or '.json'}")
+    if not args.force:
+        for path in (stem, prev) if args.history else (stem,):
+            if path.exists():
+                raise UsageError(f"{path} exists; pass --force to replace it")
     if args.history:
         earlier, later = demo_history()
-        stem = Path(args.output)
-        prev = stem.with_name(f"{stem.stem}-previous{stem.suffix or '.json'}")
         earlier.save(prev, force=True)
         later.save(stem, force=True)
         _out(f"wrote {prev} and {stem}")
@@ -180,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="write the demo assessment (a partly answered pilot)")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--history", action="store_true", help="also write an earlier assessment, FILE-previous.json")
+    p.add_argument("--force", action="store_true", help="replace existing files")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("new", help="write an empty assessment")

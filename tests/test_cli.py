@@ -86,6 +86,18 @@ def test_demo(capsys, tmp_path):
     assert 0 < answered < applicable
 
 
+def test_demo_refuses_to_replace_a_file(capsys, tmp_path):
+    target = tmp_path / "mine.json"
+    target.write_text("my real assessment", encoding="utf-8")
+    code, out, err = run(capsys, "demo", "-o", target)
+    assert code == 2
+    assert out == ""
+    assert err == f"readiness: {target} exists; pass --force to replace it\n"
+    assert target.read_text(encoding="utf-8") == "my real assessment"
+    assert run(capsys, "demo", "-o", target, "--force")[0] == 0
+    assert Assessment.load(target).pilot == "Customer churn predictor"
+
+
 def test_demo_history(capsys, tmp_path):
     code, _out, _ = run(capsys, "demo", "-o", tmp_path / "demo.json", "--history")
     assert code == 0
