@@ -552,13 +552,20 @@ def _evidence_codes(evidence: pd.DataFrame, arr: BankArrays, n: int) -> np.ndarr
         raise ValueError(f"score_many: evidence columns that are not questions: {', '.join(map(str, unknown[:10]))}")
     codes = np.zeros((n, len(arr.question_ids)), dtype=np.int8, order="F")  # columns are written one by one
     plain = []
-    for j, col in enumerate(evidence.columns):
-        values = evidence.iloc[:, j]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            cats = list(values.dtype.categories)
-            if all(c in EVIDENCE_KINDS for c in cats):
-                remap = np.array([EVIDENCE_KINDS.index(c) for c in cats] + [0], dtype=np.int8)  # code -1 (NaN): none
-                codes[:, arr.column[col]] = remap[values.array.codes]
+    remaps: dict[tuple, np.ndarray | None] = {}
+    for col, values in evidence.items():
+        dtype = values.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            cats = tuple(dtype.categories)
+            if cats not in remaps:
+                known = all(c in EVIDENCE_KINDS for c in cats)
+                remaps[cats] = np.array([EVIDENCE_KINDS.index(c) for c in cats] + [0], dtype=np.int8) if known else None
+            remap = remaps[cats]
+            if remap is not None:
+                if cats == EVIDENCE_KINDS:
+                    np.maximum(values.array.codes, 0, out=codes[:, arr.column[col]])  # code -1 (missing): none
+                else:
+                    codes[:, arr.column[col]] = remap[values.array.codes]
                 continue
         plain.append(col)
     if plain:
