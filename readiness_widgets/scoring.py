@@ -486,6 +486,10 @@ def score_many(
     unknown = [c for c in answers.columns if c not in arr.column]
     if unknown:
         raise ValueError(f"score_many: answers has columns that are not questions of bank {bank.id!r}: {', '.join(map(str, unknown[:10]))}")
+    for name, frame in (("answers", answers), ("evidence", evidence), ("triage", triage)):
+        if frame is not None and isinstance(frame, pd.DataFrame) and frame.columns.has_duplicates:
+            repeated = frame.columns[frame.columns.duplicated()].unique()
+            raise ValueError(f"score_many: {name} has repeated columns: {', '.join(map(str, repeated[:10]))}")
     levels = _levels_matrix(answers, arr)
     n = len(levels)
     codes = None if evidence is None else _evidence_codes(_aligned(evidence, answers.index, "evidence"), arr, n)

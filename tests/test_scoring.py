@@ -344,6 +344,9 @@ def test_score_many_aligns_other_frames_on_the_index(mini_bank):
         (pd.DataFrame({"data.a": [1]}), {"triage": pd.DataFrame({"risk": ["extreme"]})}, "expected one of ['low', 'high']"),
         (pd.DataFrame({"data.a": [1]}), {"triage": pd.DataFrame({"colour": ["red"]})}, "triage columns not in bank: colour"),
         (pd.DataFrame({"data.a": [1]}), {"target": "launch"}, "unknown target profile 'launch'"),
+        (pd.DataFrame([[1, 2]], columns=["data.a", "data.a"]), {}, "answers has repeated columns: data.a"),
+        (pd.DataFrame({"data.a": [True]}), {}, "holds true/false"),
+        (pd.DataFrame({"data.a": [1]}, index=["x"]), {"evidence": pd.DataFrame({"data.a": ["none"]}, index=["y"])}, "does not match the index"),
     ],
 )
 def test_score_many_rejects_bad_input(mini_bank, answers, kwargs, message):
