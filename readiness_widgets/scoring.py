@@ -632,6 +632,9 @@ def answers_frame(assessments) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     if not assessments:
         raise ValueError("answers_frame: no assessments given")
     bank = assessments[0].bank
+    others = sorted({f"{a.bank.id} {a.bank.version}" for a in assessments if a.bank is not bank})
+    if others:
+        raise ValueError(f"answers_frame: all assessments must use one bank; {bank.id} {bank.version} and {', '.join(others)}")
     arr = bank_arrays(bank)
     index = pd.Index([a.pilot for a in assessments], name="pilot")
     levels = [[_encode(a.answers[q].value) if q in a.answers else np.nan for q in arr.question_ids] for a in assessments]
@@ -639,6 +642,6 @@ def answers_frame(assessments) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     triage = [a.triage for a in assessments]
     return (
         pd.DataFrame(levels, columns=arr.question_ids, index=index),
-        pd.DataFrame(evidence, columns=arr.question_ids, index=index),
+        pd.DataFrame(evidence, columns=arr.question_ids, index=index).astype(pd.CategoricalDtype(list(EVIDENCE_KINDS))),
         pd.DataFrame(triage, index=index),
     )

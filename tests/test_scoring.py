@@ -406,3 +406,10 @@ def test_na_and_unanswered_is_not_left_out(na_bank):
     assert s.dimensions.at["data", "gap"] == 3.0  # data.b still to answer: not assessed counts as 0
     assert s.weakest_dimension == "data"
     assert s.mean == pytest.approx(4.0 * 3 / 4)
+
+
+def test_answers_frame_needs_one_bank(mini_bank, na_bank):
+    with pytest.raises(ValueError, match="all assessments must use one bank"):
+        answers_frame([Assessment.new("a", bank=mini_bank), Assessment.new("b", bank=na_bank)])
+    with pytest.raises(ValueError, match="no assessments"):
+        answers_frame([])
