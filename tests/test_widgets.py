@@ -436,26 +436,55 @@ def test_each_question_has_a_suggestion_slot_from_the_scan_panel(tmp_path, apps,
     assert app.scan.accept_all_button.disabled  # nothing to accept before a scan
 
 
-def test_accepted_suggestions_show_up_in_the_form(tmp_path, apps, form_bank):
+SCAN_BANK = """
+id: form-scan
+version: "1"
+title: Form scan bank
+dimensions:
+  - {id: infrastructure, title: Infrastructure, description: d}
+targets:
+  - {id: production, title: Production, levels: {infrastructure: 3}}
+questions:
+  - id: infrastructure.ci
+    dimension: infrastructure
+    text: Is there CI?
+    levels: {0: a, 1: b, 2: c, 3: d, 4: e}
+    suggest: [{signal: ci.present, level: 2, automated: true}, {signal: ci.runs_tests, level: 3, automated: true}]
+  - id: infrastructure.tests
+    dimension: infrastructure
+    text: Are there tests?
+    levels: {0: a, 1: b, 2: c, 3: d, 4: e}
+    suggest: [{signal: tests.present, level: 2}]
+"""
+
+
+def test_accepted_suggestions_show_up_in_the_form(tmp_path, apps):
     repo = tmp_path / "repo"
     for rel, text in {
         ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: pytest\n",
         "tests/test_model.py": "def test_x():\n    assert True\n",
-        "requirements.txt": "pandas\nscikit-learn\nmlflow\n",
     }.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(text)
-    app = apps(tmp_path / "a.json", bank=form_bank)
+    bank_file = tmp_path / "scan_bank.yaml"
+    bank_file.write_text(SCAN_BANK)
+    app = apps(tmp_path / "a.json", bank=bank_file)
+    tests_row = app.question("infrastructure.tests")
+    tests_row.level.value = 1  # answered: a suggestion never overwrites it
     app.scan.path.value = str(repo)
     app.scan.button.click()
-    pending = app.scan.pending()
-    if not pending:
-        pytest.skip(f"bank {form_bank.id!r} suggests nothing for this repository")
-    app.build_all()
+    assert app.scan.pending() == ["infrastructure.ci"]
+    ci_row = app.question("infrastructure.ci")
+    assert len(ci_row.slot.children) == 1  # the suggestion line, with its Accept button
+    before = current_r(app)
     app.scan.accept_all_button.click()
-    for qid in pending:
-        assert app.rows[qid].level.value == app.assessment.value(qid) is not None
-    assert app.scores.dimensions["answered"].sum() == len(pending)
+    assert ci_row.level.value == app.assessment.value("infrastructure.ci") == 3
+    assert ci_row.evidence.value == "automated"
+    assert tests_row.level.value == 1
+    assert current_r(app) != before
+    app.flush()
+    saved = json.loads((tmp_path / "a.json").read_text())["answers"]
+    assert saved["infrastructure.ci"]["value"] == 3
 
 
 # ---- the magic ------------------------------------------------------------------------------
