@@ -1,0 +1,182 @@
+"""A folder of saved assessments, read safely: what the dashboard lists and opens.
+
+Every file is confined to the folder: names are relative, ``..`` and absolute paths are refused,
+and a symbolic link that resolves outside the folder is refused too. A file that does not load is
+listed with its error instead of hiding the others.
+
+>>> folder = AssessmentFolder("assessments")                       # doctest: +SKIP
+>>> [e.label for e in folder.entries()]                            # doctest: +SKIP
+['Customer churn predictor: 2026-11-02 (churn.json)', ...]
+>>> folder.previous(folder.entry("churn.json"))                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .assessment import Assessment
+from .bank import Bank, load_bank
+from .errors import InputError, Problem, ReadinessError
+
+ENV_FOLDER = "READINESS_ASSESSMENTS"
+MAX_FILES = 500
+_BANK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+class FolderError(InputError):
+    """A path that is not a readable assessment inside the folder."""
+
+    def __init__(self, folder: Path | str, name: str, message: str):
+        super().__init__("assessment path", [Problem(str(folder), str(name), message)])
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``.json`` file of the folder: its assessment, or the reason it could not be read."""
+
+    name: str
+    path: Path
+    assessment: Assessment | None = None
+    error: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.assessment is not None
+
+    @property
+    def pilot(self) -> str | None:
+        return self.assessment.pilot if self.assessment is not None else None
+
+    @property
+    def updated(self) -> datetime | None:
+        return self.assessment.data.updated if self.assessment is not None else None
+
+    @property
+    def label(self) -> str:
+        """What a picker shows: pilot, date of the last update, file name."""
+        if self.assessment is None:
+            return f"{self.name} (cannot be read)"
+        return f"{self.pilot}: {self.updated:%Y-%m-%d} ({self.name})"
+
+
+class AssessmentFolder:
+    """The assessments saved in one folder (not its sub-folders), read-only."""
+
+    def __init__(self, folder: str | Path, *, bank: Bank | None = None, max_files: int = MAX_FILES):
+        self.folder = Path(folder).expanduser()
+        self.bank = bank
+        self.max_files = max_files
+        if not self.folder.is_dir():
+            raise FolderError(self.folder, "", "not a folder of assessments")
+        self.root = self.folder.resolve()
+        self._banks: dict[str, Bank] = {}
+
+    @classmethod
+    def from_env(cls, default: str | Path, **kw) -> AssessmentFolder:
+        """The folder named by ``$READINESS_ASSESSMENTS``, else ``default``."""
+        return cls(os.environ.get(ENV_FOLDER) or default, **kw)
+
+    # ---- confinement -----------------------------------------------------------------------
+    def resolve(self, name: str | os.PathLike[str]) -> Path:
+        """The path of ``name`` inside the folder; :class:`FolderError` if it would leave it."""
+        text = os.fspath(name)
+        rel = Path(text)
+        if not text or "\x00" in text:
+            raise FolderError(self.folder, text, "expected the name of a .json file in the folder")
+        if rel.is_absolute() or rel.drive or ".." in rel.parts:
+            raise FolderError(self.folder, text, "refused: only files inside the folder can be opened")
+        if rel.suffix.lower() != ".json":
+            raise FolderError(self.folder, text, "expected a .json assessment file")
+        path = (self.root / rel).resolve()
+        if self.root not in path.parents:
+            raise FolderError(self.folder, text, "refused: the file resolves outside the folder")
+        return path
+
+    # ---- reading ---------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        """The ``.json`` files directly in the folder, by name (bounded by ``max_files``)."""
+        try:
+            found = sorted(
+                e.name for e in os.scandir(self.root) if e.name.lower().endswith(".json") and not e.name.startswith(".")
+            )
+        except OSError as exc:
+            raise FolderError(self.folder, "", f"cannot list the folder: {exc.strerror or exc}") from None
+        return found[: self.max_files]
+
+    def load(self, name: str) -> Assessment:
+        """Load one assessment of the folder (confined); raises a :class:`ReadinessError`."""
+        path = self.resolve(name)
+        return Assessment.load(path, bank=self._bank_for(path))
+
+    def entry(self, name: str) -> Entry:
+        """Load ``name`` into an :class:`Entry`, with the error message when it fails."""
+        try:
+            path = self.resolve(name)
+        except FolderError as exc:
+            return Entry(str(name), self.root / Path(os.fspath(name)).name, error=str(exc))
+        try:
+            a = Assessment.load(path, bank=self._bank_for(path))
+        except ReadinessError as exc:
+            return Entry(str(name), path, error=_one_line(exc))
+        return Entry(str(name), path, a, warnings=tuple(a.warnings))
+
+    def entries(self) -> list[Entry]:
+        """Every assessment of the folder, readable or not, sorted by pilot then date."""
+        loaded = [self.entry(n) for n in self.names()]
+        return sorted(loaded, key=lambda e: (not e.ok, (e.pilot or "").casefold(), e.updated or datetime.min, e.name))
+
+    def previous(self, entry: Entry, entries: list[Entry] | None = None) -> Entry | None:
+        """The latest earlier assessment of the same pilot (same bank), if there is one."""
+        if entry.assessment is None:
+            return None
+        a = entry.assessment
+        earlier = [
+            e
+            for e in (entries if entries is not None else self.entries())
+            if e.assessment is not None
+            and e.name != entry.name
+            and e.pilot == a.pilot
+            and e.assessment.bank.id == a.bank.id
+            and e.updated < a.data.updated
+        ]
+        return max(earlier, key=lambda e: e.updated) if earlier else None
+
+    # ---- banks -----------------------------------------------------------------------------
+    def _bank_for(self, path: Path) -> Bank | None:
+        """The bank to read ``path`` with: the given one, the default, or ``<bank-id>.yaml`` here."""
+        if self.bank is not None:
+            return self.bank
+        try:
+            with path.open("rb") as fh:
+                head = json.loads(fh.read(2_000_000) or b"{}")
+            bank_id = head.get("bank", {}).get("id") if isinstance(head, dict) else None
+        except (OSError, ValueError, AttributeError):
+            return None  # Assessment.load reports the real problem
+        if not isinstance(bank_id, str) or bank_id == "default" or not _BANK_ID.fullmatch(bank_id):
+            return None
+        if bank_id not in self._banks:
+            for candidate in (self.root / f"{bank_id}.yaml", self.root / "banks" / f"{bank_id}.yaml"):
+                if candidate.is_file() and self.root in candidate.resolve().parents:
+                    self._banks[bank_id] = load_bank(candidate)
+                    break
+            else:
+                return None
+        return self._banks[bank_id]
+
+
+def _one_line(exc: BaseException) -> str:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        first = str(problems[0])
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        return first + more
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+__all__ = ["ENV_FOLDER", "AssessmentFolder", "Entry", "FolderError"]
