@@ -21,7 +21,7 @@ from .errors import InputError, ReadinessError
 EXIT_OK, EXIT_NO_GO, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # Modules that add sub-commands: each defines ``register_cli(subparsers)``.
-PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli"]
+PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli", "readiness_widgets.dashboard"]
 
 
 class UsageError(ReadinessError):
@@ -144,6 +144,33 @@ def cmd_roadmap(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    from .report import render_markdown, report_format, write_report
+
+    out = Path(args.output) if args.output is not None else None
+    if out is None and args.format == "html":
+        raise UsageError("report: HTML goes to a file; use -o report.html")
+    fmt = "md"
+    if out is not None:
+        if out.is_dir():
+            raise UsageError(f"-o: {out} is a folder; give a file name, e.g. -o {out / 'report.html'}")
+        inputs = [Path(f).resolve() for f in (args.file, args.previous) if f]
+        if out.resolve() in inputs:
+            raise UsageError(f"-o: {out} is an input assessment; write the report to another file")
+        try:
+            fmt = report_format(out, args.format)
+        except ValueError:
+            raise UsageError(f"-o: cannot tell the format from {out.name!r}; name it .html or .md, or pass --format") from None
+    a = _load(args)
+    _check_target(a, args.target)
+    previous = _load(argparse.Namespace(file=args.previous, bank=args.bank)) if args.previous else None
+    if out is None:
+        _out(render_markdown(a, target=args.target, previous=previous))
+    else:
+        _out(f"wrote {write_report(a, out, format=fmt, target=args.target, previous=previous)}")
+    return EXIT_OK
+
+
 def cmd_gate(args) -> int:
     a = _load(args)
     _check_target(a, args.target)
@@ -210,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("roadmap", help="print the three-phase roadmap")
     assessment_args(p, ["md", "csv", "json"], "md")
     p.set_defaults(func=cmd_roadmap)
+
+    p = sub.add_parser("report", help="write the stakeholder report (standalone HTML or Markdown)")
+    assessment_args(p, ["html", "md"])
+    p.add_argument("-o", "--output", metavar="OUT", help="the report file (.html or .md); without it, Markdown to stdout")
+    p.add_argument("--previous", metavar="FILE", help="an earlier assessment of the same pilot, to compare with")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("gate", help="go/no-go for CI: exit 0 go, 1 no-go")
     assessment_args(p)

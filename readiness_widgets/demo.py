@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from .assessment import Assessment
 from .bank import Bank, load_bank
@@ -37,17 +38,29 @@ def demo_assessment(
     pilot: str = DEMO_PILOT,
     progress: float = 1.0,
     when: datetime | None = None,
+    triage: dict[str, str] | None = None,
+    profile: dict[str, float] | None = None,
+    notes: dict[str, str] | None = None,
+    respondents: list[str] | None = None,
+    target: str | None = "production",
 ) -> Assessment:
     """Build the demo. ``progress`` < 1 gives an earlier, less mature state of the same pilot."""
     bank = bank if bank is not None else load_bank()
-    triage = {k: v for k, v in DEMO_TRIAGE.items() if k in {t.id for t in bank.triage}}
-    a = Assessment.new(pilot, bank=bank, respondents=DEMO_RESPONDENTS, target="production", triage=triage)
+    wanted = DEMO_TRIAGE if triage is None else triage
+    triage = {k: v for k, v in wanted.items() if k in {t.id for t in bank.triage}}
+    profile = _PROFILE if profile is None else profile
+    notes_by_dimension = _NOTES if notes is None else notes
+    a = Assessment.new(
+        pilot, bank=bank, respondents=respondents or DEMO_RESPONDENTS, target=target, triage=triage
+    )
     noted: set[str] = set()
     for q in bank.questions:
         u = _unit(q.id)
         if u < 0.12:
             continue  # not answered yet
-        base = _PROFILE.get(q.dimension, 2.0) * progress
+        if not bank.applies(q.id, triage):
+            continue
+        base = profile.get(q.dimension, 2.0) * progress
         if u > 0.95:
             a.answer(q.id, "dont_know")
             continue
@@ -57,8 +70,8 @@ def demo_assessment(
         level = int(min(4, max(0, round(base + (u - 0.5) * 2.2))))
         evidence = "automated" if level >= 3 and u > 0.55 else "manual" if level >= 2 else "none"
         notes = ""
-        if q.dimension in _NOTES and q.dimension not in noted:
-            notes = _NOTES[q.dimension]
+        if q.dimension in notes_by_dimension and q.dimension not in noted:
+            notes = notes_by_dimension[q.dimension]
             noted.add(q.dimension)
         a.answer(q.id, level, evidence=evidence, notes=notes or None)
     stamp = when or datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
@@ -67,9 +80,45 @@ def demo_assessment(
     return a
 
 
-def demo_history(bank: Bank | None = None) -> list[Assessment]:
+def demo_history(bank: Bank | None = None, **kw) -> list[Assessment]:
     """Two assessments of the demo pilot, six weeks apart: earlier first."""
-    later = demo_assessment(bank)
-    earlier = demo_assessment(bank, progress=0.7, when=later.data.updated - timedelta(weeks=6))
+    later = demo_assessment(bank, **kw)
+    earlier = demo_assessment(bank, progress=0.7, when=later.data.updated - timedelta(weeks=6), **kw)
     earlier.data.created = earlier.data.updated - timedelta(days=7)
     return [earlier, later]
+
+
+# A second pilot for the dashboard's demo folder: a generative assistant in front of customers.
+ASSISTANT = {
+    "pilot": "Support reply assistant",
+    "respondents": ["Lena Okafor (ML engineering)", "Marc Dubois (customer service)"],
+    "triage": {"deployment": "generative", "risk_tier": "limited", "customer_facing": "yes", "regulated": "no"},
+    "profile": {"data": 1.8, "model": 1.6, "infrastructure": 2.6, "team": 2.8, "governance": 1.4, "business": 2.9},
+    "notes": {
+        "model": "Answers graded weekly by two agents on 200 tickets; no automated regression set yet.",
+        "governance": "Users are told replies are drafted by AI; red-teaming planned.",
+        "business": "Handling time down 18% in the pilot team (4 weeks, 12 agents).",
+    },
+    "target": None,
+    "when": datetime(2026, 10, 28, 15, 0, tzinfo=timezone.utc),
+}
+
+
+def write_demo_folder(folder: str | Path, bank: Bank | None = None, *, force: bool = False) -> list[Path]:
+    """Write the dashboard's demo folder: the churn pilot (now and six weeks ago) and the assistant."""
+    folder = Path(folder)
+    files = {
+        "churn-predictor-2026-09.json": None,
+        "churn-predictor-2026-11.json": None,
+        "support-reply-assistant.json": None,
+    }
+    existing = [folder / name for name in files if (folder / name).exists()]
+    if existing and not force:
+        raise FileExistsError(f"{existing[0]} exists; pass force=True to replace the demo files")
+    folder.mkdir(parents=True, exist_ok=True)
+    earlier, later = demo_history(bank)
+    assistant = demo_assessment(bank, **ASSISTANT)
+    written = []
+    for name, a in zip(files, (earlier, later, assistant)):
+        written.append(a.save(folder / name, force=True))
+    return written

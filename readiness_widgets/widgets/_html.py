@@ -51,6 +51,36 @@ mean {{ mean }}, weakest link {{ weakest }} ({{ weakest_title }})</div>
 <td><code>{{ row.id }}</code></td><td>{{ row.dimension }}</td><td>{{ row.text }}</td><td>{{ row.answer }}</td>\
 <td>{{ row.evidence }}</td><td>{{ row.notes }}</td></tr>
 {% endfor %}</tbody></table>""",
+    "banner": """\
+<div class="rw-banner" role="status" style="border-left:8px solid {{ colour }};background:#f9fafb;padding:8px 14px;margin:8px 0">
+<div class="rw-banner-status" style="font-size:1.6em;font-weight:bold;color:{{ colour }}">{{ v.label }}</div>
+<div>against the <b>{{ target.title }}</b> target{% if target.chosen_by == 'triage' %} (recommended by the triage){% endif %}:
+mean <b>{{ '%.2f' % mean }}</b> of 4, weakest link <b>{{ weakest_title }}</b> at <b>{{ '%.2f' % weakest }}</b></div>
+{% if v.reasons %}<div><b>Blockers:</b> {{ v.reasons | join('; ') }}</div>{% endif %}
+{% if v.conditions %}<div><b>Conditions:</b> {{ v.conditions | join('; ') }}</div>{% endif %}
+{% if target.reasons %}<div><small>Target raised: {{ target.reasons | join('; ') }}</small></div>{% endif %}
+</div>""",
+    "dashboard_meta": """\
+<div class="rw-meta"><b class="rw-pilot">{{ a.pilot }}</b>{% if a.respondents %} &middot; answered by {{ a.respondents | join(', ') }}{% endif %}
+&middot; updated {{ a.data.updated.strftime('%Y-%m-%d %H:%M') }} UTC &middot; bank {{ a.bank.id }} {{ a.bank.version }}
+&middot; <code>{{ file }}</code>
+{% if previous %}<br><small>Compared with the previous assessment of {{ previous.updated.strftime('%Y-%m-%d') }}
+(<code>{{ previous.name }}</code>)</small>{% endif %}
+{% for warning in warnings %}<br><small style="color:#b45309">{{ warning }}</small>{% endfor %}</div>""",
+    "notices": """\
+{% for n in notices %}<div class="rw-notice" role="alert" style="color:#b91c1c">{{ n }}</div>{% endfor %}
+{% if unreadable %}<div class="rw-unreadable" role="alert" style="color:#b45309">{{ unreadable | length }} file(s) could not be read
+and are not shown:<ul>{% for name, error in unreadable %}<li><code>{{ name }}</code>: {{ error }}</li>{% endfor %}</ul></div>{% endif %}""",
+    "empty": """<p>No assessment in <code>{{ folder }}</code> yet. Save one with <code>readiness demo -o FILE</code> \
+or the notebook form, then reload this page.</p>""",
+    "evidence": """\
+<table class="rw-table rw-evidence"><thead><tr><th>Question</th><th>Dimension</th><th>Answer</th><th>Evidence</th>\
+<th>Notes</th><th>Links</th></tr></thead><tbody>
+{% for row in rows %}<tr><td>{{ row.text }}<br><small><code>{{ row.id }}</code></small></td><td>{{ row.dimension }}</td>\
+<td>{{ row.answer }}</td><td>{{ row.evidence }}</td><td>{{ row.notes }}</td><td>{% for link, safe in row.links %}\
+{% if safe %}<a href="{{ link }}" target="_blank" rel="noopener noreferrer">{{ link }}</a>{% else %}{{ link }}{% endif %}<br>\
+{% endfor %}</td></tr>
+{% endfor %}</tbody></table>""",
 }
 
 STYLE = """<style>
@@ -59,6 +89,7 @@ STYLE = """<style>
 .rw-current {outline: 2px solid #2563eb; outline-offset: 2px}
 .rw-app .widget-radio-box label {white-space: normal; height: auto; line-height: 1.3; margin-bottom: 2px}
 .rw-app .widget-radio-box {flex-grow: 1}
+.rw-dashboard h3 {margin: 12px 0 4px 0}
 </style>"""
 
 

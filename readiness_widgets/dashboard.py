@@ -1,0 +1,150 @@
+"""``readiness dashboard``: serve the Voila dashboards with the hardened ``voila.json`` we ship.
+
+>>> from readiness_widgets.dashboard import voila_command
+>>> voila_command("dashboard", port=8866)[-1]                   # doctest: +SKIP
+'--Voila.config_file_paths=[...readiness_widgets/voila_config]'
+
+Voila listens on 127.0.0.1 only. The page's kernel reads the assessments of one folder
+(``$READINESS_ASSESSMENTS``, which this command sets); files outside it are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .portfolio import ENV_FOLDER, AssessmentFolder
+
+PACKAGE = Path(__file__).resolve().parent
+PAGES = {"dashboard": "readiness_dashboard.ipynb", "self-assessment": "self_assessment.ipynb"}
+ENV_FORM_FILE = "READINESS_FORM_FILE"
+DEFAULT_FORM_FILE = "self-assessment.json"
+
+
+def dashboards_dir() -> Path:
+    """The folder of the Voila notebooks: inside the wheel, or ``dashboards/`` of a source tree."""
+    for candidate in (PACKAGE / "_dashboards", PACKAGE.parent / "dashboards"):
+        if (candidate / PAGES["dashboard"]).is_file():
+            return candidate
+    raise FileNotFoundError("the dashboard notebooks are not installed with this copy of readiness-widgets")
+
+
+def demo_folder() -> Path:
+    """The bundled demo assessments (two pilots, one with an earlier assessment)."""
+    return dashboards_dir() / "assessments"
+
+
+def voila_config_dir() -> Path:
+    """The folder holding the ``voila.json`` we ship."""
+    return PACKAGE / "voila_config"
+
+
+def voila_settings() -> dict:
+    """The shipped Voila settings, as a mapping (for tests and docs)."""
+    return json.loads((voila_config_dir() / "voila.json").read_text(encoding="utf-8"))
+
+
+def form_path() -> Path:
+    """The file the self-assessment page writes: ``$READINESS_FORM_FILE`` in ``$READINESS_ASSESSMENTS``.
+
+    Defaults: ``self-assessment.json`` in the current folder. The name is confined to the folder.
+    """
+    folder = AssessmentFolder(os.environ.get(ENV_FOLDER) or Path.cwd())
+    return folder.resolve(os.environ.get(ENV_FORM_FILE) or DEFAULT_FORM_FILE)
+
+
+def voila_command(page: str = "dashboard", *, port: int = 8866, extra: list[str] | None = None) -> list[str]:
+    """The command line that serves ``page`` at ``http://127.0.0.1:PORT/``."""
+    notebook = dashboards_dir() / PAGES[page]
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={port}",
+        "--no-browser",
+        # only our voila.json: not one from the current folder or the user's Jupyter config
+        f"--Voila.config_file_paths={json.dumps([str(voila_config_dir())])}",
+        *(extra or []),
+    ]
+
+
+def voila_environment(folder: str | Path, *, form_file: str | None = None) -> dict[str, str]:
+    """The environment of the Voila server (and so of its kernels)."""
+    env = dict(os.environ)
+    env[ENV_FOLDER] = str(Path(folder).resolve())
+    if form_file is not None:
+        env[ENV_FORM_FILE] = form_file
+    return env
+
+
+def _check_port(port: int) -> None:
+    if not 1 <= port <= 65535:
+        raise InputError("option", [Problem("--port", "", f"expected a port number 1-65535, got {port}")])
+
+
+def serve(page: str = "dashboard", folder: str | Path | None = None, *, port: int = 8866, form_file: str | None = None) -> int:
+    """Run Voila in the foreground until Ctrl-C; returns its exit code."""
+    if find_spec("voila") is None:
+        raise InputError(
+            "installation", [Problem("voila", "", "the dashboard needs Voila: pip install 'readiness-widgets[dashboard]'")]
+        )
+    _check_port(port)
+    if folder is None:
+        folder = demo_folder() if page == "dashboard" else Path.cwd()
+    box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
+    if page == "self-assessment":
+        box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
+    cmd = voila_command(page, port=port)
+    print(f"readiness: serving the {page} for {box.root} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
+    proc = subprocess.Popen(cmd, env=voila_environment(box.root, form_file=form_file))  # noqa: S603 - our own argv
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        try:
+            return proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return 130
+
+
+# ---- CLI ------------------------------------------------------------------------------------
+
+
+def cmd_dashboard(args) -> int:
+    return serve(args.page, args.folder, port=args.port, form_file=args.file)
+
+
+def register_cli(sub) -> None:
+    p = sub.add_parser(
+        "dashboard",
+        help="serve the Voila dashboard on 127.0.0.1 (default: the bundled demo assessments)",
+        description=(
+            "Serve the stakeholder dashboard (or the self-assessment form) with Voila on 127.0.0.1, "
+            "using the hardened voila.json shipped with the package."
+        ),
+    )
+    p.add_argument(
+        "folder",
+        nargs="?",
+        metavar="FOLDER",
+        help="folder of assessment .json files (dashboard default: the bundled demo; self-assessment default: .)",
+    )
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    p.add_argument("--page", choices=sorted(PAGES), default="dashboard", help="which page to serve (default: dashboard)")
+    p.add_argument(
+        "--file",
+        metavar="NAME.json",
+        help=f"self-assessment only: the file in FOLDER that the form writes (default {DEFAULT_FORM_FILE})",
+    )
+    p.set_defaults(func=cmd_dashboard)
+
+
+__all__ = ["dashboards_dir", "demo_folder", "form_path", "serve", "voila_command", "voila_settings"]

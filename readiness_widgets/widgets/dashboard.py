@@ -1,0 +1,273 @@
+"""The stakeholder dashboard: pick a saved assessment and see its readiness at a glance.
+
+A thin view over the engine: :class:`~readiness_widgets.portfolio.AssessmentFolder` reads the
+files (confined to one folder), the Assessment scores itself, the roadmap and the report come
+from the engine; this module only lays them out. The two figures are built once and updated in
+place when another assessment is picked.
+
+>>> from readiness_widgets.widgets.dashboard import dashboard
+>>> dashboard()        # $READINESS_ASSESSMENTS, else the bundled demo folder     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from ..portfolio import AssessmentFolder, Entry, FolderError
+from ._html import STYLE, VERDICT_COLOURS, render
+from .download import DownloadButton, safe_filename
+from .question import answer_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    import plotly.graph_objects as go
+
+    from ..assessment import Assessment
+    from ..roadmap import Roadmap
+    from ..scoring import Scores
+
+SCORE_COLUMNS = {
+    "title": "Dimension",
+    "score": "Score",
+    "target": "Target",
+    "gap": "Gap",
+    "coverage": "Coverage",
+    "status": "Status",
+}
+QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "level": "Level", "target": "Target", "gap": "Gap"}
+MAX_QUESTION_GAPS = 15
+
+
+def _table(frame) -> str:
+    return frame.to_html(
+        escape=True, index=False, na_rep="n/a", float_format=lambda x: f"{x:.2f}", classes="rw-table", border=0
+    )
+
+
+class Dashboard(w.VBox):
+    """Picker, verdict banner, radar (vs target and previous), scores, gaps, roadmap, evidence, downloads."""
+
+    def __init__(self, folder: AssessmentFolder, *, selected: str | None = None, notice: str | None = None):
+        super().__init__()
+        self.add_class("rw-dashboard")
+        self.folder = folder
+        self.entries: list[Entry] = folder.entries()
+        self.readable = [e for e in self.entries if e.ok]
+        self.entry: Entry | None = None
+        self.previous: Entry | None = None
+        self.scores: Scores | None = None
+        self.roadmap: Roadmap | None = None
+
+        self.notice = w.HTML(value=render("notices", notices=[notice] if notice else [], unreadable=self._unreadable()))
+        self.picker = w.Dropdown(
+            options=[(e.label, e.name) for e in self.readable],
+            description="Assessment",
+            tooltip="Pick the assessment to show",
+            layout=w.Layout(width="min(100%, 640px)"),
+            style={"description_width": "90px"},
+        )
+        if not self.readable:
+            self.children = [w.HTML(value=STYLE), self._title(), self.notice,
+                             w.HTML(value=render("empty", folder=str(folder.root)))]
+            return
+        self.banner = w.HTML()
+        self.meta = w.HTML()
+        self.scores_table = w.HTML(layout=w.Layout(overflow="auto"))
+        self.gap_table = w.HTML(layout=w.Layout(overflow="auto"))
+        self.roadmap_details = w.HTML(layout=w.Layout(overflow="auto"))
+        self.evidence = w.HTML(layout=w.Layout(overflow="auto"))
+        self.downloads = self._downloads()
+
+        latest = max(self.readable, key=lambda e: e.updated).name
+        first = selected if selected in {e.name for e in self.readable} else latest
+        self._load(first)
+        import plotly.graph_objects as go
+
+        from ..charts import radar, timeline
+
+        prev = self.previous.assessment.evaluate() if self.previous else None
+        self.radar: go.FigureWidget = go.FigureWidget(radar(self.scores, prev, height=440))
+        self.timeline: go.FigureWidget = go.FigureWidget(timeline(self.roadmap))
+        self._render_html()
+        self.picker.value = first
+        self.picker.observe(self._on_pick, "value")
+        self.children = [
+            w.HTML(value=STYLE),
+            self._title(),
+            self.notice,
+            w.HBox([self.picker], layout=w.Layout(flex_flow="row wrap")),
+            self.meta,
+            self.banner,
+            w.HBox(
+                [
+                    w.VBox([self.radar], layout=w.Layout(flex="1 1 420px", min_width="320px")),
+                    w.VBox(
+                        [w.HTML(value="<h3>Dimension scores</h3>"), self.scores_table,
+                         w.HTML(value="<h3>Largest gaps</h3>"), self.gap_table],
+                        layout=w.Layout(flex="1 1 420px", min_width="320px"),
+                    ),
+                ],
+                layout=w.Layout(flex_flow="row wrap", width="100%"),
+            ),
+            w.HTML(value="<h3>Roadmap</h3>"),
+            self.timeline,
+            self.roadmap_details,
+            w.HTML(value="<h3>Evidence and notes</h3>"),
+            self.evidence,
+            w.HTML(value="<h3>Take it away</h3>"),
+            self.downloads,
+        ]
+
+    # ---- state ---------------------------------------------------------------------------
+    @property
+    def assessment(self) -> Assessment | None:
+        return self.entry.assessment if self.entry else None
+
+    def _load(self, name: str) -> None:
+        entry = next(e for e in self.readable if e.name == name)
+        self.entry = entry
+        self.previous = self.folder.previous(entry, self.entries)
+        self.scores = entry.assessment.evaluate()
+        self.roadmap = entry.assessment.roadmap()
+
+    def select(self, name: str) -> None:
+        """Show the assessment saved as ``name`` (a file of the folder)."""
+        self.picker.value = name  # the observer does the rest
+
+    def _on_pick(self, change) -> None:
+        if change["new"] is None or (self.entry is not None and change["new"] == self.entry.name):
+            return
+        self._load(change["new"])
+        from ..charts import radar_traces, timeline, update_radar
+
+        prev = self.previous.assessment.evaluate() if self.previous else None
+        update_radar(self.radar, self.scores, prev)
+        fresh = timeline(self.roadmap)
+        with self.timeline.batch_update():
+            self.timeline.data = ()
+            self.timeline.add_traces(list(fresh.data))
+            self.timeline.layout = fresh.layout
+        del radar_traces
+        self._render_html()
+
+    # ---- rendering ---------------------------------------------------------------------------
+    def _render_html(self) -> None:
+        s, a, r = self.scores, self.assessment, self.roadmap
+        v = s.verdict
+        self.meta.value = render(
+            "dashboard_meta", a=a, previous=self.previous, file=self.entry.name, warnings=self.entry.warnings
+        )
+        self.banner.value = render(
+            "banner",
+            v=v,
+            colour=VERDICT_COLOURS.get(v.status, "#111827"),
+            target=s.target,
+            mean=s.mean,
+            weakest=s.weakest,
+            weakest_title=s.dimensions.at[s.weakest_dimension, "title"],
+        )
+        dims = s.dimensions[list(SCORE_COLUMNS)].rename(columns=SCORE_COLUMNS)
+        dims["Coverage"] = dims["Coverage"].map(lambda c: f"{c:.0%}")
+        if self.previous is not None:
+            before = self.previous.assessment.evaluate().dimensions["score"].reindex(s.dimensions.index)
+            dims.insert(2, "Previous", before.to_numpy())
+        self.scores_table.value = _table(dims)
+        gaps = s.question_gaps().head(MAX_QUESTION_GAPS)
+        gaps = gaps.assign(dimension=gaps["dimension"].map(s.dimensions["title"]))
+        self.gap_table.value = (
+            _table(gaps[list(QUESTION_GAP_COLUMNS)].rename(columns=QUESTION_GAP_COLUMNS))
+            if len(gaps)
+            else "<p>No question is below its target.</p>"
+        )
+        self.roadmap_details.value = render("roadmap", r=r)
+        self.evidence.value = render("evidence", rows=self._evidence_rows())
+        stem = safe_filename(f"{a.pilot}-{a.data.updated:%Y-%m-%d}", "")
+        for button, suffix in zip(self.downloads.children, (".html", ".md", "-scores.csv", "-answers.csv")):
+            button.filename = stem + suffix
+
+    def _evidence_rows(self) -> list[dict]:
+        a, s = self.assessment, self.scores
+        rows = []
+        for qid, ans in a.answers.items():
+            if not a.bank.has_question(qid) or ans.value is None and not ans.notes and not ans.links:
+                continue
+            q = a.bank.question(qid)
+            rows.append(
+                {
+                    "id": qid,
+                    "dimension": s.dimensions.at[q.dimension, "title"],
+                    "text": q.text,
+                    "answer": answer_label(q, ans.value),
+                    "evidence": ans.evidence,
+                    "notes": ans.notes or "",
+                    "links": [(link, link.startswith(("http://", "https://"))) for link in ans.links],
+                }
+            )
+        order = {qid: i for i, qid in enumerate(q.id for q in a.bank.questions)}
+        return sorted(rows, key=lambda r: order[r["id"]])
+
+    def _unreadable(self) -> list[tuple[str, str]]:
+        return [(e.name, e.error or "") for e in self.entries if not e.ok]
+
+    def _title(self) -> w.HTML:
+        return w.HTML(value="<h2 style='margin:4px 0'>AI pilot production readiness</h2>")
+
+    def _downloads(self) -> w.HBox:
+        def html():
+            from ..report import render_html
+
+            return render_html(self.assessment, previous=self.previous.assessment if self.previous else None)
+
+        def markdown():
+            from ..report import render_markdown
+
+            return render_markdown(self.assessment, previous=self.previous.assessment if self.previous else None)
+
+        return w.HBox(
+            [
+                DownloadButton("HTML report", "report.html", html, mime="text/html",
+                               tooltip="Download a standalone HTML report (works offline, prints to PDF)"),
+                DownloadButton("Markdown", "report.md", markdown, mime="text/markdown",
+                               tooltip="Download the report as Markdown, for a pull request or a wiki"),
+                DownloadButton("Scores (CSV)", "scores.csv", lambda: self.scores.dimensions.to_csv(), mime="text/csv",
+                               tooltip="Download the dimension scores as CSV"),
+                DownloadButton("Answers (CSV)", "answers.csv", lambda: self.scores.questions.to_csv(), mime="text/csv",
+                               tooltip="Download every question's answer and gap as CSV"),
+            ],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+
+
+def dashboard(folder: str | Path | None = None, *, selected: str | None = None) -> Dashboard | w.HTML:
+    """The dashboard for ``folder`` (default ``$READINESS_ASSESSMENTS``, else the bundled demo).
+
+    ``selected`` (or ``?file=NAME.json`` in the page's URL under Voila) picks the assessment shown
+    first; a name outside the folder is refused with a message, never opened.
+    """
+    from ..dashboard import demo_folder
+
+    try:
+        box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())
+    except FolderError as exc:
+        return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
+    notice = None
+    wanted = selected if selected is not None else _query_file()
+    if wanted is not None:
+        try:
+            box.resolve(wanted)
+        except FolderError as exc:  # the problem, without the server's folder path
+            notice, wanted = f"{wanted}: {exc.problems[0].message}", None
+    return Dashboard(box, selected=wanted, notice=notice)
+
+
+def _query_file() -> str | None:
+    """``file=`` from the page's query string (Voila passes it to the kernel as QUERY_STRING)."""
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("file")
+    return values[0] if values else None
+
+
+__all__ = ["Dashboard", "dashboard"]
