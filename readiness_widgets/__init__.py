@@ -35,12 +35,19 @@ _EXPORTS = {
 __all__ = [*sorted(_EXPORTS), "__version__", "load_ipython_extension"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Answer, Assessment
-    from .bank import Bank, load_bank
-    from .errors import AssessmentError, BankError, ReadinessError
-    from .roadmap import Roadmap, build_roadmap
-    from .scoring import Scores, answers_frame, score_many
-    from .widgets import assess
+    from .assessment import Answer as Answer
+    from .assessment import Assessment as Assessment
+    from .bank import Bank as Bank
+    from .bank import load_bank as load_bank
+    from .errors import AssessmentError as AssessmentError
+    from .errors import BankError as BankError
+    from .errors import ReadinessError as ReadinessError
+    from .roadmap import Roadmap as Roadmap
+    from .roadmap import build_roadmap as build_roadmap
+    from .scoring import Scores as Scores
+    from .scoring import answers_frame as answers_frame
+    from .scoring import score_many as score_many
+    from .widgets import assess as assess
 
 
 def __getattr__(name: str) -> Any:

@@ -34,13 +34,13 @@ def radar_traces(scores: Scores, previous: Scores | None = None) -> dict[str, di
     labels = list(dims["title"])
     current = np.nan_to_num(dims["score"].to_numpy(dtype=float), nan=0.0).round(3)
     out = {
-        "Target": dict(zip(("r", "theta"), _closed(dims["target"].round(3), labels))),
-        "Current": dict(zip(("r", "theta"), _closed(current, labels))),
+        "Target": dict(zip(("r", "theta"), _closed(dims["target"].round(3), labels), strict=True)),
+        "Current": dict(zip(("r", "theta"), _closed(current, labels), strict=True)),
     }
     if previous is not None:
         prev = previous.dimensions.reindex(dims.index)
         values = np.nan_to_num(prev["score"].to_numpy(dtype=float), nan=0.0).round(3)
-        out["Previous"] = dict(zip(("r", "theta"), _closed(values, labels)))
+        out["Previous"] = dict(zip(("r", "theta"), _closed(values, labels), strict=True))
     else:
         out["Previous"] = {"r": [], "theta": []}
     return out
@@ -144,7 +144,7 @@ def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
                 y=names,
                 orientation="h",
                 marker_color=PHASE_COLOURS.get(phase.phase, CURRENT),
-                customdata=[[s, s + w] for s, w in zip(starts, widths)],
+                customdata=[[s, s + w] for s, w in zip(starts, widths, strict=True)],
                 hovertemplate="%{y}<br>weeks %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>",
             )
         )

@@ -59,9 +59,11 @@ def form_path() -> Path:
     return folder.resolve(os.environ.get(ENV_FORM_FILE) or DEFAULT_FORM_FILE)
 
 
-def voila_command(page: str = "dashboard", *, port: int = 8866, extra: list[str] | None = None) -> list[str]:
-    """The command line that serves ``page`` at ``http://127.0.0.1:PORT/``."""
-    notebook = dashboards_dir() / PAGES[page]
+def voila_command(
+    page: str = "dashboard", *, port: int = 8866, notebook: str | Path | None = None, extra: list[str] | None = None
+) -> list[str]:
+    """The command line that serves ``page`` (or another ``notebook``) at ``http://127.0.0.1:PORT/``."""
+    notebook = notebook if notebook is not None else dashboards_dir() / PAGES[page]
     return [
         sys.executable,
         "-m",
@@ -70,7 +72,7 @@ def voila_command(page: str = "dashboard", *, port: int = 8866, extra: list[str]
         f"--port={port}",
         "--no-browser",
         # only our voila.json: not one from the current folder or the user's Jupyter config
-        f"--Voila.config_file_paths={json.dumps([str(voila_config_dir())])}",
+        f"--Voila.config_file_paths={voila_config_dir()}",
         *(extra or []),
     ]
 
@@ -79,6 +81,8 @@ def voila_environment(folder: str | Path, *, form_file: str | None = None) -> di
     """The environment of the Voila server (and so of its kernels)."""
     env = dict(os.environ)
     env[ENV_FOLDER] = str(Path(folder).resolve())
+    # our Voila template ("readiness": the lab template without its CDN stylesheets)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(voila_config_dir() / "jupyter"), env.get("JUPYTER_PATH")]))
     if form_file is not None:
         env[ENV_FORM_FILE] = form_file
     return env

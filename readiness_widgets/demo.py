@@ -119,6 +119,6 @@ def write_demo_folder(folder: str | Path, bank: Bank | None = None, *, force: bo
     earlier, later = demo_history(bank)
     assistant = demo_assessment(bank, **ASSISTANT)
     written = []
-    for name, a in zip(files, (earlier, later, assistant)):
+    for name, a in zip(files, (earlier, later, assistant), strict=True):
         written.append(a.save(folder / name, force=True))
     return written

@@ -38,7 +38,7 @@ SCORE_COLUMNS = {
     "coverage": "Coverage",
     "status": "Status",
 }
-QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "level": "Level", "target": "Target", "gap": "Gap"}
+QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "level": "Answer", "target": "Target", "gap": "Gap"}
 MAX_QUESTION_GAPS = 15
 
 
@@ -46,6 +46,10 @@ def _table(frame) -> str:
     return frame.to_html(
         escape=True, index=False, na_rep="n/a", float_format=lambda x: f"{x:.2f}", classes="rw-table", border=0
     )
+
+
+def _short_answer(value) -> str:
+    return {None: "unanswered", "na": "N/A", "dont_know": "don't know"}.get(value, str(value))
 
 
 class Dashboard(w.VBox):
@@ -82,18 +86,12 @@ class Dashboard(w.VBox):
         self.evidence = w.HTML(layout=w.Layout(overflow="auto"))
         self.downloads = self._downloads()
 
-        latest = max(self.readable, key=lambda e: e.updated).name
-        first = selected if selected in {e.name for e in self.readable} else latest
-        self._load(first)
-        import plotly.graph_objects as go
-
-        from ..charts import radar, timeline
-
-        prev = self.previous.assessment.evaluate() if self.previous else None
-        self.radar: go.FigureWidget = go.FigureWidget(radar(self.scores, prev, height=440))
-        self.timeline: go.FigureWidget = go.FigureWidget(timeline(self.roadmap))
-        self._render_html()
-        self.picker.value = first
+        self.radar = w.Output(layout=w.Layout(min_height="440px"))
+        self.timeline = w.Output()
+        self.radar_figure: go.Figure | None = None
+        self.timeline_figure: go.Figure | None = None
+        self._show(selected if selected in {e.name for e in self.readable} else self._latest())
+        self.picker.value = self.entry.name
         self.picker.observe(self._on_pick, "value")
         self.children = [
             w.HTML(value=STYLE),
@@ -127,32 +125,66 @@ class Dashboard(w.VBox):
     def assessment(self) -> Assessment | None:
         return self.entry.assessment if self.entry else None
 
-    def _load(self, name: str) -> None:
+    def _latest(self) -> str:
+        return max(self.readable, key=lambda e: e.updated).name
+
+    def _show(self, name: str) -> None:
         entry = next(e for e in self.readable if e.name == name)
         self.entry = entry
         self.previous = self.folder.previous(entry, self.entries)
         self.scores = entry.assessment.evaluate()
         self.roadmap = entry.assessment.roadmap()
+        # the previous assessment is scored against this one's target, so the radar compares like with like
+        self.previous_scores = self.previous.assessment.evaluate(self.scores.target.profile) if self.previous else None
+        from ..charts import radar, timeline
+
+        self.radar_figure = radar(self.scores, self.previous_scores, height=440)
+        self.timeline_figure = timeline(self.roadmap)
+        _draw(self.radar, self.radar_figure)
+        _draw(self.timeline, self.timeline_figure)
+        self._render_html()
 
     def select(self, name: str) -> None:
         """Show the assessment saved as ``name`` (a file of the folder)."""
         self.picker.value = name  # the observer does the rest
 
     def _on_pick(self, change) -> None:
-        if change["new"] is None or (self.entry is not None and change["new"] == self.entry.name):
-            return
-        self._load(change["new"])
-        from ..charts import radar_traces, timeline, update_radar
+        if change["new"] is not None and (self.entry is None or change["new"] != self.entry.name):
+            self._show(change["new"])
 
-        prev = self.previous.assessment.evaluate() if self.previous else None
-        update_radar(self.radar, self.scores, prev)
-        fresh = timeline(self.roadmap)
-        with self.timeline.batch_update():
-            self.timeline.data = ()
-            self.timeline.add_traces(list(fresh.data))
-            self.timeline.layout = fresh.layout
-        del radar_traces
-        self._render_html()
+    def refresh(self, query: str | None = None) -> None:
+        """Re-read the folder (a preheated page was built before it was asked for) and follow
+        ``?file=NAME.json`` from the page's query string; a name outside the folder is refused."""
+        wanted = (parse_qs(query or "").get("file") or [None])[0]
+        notices = []
+        if wanted is not None:
+            try:
+                self.folder.resolve(wanted)
+            except FolderError as exc:  # the problem, without the server's folder path
+                notices.append(f"{wanted}: {exc.problems[0].message}")
+                wanted = None
+        fresh = self.folder.entries()
+        if [(e.name, e.updated, e.error) for e in fresh] != [(e.name, e.updated, e.error) for e in self.entries]:
+            self.entries = fresh
+            self.readable = [e for e in fresh if e.ok] or self.readable
+            current = self.entry.name if self.entry else None
+            with self.picker.hold_trait_notifications():
+                self.picker.options = [(e.label, e.name) for e in self.readable]
+            self._show(current if current in {e.name for e in self.readable} else self._latest())
+        self.notice.value = render("notices", notices=notices, unreadable=self._unreadable())
+        if wanted is not None and wanted in {e.name for e in self.readable}:
+            self.select(wanted)
+        elif wanted is not None:
+            self.notice.value = render("notices", notices=[f"{wanted}: no readable assessment of that name"],
+                                       unreadable=self._unreadable())
+
+    def follow_request(self) -> None:
+        """Under Voila: wait for the page's request (preheated kernels) and :meth:`refresh` for it."""
+        try:
+            from voila.utils import get_query_string
+        except ImportError:  # not under Voila
+            return
+        self.refresh(get_query_string() if os.environ.get("VOILA_KERNEL_ID") else os.environ.get("QUERY_STRING"))
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render_html(self) -> None:
@@ -172,12 +204,15 @@ class Dashboard(w.VBox):
         )
         dims = s.dimensions[list(SCORE_COLUMNS)].rename(columns=SCORE_COLUMNS)
         dims["Coverage"] = dims["Coverage"].map(lambda c: f"{c:.0%}")
-        if self.previous is not None:
-            before = self.previous.assessment.evaluate().dimensions["score"].reindex(s.dimensions.index)
+        if self.previous_scores is not None:
+            before = self.previous_scores.dimensions["score"].reindex(s.dimensions.index)
             dims.insert(2, "Previous", before.to_numpy())
         self.scores_table.value = _table(dims)
         gaps = s.question_gaps().head(MAX_QUESTION_GAPS)
-        gaps = gaps.assign(dimension=gaps["dimension"].map(s.dimensions["title"]))
+        gaps = gaps.assign(
+            dimension=gaps["dimension"].map(s.dimensions["title"]),
+            level=[_short_answer(a.value(qid)) for qid in gaps.index],
+        )
         self.gap_table.value = (
             _table(gaps[list(QUESTION_GAP_COLUMNS)].rename(columns=QUESTION_GAP_COLUMNS))
             if len(gaps)
@@ -186,14 +221,14 @@ class Dashboard(w.VBox):
         self.roadmap_details.value = render("roadmap", r=r)
         self.evidence.value = render("evidence", rows=self._evidence_rows())
         stem = safe_filename(f"{a.pilot}-{a.data.updated:%Y-%m-%d}", "")
-        for button, suffix in zip(self.downloads.children, (".html", ".md", "-scores.csv", "-answers.csv")):
+        for button, suffix in zip(self.downloads.children, (".html", ".md", "-scores.csv", "-answers.csv"), strict=True):
             button.filename = stem + suffix
 
     def _evidence_rows(self) -> list[dict]:
         a, s = self.assessment, self.scores
         rows = []
         for qid, ans in a.answers.items():
-            if not a.bank.has_question(qid) or ans.value is None and not ans.notes and not ans.links:
+            if not a.bank.has_question(qid) or (ans.value is None and not ans.notes and not ans.links):
                 continue
             q = a.bank.question(qid)
             rows.append(
@@ -242,32 +277,42 @@ class Dashboard(w.VBox):
         )
 
 
-def dashboard(folder: str | Path | None = None, *, selected: str | None = None) -> Dashboard | w.HTML:
+class Notice(w.HTML):
+    """What :func:`dashboard` shows instead when its folder cannot be read."""
+
+    def follow_request(self) -> None:
+        """Nothing to follow."""
+
+
+def dashboard(folder: str | Path | None = None, *, selected: str | None = None) -> Dashboard | Notice:
     """The dashboard for ``folder`` (default ``$READINESS_ASSESSMENTS``, else the bundled demo).
 
-    ``selected`` (or ``?file=NAME.json`` in the page's URL under Voila) picks the assessment shown
-    first; a name outside the folder is refused with a message, never opened.
+    ``selected`` picks the assessment shown first (default: the latest); a name outside the folder
+    is refused with a message, never opened. Under Voila, :meth:`Dashboard.follow_request` follows
+    ``?file=NAME.json`` in the page's URL.
     """
     from ..dashboard import demo_folder
 
     try:
         box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())
     except FolderError as exc:
-        return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
+        return Notice(value=render("notices", notices=[str(exc)], unreadable=[]))
     notice = None
-    wanted = selected if selected is not None else _query_file()
-    if wanted is not None:
+    if selected is not None:
         try:
-            box.resolve(wanted)
+            box.resolve(selected)
         except FolderError as exc:  # the problem, without the server's folder path
-            notice, wanted = f"{wanted}: {exc.problems[0].message}", None
-    return Dashboard(box, selected=wanted, notice=notice)
+            notice, selected = f"{selected}: {exc.problems[0].message}", None
+    return Dashboard(box, selected=selected, notice=notice)
 
 
-def _query_file() -> str | None:
-    """``file=`` from the page's query string (Voila passes it to the kernel as QUERY_STRING)."""
-    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("file")
-    return values[0] if values else None
+def _draw(out: w.Output, figure) -> None:
+    """Show a static Plotly figure in ``out``: plotly.js comes once from the local lab extension."""
+    from IPython.display import display
+
+    out.clear_output(wait=True)
+    with out:
+        display({"application/vnd.plotly.v1+json": figure.to_plotly_json(), "text/plain": "<Plotly figure>"}, raw=True)
 
 
-__all__ = ["Dashboard", "dashboard"]
+__all__ = ["Dashboard", "Notice", "dashboard"]

@@ -1,0 +1,140 @@
+"""Dashboard speed in a real browser: time to interactive (vs a bare widget page) and redraw latency.
+
+    python benchmarks/bench_dashboard.py [--runs 5] [--clicks 15] [--no-cold-run]
+
+Voila is started exactly as ``readiness dashboard`` starts it (our voila.json). Debian's Chromium,
+headless, driven by Playwright. Every figure is measured in this run:
+
+* **time to interactive**: from navigation until the verdict banner and the radar's polygon are
+  drawn (dashboard) or until the button is drawn (baseline: a bare one-button ipywidgets notebook
+  served the same way). Each load uses a fresh browser context (cold cache). The two pages
+  alternate; the script prints both medians and their ratio (target <= 1.5). The shipped
+  voila.json preheats kernels; the comparison is repeated with a new kernel started per page
+  (``preheat_kernel=False``) unless ``--no-cold-run``, to show what preheating buys.
+* **redraw latency**: on the self-assessment page, the time from clicking a level until the radar's
+  "Current" polygon changes in the page (a MutationObserver in the page, so no Playwright round
+  trip is counted). Target: median <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "ui"))
+
+import nbformat  # noqa: E402
+from harness import BANNER, RADAR_PATH, chromium, voila  # noqa: E402
+
+from readiness_widgets.dashboard import PAGES, dashboards_dir, demo_folder  # noqa: E402
+
+BARE = "import ipywidgets as w\n\nw.Button(description='Go')"
+CURRENT_PATH = ".js-plotly-plot .scatterlayer .trace:last-child path.js-line"
+PRELOAD_PATH = CURRENT_PATH
+
+CLICK_JS = """
+async ([radio, pathSelector]) => {
+  const before = document.querySelector(pathSelector).getAttribute("d");
+  const plot = document.querySelector(pathSelector).closest(".js-plotly-plot");
+  const changed = new Promise((resolve) => {
+    const obs = new MutationObserver(() => {
+      const now = document.querySelector(pathSelector);
+      if (now && now.getAttribute("d") !== before) { obs.disconnect(); resolve(performance.now()); }
+    });
+    obs.observe(plot, { subtree: true, attributes: true, childList: true });
+  });
+  const t0 = performance.now();
+  radio.click();
+  const t1 = await Promise.race([changed, new Promise((r) => setTimeout(() => r(null), 10000))]);
+  return t1 === null ? null : t1 - t0;
+}
+"""
+
+
+def _load_time(browser, url: str, selectors: list[str]) -> float:
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, timeout=120_000)
+    for selector in selectors:
+        page.wait_for_selector(selector, state="visible", timeout=120_000)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
+
+def time_to_interactive(browser, work: Path, runs: int, extra: list[str]) -> tuple[list[float], list[float]]:
+    bare = work / "bare.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BARE)]), bare)
+    folder = work / "assessments"
+    shutil.copytree(demo_folder(), folder, dirs_exist_ok=True)
+    base, dash = [], []
+    with voila(bare, work, log_dir=work, extra_args=extra) as bare_url, voila(
+        dashboards_dir() / PAGES["dashboard"], folder, log_dir=work, extra_args=extra
+    ) as dash_url:
+        _load_time(browser, bare_url, [".widget-button"])  # warm the OS caches, not measured
+        _load_time(browser, dash_url, [BANNER, RADAR_PATH])
+        for _ in range(runs):
+            base.append(_load_time(browser, bare_url, [".widget-button"]))
+            dash.append(_load_time(browser, dash_url, [BANNER, RADAR_PATH]))
+    return base, dash
+
+
+def redraw_latency(browser, work: Path, clicks: int) -> list[float]:
+    folder = work / "form"
+    folder.mkdir()
+    out: list[float] = []
+    with voila(dashboards_dir() / PAGES["self-assessment"], folder, log_dir=work) as url:
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.goto(url, timeout=120_000)
+        page.wait_for_selector(CURRENT_PATH, state="attached", timeout=120_000)
+        page.get_by_role("tab").nth(1).click()  # the first dimension's tab
+        radios = page.locator(".rw-question .widget-radio-box").first.locator("input[type=radio]")
+        radios.first.wait_for(timeout=60_000)
+        for i in range(clicks + 2):
+            level = 4 if i % 2 == 0 else 0
+            ms = page.evaluate(CLICK_JS, [radios.nth(level).element_handle(), CURRENT_PATH])
+            if ms is None:
+                raise RuntimeError("the radar did not change within 10 s of a click")
+            if i >= 2:  # the first two clicks warm up the kernel's code paths
+                out.append(ms)
+            page.wait_for_timeout(300)
+        page.close()
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--clicks", type=int, default=15)
+    ap.add_argument("--no-cold-run", action="store_true")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
+        work = Path(tmp)
+        modes = [("preheated kernels (shipped voila.json)", [])]
+        if not args.no_cold_run:
+            modes.append(("a new kernel per page", ["--VoilaConfiguration.preheat_kernel=False"]))
+        for name, extra in modes:
+            sub = work / f"m{len(extra)}"
+            sub.mkdir()
+            base, dash = time_to_interactive(browser, sub, args.runs, extra)
+            mb, md = statistics.median(base), statistics.median(dash)
+            print(f"time to interactive, {name}, {args.runs} loads each:")
+            print(f"  bare one-button page   median {mb:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in base)})")
+            print(f"  readiness dashboard    median {md:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in dash)})")
+            print(f"  ratio dashboard / bare {md / mb:6.2f}   (target <= 1.5)")
+        lat = redraw_latency(browser, work, args.clicks)
+        q = statistics.quantiles(lat, n=10)
+        print(f"redraw latency (click a level -> radar polygon changes), {len(lat)} clicks:")
+        print(f"  median {statistics.median(lat):.0f} ms, p90 {q[-1]:.0f} ms, max {max(lat):.0f} ms  (target: median <= 150 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

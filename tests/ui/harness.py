@@ -1,0 +1,123 @@
+"""Start Voila on a free loopback port and drive Debian's Chromium with Playwright.
+
+Shared by the browser tests (``tests/ui``) and ``benchmarks/bench_dashboard.py``. Voila is started
+exactly as ``readiness dashboard`` starts it (same argv, same ``voila.json``, same environment).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from readiness_widgets.dashboard import voila_command, voila_environment
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_listening(port: int, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Voila exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"Voila did not listen on port {port} within {START_TIMEOUT} s")
+
+
+@contextlib.contextmanager
+def voila(
+    notebook: Path,
+    folder: Path,
+    *,
+    log_dir: Path,
+    form_file: str | None = None,
+    extra_args: list[str] | None = None,
+) -> Iterator[str]:
+    """Serve ``notebook`` with our hardened config; yields ``http://127.0.0.1:PORT/``."""
+    port = free_port()
+    env = voila_environment(folder, form_file=form_file)
+    env.pop("QUERY_STRING", None)
+    log = log_dir / f"voila-{port}.log"
+    cmd = voila_command(port=port, notebook=notebook, extra=extra_args)
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(folder))
+    try:
+        _wait_listening(port, proc, log)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """Status and body of a GET (errors included), with no proxy."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=120) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """A headless Debian Chromium driven by Playwright (no downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class PageWatch:
+    """Console errors, page errors and the requests a page makes."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def external_requests(self, base: str) -> list[str]:
+        """Requests that left the page's own server (blob: and data: URLs stay in the browser)."""
+        return [u for u in self.requests if not u.startswith((base.rstrip("/"), "blob:", "data:"))]
+
+
+RADAR_PATH = ".js-plotly-plot .scatterlayer .trace path.js-line"
+BANNER = ".rw-banner-status"
