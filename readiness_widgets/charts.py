@@ -21,6 +21,24 @@ PREVIOUS = "#9ca3af"
 STATUS_COLOURS = {"ok": "#16a34a", "condition": "#d97706", "blocker": "#dc2626"}
 PHASE_COLOURS = {1: "#2563eb", 2: "#7c3aed", 3: "#0d9488"}
 RADAR_TRACES = ("Target", "Current", "Previous")
+# A small template of our own instead of Plotly's default one: the figures look the same
+# everywhere, build faster, and their JSON (sent to the browser, inlined in reports) stays small.
+TEMPLATE = {
+    "layout": {
+        "font": {"family": "Helvetica, Arial, sans-serif", "color": "#1f2937"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "polar": {
+            "bgcolor": "#f3f4f6",
+            "radialaxis": {"gridcolor": "#d1d5db", "linecolor": "#9ca3af"},
+            "angularaxis": {"gridcolor": "#d1d5db", "linecolor": "#9ca3af"},
+        },
+        "xaxis": {"gridcolor": "#e5e7eb", "zerolinecolor": "#9ca3af", "automargin": True},
+        "yaxis": {"gridcolor": "#e5e7eb", "zerolinecolor": "#9ca3af", "automargin": True},
+    }
+}
+LABEL_CHARS = 64  # deliverable names on the timeline's axis; the hover shows them in full
 
 
 def _closed(values, labels):
@@ -49,7 +67,7 @@ def radar_traces(scores: Scores, previous: Scores | None = None) -> dict[str, di
 def radar(scores: Scores, previous: Scores | None = None, *, height: int = 420) -> go.Figure:
     """Radar of the dimension scores against the target (and a previous assessment)."""
     data = radar_traces(scores, previous)
-    fig = go.Figure()
+    fig = go.Figure(layout={"template": TEMPLATE})
     fig.add_trace(
         go.Scatterpolar(
             name="Target", mode="lines", line={"color": TARGET, "dash": "dash", "width": 2}, **data["Target"]
@@ -102,7 +120,8 @@ def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
     """Horizontal bars of target minus score per dimension, worst at the top."""
     gaps = scores.dimension_gaps().iloc[::-1]
     fig = go.Figure(
-        go.Bar(
+        layout={"template": TEMPLATE},
+        data=go.Bar(
             x=gaps["gap"].round(2),
             y=gaps["title"],
             orientation="h",
@@ -122,30 +141,34 @@ def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
 
 def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
     """A Gantt chart of the roadmap: one bar per deliverable, in weeks from the start."""
-    fig = go.Figure()
+    import textwrap
+
+    fig = go.Figure(layout={"template": TEMPLATE})
     labels: list[str] = []
     for phase in roadmap.phases:
         if not phase.has_gaps:
             continue
         lanes = [float(phase.start_week)] * roadmap.parallel_streams
-        starts, widths, names = [], [], []
+        starts, widths, rows, hover = [], [], [], []
         for row in phase.deliverables.itertuples():
             lane = int(np.argmin(lanes))  # the stream that frees up first takes the next item
             starts.append(lanes[lane])
             widths.append(float(row.effort_weeks))
             lanes[lane] += float(row.effort_weeks)
-            names.append(f"{row.deliverable} ({row.question})")
-        labels.extend(names)
+            rows.append(len(labels))  # one row per deliverable, numbered: names may repeat
+            labels.append(textwrap.shorten(str(row.deliverable), LABEL_CHARS, placeholder="..."))
+            hover.append([starts[-1], starts[-1] + widths[-1], str(row.deliverable), str(row.question)])
         fig.add_trace(
             go.Bar(
                 name=f"Phase {phase.phase}: {phase.title}",
                 x=widths,
                 base=starts,
-                y=names,
+                y=rows,
                 orientation="h",
                 marker_color=PHASE_COLOURS.get(phase.phase, CURRENT),
-                customdata=[[s, s + w] for s, w in zip(starts, widths, strict=True)],
-                hovertemplate="%{y}<br>weeks %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>",
+                customdata=hover,
+                hovertemplate="%{customdata[2]}<br>%{customdata[3]}<br>"
+                "weeks %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>",
             )
         )
     for phase in roadmap.phases:
@@ -162,11 +185,17 @@ def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
     fig.update_layout(
         barmode="overlay",
         xaxis_title="weeks from start",
-        yaxis={"autorange": "reversed", "automargin": True},
-        height=height or max(260, 28 * len(labels) + 120),
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "tickmode": "array",
+            "tickvals": list(range(len(labels))),
+            "ticktext": labels,
+            "tickfont": {"size": 11},
+        },
+        height=height or max(260, 20 * len(labels) + 140),
         margin={"l": 10, "r": 10, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.15 if len(labels) < 20 else -0.03},
         title={"text": f"Roadmap: {roadmap.total_weeks} weeks", "x": 0.5},
     )
     return fig
-

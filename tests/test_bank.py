@@ -247,7 +247,7 @@ def test_not_a_mapping(tmp_path):
     ("text", "line", "message"),
     [
         ("id: x\nitems: [1, 2\nnext: 3\n", 3, "expected ',' or ']'"),
-        ("id: x\ntitle: a: b\n", 2, "mapping values are not allowed here"),
+        ("id: x\ntitle: a: b\n", 2, "mapping values are not allowed"),
         ("id: x\nlist:\n\t- tab\n", 3, "cannot start any token"),
     ],
 )

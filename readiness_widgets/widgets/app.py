@@ -72,7 +72,7 @@ class ReadinessApp(w.VBox):
         self.autosave = autosave and assessment.path is not None
         self.rows: dict[str, QuestionRow] = {}
         self.scores: Scores = assessment.evaluate()
-        self.roadmap: Roadmap | None = None
+        self._roadmap: Roadmap | None = None  # built from self.scores when first asked for
         self.last_save_error: str | None = None
         self._closed = False
         self._lock = threading.RLock()  # the timer thread (outside a kernel) and the controls
@@ -101,7 +101,7 @@ class ReadinessApp(w.VBox):
             w.HBox([self.tabs, self.results.box], layout=w.Layout(flex_flow="row wrap", width="100%")),
         ]
         self._refresh_fast()
-        self._refresh_slow()
+        self._refresher.schedule()  # the table, roadmap and review follow a moment later
         if assessment.path is not None and not self.autosave:
             self.header.show_status("autosave off", "#6b7280")
 
@@ -219,8 +219,19 @@ class ReadinessApp(w.VBox):
             self._saver.schedule()
 
     # ---- results -----------------------------------------------------------------------------
+    @property
+    def roadmap(self) -> Roadmap:
+        """The engine's roadmap for the current scores (built on first use after each change)."""
+        with self._lock:
+            if self._roadmap is None:
+                from ..roadmap import build_roadmap
+
+                self._roadmap = build_roadmap(self.scores)
+            return self._roadmap
+
     def _refresh_fast(self) -> None:
         """Cheap, on every change: scores, radar data in place, verdict, progress, tab titles."""
+        self._roadmap = None
         self.scores = scores = self.assessment.evaluate()
         self.results.update_fast(scores)
         dims = scores.dimensions
@@ -233,9 +244,6 @@ class ReadinessApp(w.VBox):
     def _refresh_slow(self) -> None:
         """Debounced: the scores table, the roadmap and the review table."""
         with self._lock:
-            from ..roadmap import build_roadmap
-
-            self.roadmap = build_roadmap(self.scores)
             self.results.update_slow(self.scores, self.roadmap)
             self.review.refresh()
 
