@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "ui"))
 import nbformat  # noqa: E402
 from harness import BANNER, RADAR_PATH, chromium, voila  # noqa: E402
 
-from readiness_widgets.dashboard import PAGES, dashboards_dir, demo_folder  # noqa: E402
+from readiness_widgets.dashboard import demo_folder  # noqa: E402
 
 BARE = "import ipywidgets as w\n\nw.Button(description='Go')"
 CURRENT_PATH = ".js-plotly-plot .scatterlayer .trace:last-child path.js-line"
@@ -76,7 +76,7 @@ def time_to_interactive(browser, work: Path, runs: int, extra: list[str]) -> tup
     shutil.copytree(demo_folder(), folder, dirs_exist_ok=True)
     base, dash = [], []
     with voila(bare, work, log_dir=work, extra_args=extra) as bare_url, voila(
-        dashboards_dir() / PAGES["dashboard"], folder, log_dir=work, extra_args=extra
+        "dashboard", folder, log_dir=work, extra_args=extra
     ) as dash_url:
         _load_time(browser, bare_url, [".widget-button"])  # warm the OS caches, not measured
         _load_time(browser, dash_url, [BANNER, RADAR_PATH])
@@ -90,7 +90,7 @@ def redraw_latency(browser, work: Path, clicks: int) -> list[float]:
     folder = work / "form"
     folder.mkdir()
     out: list[float] = []
-    with voila(dashboards_dir() / PAGES["self-assessment"], folder, log_dir=work) as url:
+    with voila("self-assessment", folder, log_dir=work) as url:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(url, timeout=120_000)
         page.wait_for_selector(CURRENT_PATH, state="attached", timeout=120_000)

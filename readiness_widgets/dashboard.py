@@ -23,6 +23,9 @@ from .portfolio import ENV_FOLDER, AssessmentFolder
 
 PACKAGE = Path(__file__).resolve().parent
 PAGES = {"dashboard": "readiness_dashboard.ipynb", "self-assessment": "self_assessment.ipynb"}
+# voila.json preheats kernels (the dashboard paints sooner); a preheated form would open, and
+# create, its file before anyone asked for the page, so the form starts its kernel on request.
+PAGE_OPTIONS = {"self-assessment": ["--VoilaConfiguration.preheat_kernel=False"]}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
 DEFAULT_FORM_FILE = "self-assessment.json"
 
@@ -63,7 +66,8 @@ def voila_command(
     page: str = "dashboard", *, port: int = 8866, notebook: str | Path | None = None, extra: list[str] | None = None
 ) -> list[str]:
     """The command line that serves ``page`` (or another ``notebook``) at ``http://127.0.0.1:PORT/``."""
-    notebook = notebook if notebook is not None else dashboards_dir() / PAGES[page]
+    if notebook is None:
+        notebook, extra = dashboards_dir() / PAGES[page], [*PAGE_OPTIONS.get(page, []), *(extra or [])]
     return [
         sys.executable,
         "-m",

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from readiness_widgets.dashboard import voila_command, voila_environment
+from readiness_widgets.dashboard import PAGES, voila_command, voila_environment
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -51,19 +51,25 @@ def _wait_listening(port: int, proc: subprocess.Popen, log: Path) -> None:
 
 @contextlib.contextmanager
 def voila(
-    notebook: Path,
+    page: str | Path,
     folder: Path,
     *,
     log_dir: Path,
     form_file: str | None = None,
     extra_args: list[str] | None = None,
 ) -> Iterator[str]:
-    """Serve ``notebook`` with our hardened config; yields ``http://127.0.0.1:PORT/``."""
+    """Serve ``page`` (a name from ``PAGES``, or a notebook) as ``readiness dashboard`` does.
+
+    Yields ``http://127.0.0.1:PORT/``.
+    """
     port = free_port()
     env = voila_environment(folder, form_file=form_file)
     env.pop("QUERY_STRING", None)
     log = log_dir / f"voila-{port}.log"
-    cmd = voila_command(port=port, notebook=notebook, extra=extra_args)
+    if isinstance(page, str) and page in PAGES:
+        cmd = voila_command(page, port=port, extra=extra_args)
+    else:
+        cmd = voila_command(port=port, notebook=page, extra=extra_args)
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(folder))
     try:
