@@ -92,6 +92,32 @@ def voila_environment(folder: str | Path, *, form_file: str | None = None) -> di
     return env
 
 
+def install_server_config(config_dir: str | Path | None = None, data_dir: str | Path | None = None) -> list[Path]:
+    """Make Voila *as a Jupyter server extension* (Binder's ``/voila/render/...``) as hardened as
+    ``readiness dashboard``: our ``VoilaConfiguration`` goes into ``jupyter_server_config.json``
+    (merged, other settings kept) and our template into the Jupyter data folder. Returns the paths.
+    Preheated kernels are a feature of the standalone app only and are left out here.
+    """
+    from jupyter_core.paths import jupyter_config_dir, jupyter_data_dir
+
+    from .storage import atomic_write_text
+
+    config_file = Path(config_dir or jupyter_config_dir()) / "jupyter_server_config.json"
+    current = json.loads(config_file.read_text(encoding="utf-8")) if config_file.exists() else {}
+    ours = voila_settings()
+    voila = {k: v for k, v in ours["VoilaConfiguration"].items() if k not in ("preheat_kernel", "default_pool_size")}
+    current["VoilaConfiguration"] = {**current.get("VoilaConfiguration", {}), **voila}
+    current["MappingKernelManager"] = {**current.get("MappingKernelManager", {}), **ours["MappingKernelManager"]}
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(config_file, json.dumps(current, indent=2) + "\n")
+    source = voila_config_dir() / "jupyter" / "voila" / "templates" / "readiness"
+    target = Path(data_dir or jupyter_data_dir()) / "voila" / "templates" / "readiness"
+    target.mkdir(parents=True, exist_ok=True)
+    for f in source.iterdir():
+        (target / f.name).write_bytes(f.read_bytes())
+    return [config_file, target]
+
+
 def _check_port(port: int) -> None:
     if not 1 <= port <= 65535:
         raise InputError("option", [Problem("--port", "", f"expected a port number 1-65535, got {port}")])
@@ -155,4 +181,4 @@ def register_cli(sub) -> None:
     p.set_defaults(func=cmd_dashboard)
 
 
-__all__ = ["dashboards_dir", "demo_folder", "form_path", "serve", "voila_command", "voila_settings"]
+__all__ = ["dashboards_dir", "demo_folder", "form_path", "install_server_config", "serve", "voila_command", "voila_settings"]
