@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -398,37 +397,3 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, tmp_path, mini_file, case)
     assert expected in err
     assert mini_file.read_bytes() == before
     assert not (tmp_path / "r.html").exists()
-
-
-# ---- in a real browser ----------------------------------------------------------------------
-
-
-@pytest.mark.browser
-def test_report_renders_offline_in_chromium(hostile, tmp_path):
-    """Three charts drawn, no script error, no alert, no request leaves the file."""
-    if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
-        pytest.skip("needs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    out = write_report(hostile, tmp_path / "report.html")
-    errors, dialogs, requests = [], [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(out.as_uri())
-            page.wait_for_selector("#fig-timeline .main-svg")
-            drawn = page.eval_on_selector_all(".chart", "els => els.map(e => !!e.querySelector('.main-svg'))")
-            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-            printed = page.eval_on_selector_all(".chart .main-svg:first-of-type", "els => els.map(e => +e.getAttribute('width'))")
-        finally:
-            browser.close()
-    assert drawn == [True, True, True]
-    assert printed
-    assert max(printed) <= 680  # fits an A4 page
-    assert errors == []
-    assert dialogs == []
-    assert [u for u in requests if not u.startswith("file:")] == []

@@ -7,7 +7,6 @@ without having run them. Screenshots go to ``artifacts/screenshots/`` (ignored b
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -22,13 +21,6 @@ from readiness_widgets.dashboard import demo_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
-
-# Untrusted text that must show as text everywhere
-SCRIPT = "<script>window.__pwned = 'script'</script>"
-IMG = "<img src=x onerror=\"window.__pwned = 'img'\">"
-HOSTILE_PILOT = f"Pilot {SCRIPT} {IMG}"
-HOSTILE_NOTES = f"Notes {IMG} and {SCRIPT} </script><script>window.__pwned = 'close'</script>"
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -51,16 +43,6 @@ def page(browser):
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
-
-
-def hostile_assessment(path: Path) -> Path:
-    """A saved assessment whose pilot, respondent and notes carry script and onerror payloads."""
-    from readiness_widgets.demo import demo_assessment
-
-    a = demo_assessment(pilot=HOSTILE_PILOT, respondents=[f"Eve {IMG}"])
-    first = next(q for q in a.bank.questions if a.value(q.id) not in (None, "na"))
-    a.answer(first.id, notes=HOSTILE_NOTES)
-    return a.save(path, force=True)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +74,3 @@ def form_server(tmp_path):
     yield start
     for ctx in started:
         ctx.__exit__(None, None, None)
-
-
-def read_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ exactly as ``readiness dashboard`` starts it (same argv, same ``voila.json``, sa
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -127,3 +128,23 @@ class PageWatch:
 
 RADAR_PATH = ".js-plotly-plot .scatterlayer .trace path.js-line"
 BANNER = ".rw-banner-status"
+
+# Untrusted text that must show as text everywhere
+SCRIPT = "<script>window.__pwned = 'script'</script>"
+IMG = "<img src=x onerror=\"window.__pwned = 'img'\">"
+HOSTILE_PILOT = f"Pilot {SCRIPT} {IMG}"
+HOSTILE_NOTES = f"Notes {IMG} and {SCRIPT} </script><script>window.__pwned = 'close'</script>"
+
+
+def hostile_assessment(path: Path) -> Path:
+    """A saved assessment whose pilot, respondent and notes carry script and onerror payloads."""
+    from readiness_widgets.demo import demo_assessment
+
+    a = demo_assessment(pilot=HOSTILE_PILOT, respondents=[f"Eve {IMG}"])
+    first = next(q for q in a.bank.questions if a.value(q.id) not in (None, "na"))
+    a.answer(first.id, notes=HOSTILE_NOTES)
+    return a.save(path, force=True)
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))

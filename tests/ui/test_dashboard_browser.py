@@ -10,8 +10,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_NOTES, HOSTILE_PILOT, SCRIPT, hostile_assessment, read_json
-from harness import BANNER, RADAR_PATH, voila
+from harness import (
+    BANNER,
+    HOSTILE_NOTES,
+    HOSTILE_PILOT,
+    RADAR_PATH,
+    SCRIPT,
+    hostile_assessment,
+    read_json,
+    voila,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
