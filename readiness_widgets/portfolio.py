@@ -16,7 +16,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .assessment import Assessment
@@ -55,7 +55,11 @@ class Entry:
 
     @property
     def updated(self) -> datetime | None:
-        return self.assessment.data.updated if self.assessment is not None else None
+        """When the assessment was last updated, in UTC (a timestamp without a zone is taken as UTC)."""
+        if self.assessment is None:
+            return None
+        stamp = self.assessment.data.updated
+        return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc)
 
     @property
     def label(self) -> str:
@@ -88,11 +92,11 @@ class AssessmentFolder:
         text = os.fspath(name)
         rel = Path(text)
         if not text or "\x00" in text:
-            raise FolderError(self.folder, text, "expected the name of a .json file in the folder")
+            raise FolderError(self.folder, text, "refused: expected the name of a .json file in the folder")
         if rel.is_absolute() or rel.drive or ".." in rel.parts:
             raise FolderError(self.folder, text, "refused: only files inside the folder can be opened")
         if rel.suffix.lower() != ".json":
-            raise FolderError(self.folder, text, "expected a .json assessment file")
+            raise FolderError(self.folder, text, "refused: expected a .json assessment file")
         path = (self.root / rel).resolve()
         if self.root not in path.parents:
             raise FolderError(self.folder, text, "refused: the file resolves outside the folder")
@@ -118,18 +122,19 @@ class AssessmentFolder:
         """Load ``name`` into an :class:`Entry`, with the error message when it fails."""
         try:
             path = self.resolve(name)
-        except FolderError as exc:
-            return Entry(str(name), self.root / Path(os.fspath(name)).name, error=str(exc))
+        except FolderError as exc:  # the problem, without the server's folder path
+            return Entry(str(name), self.root / Path(os.fspath(name)).name, error=exc.problems[0].message)
         try:
             a = Assessment.load(path, bank=self._bank_for(path))
         except ReadinessError as exc:
-            return Entry(str(name), path, error=_one_line(exc))
-        return Entry(str(name), path, a, warnings=tuple(a.warnings))
+            return Entry(str(name), path, error=_one_line(exc, str(path), str(name)))
+        return Entry(str(name), path, a, warnings=tuple(m.replace(str(path), str(name), 1) for m in a.warnings))
 
     def entries(self) -> list[Entry]:
         """Every assessment of the folder, readable or not, sorted by pilot then date."""
         loaded = [self.entry(n) for n in self.names()]
-        return sorted(loaded, key=lambda e: (not e.ok, (e.pilot or "").casefold(), e.updated or datetime.min, e.name))
+        oldest = datetime.min.replace(tzinfo=timezone.utc)
+        return sorted(loaded, key=lambda e: (not e.ok, (e.pilot or "").casefold(), e.updated or oldest, e.name))
 
     def previous(self, entry: Entry, entries: list[Entry] | None = None) -> Entry | None:
         """The latest earlier assessment of the same pilot (same bank), if there is one."""
@@ -143,7 +148,7 @@ class AssessmentFolder:
             and e.name != entry.name
             and e.pilot == a.pilot
             and e.assessment.bank.id == a.bank.id
-            and e.updated < a.data.updated
+            and e.updated < entry.updated
         ]
         return max(earlier, key=lambda e: e.updated) if earlier else None
 
@@ -170,10 +175,12 @@ class AssessmentFolder:
         return self._banks[bank_id]
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException, path: str = "", name: str = "") -> str:
+    """The first problem of ``exc`` on one line, naming the file ``name`` instead of its full ``path``."""
     problems = getattr(exc, "problems", None)
     if problems:
-        first = str(problems[0])
+        first = problems[0]
+        first = str(Problem(name, first.path, first.message, first.line) if path and first.file == path else first)
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         return first + more
     return " ".join(str(exc).split()) or type(exc).__name__

@@ -78,6 +78,10 @@ class Dashboard(w.VBox):
             self.children = [w.HTML(value=STYLE), self._title(), self.notice,
                              w.HTML(value=render("empty", folder=str(folder.root)))]
             return
+        self._build(selected)
+
+    def _build(self, selected: str | None) -> None:
+        """Lay out the page, once the folder holds an assessment that can be read."""
         self.banner = w.HTML()
         self.meta = w.HTML()
         self.scores_table = w.HTML(layout=w.Layout(overflow="auto"))
@@ -166,11 +170,24 @@ class Dashboard(w.VBox):
         fresh = self.folder.entries()
         if [(e.name, e.updated, e.error) for e in fresh] != [(e.name, e.updated, e.error) for e in self.entries]:
             self.entries = fresh
-            self.readable = [e for e in fresh if e.ok] or self.readable
-            current = self.entry.name if self.entry else None
-            with self.picker.hold_trait_notifications():
-                self.picker.options = [(e.label, e.name) for e in self.readable]
-            self._show(current if current in {e.name for e in self.readable} else self._latest())
+            readable = [e for e in fresh if e.ok]
+            if self.entry is None:  # built on a folder with nothing to show: lay out the page now
+                if readable:
+                    self.readable = readable
+                    self.picker.options = [(e.label, e.name) for e in readable]
+                    self._build(None)
+            else:
+                self.readable = readable or self.readable
+                names = {e.name for e in self.readable}
+                shown = self.entry.name if self.entry.name in names else self._latest()
+                # new options reset the picker to the first one: keep it on the assessment shown
+                self.picker.unobserve(self._on_pick, "value")
+                try:
+                    self.picker.options = [(e.label, e.name) for e in self.readable]
+                    self.picker.value = shown
+                finally:
+                    self.picker.observe(self._on_pick, "value")
+                self._show(shown)
         self.notice.value = render("notices", notices=notices, unreadable=self._unreadable())
         if wanted is not None and wanted in {e.name for e in self.readable}:
             self.select(wanted)
