@@ -41,6 +41,19 @@ TEMPLATE = {
 LABEL_CHARS = 64  # deliverable names on the timeline's axis; the hover shows them in full
 
 
+def plotly_text(text: object) -> str:
+    """Untrusted text for a Plotly label: its tags (``<b>``, ``<a href>``, ...) show as text.
+
+    Plotly reads a small HTML subset in titles, labels and hover text and decodes entities, so
+    escaping ``&``, ``<`` and ``>`` shows the text exactly as typed.
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _title(scores: Scores) -> str:
+    return f"Readiness of {plotly_text(scores.pilot)} vs {plotly_text(scores.target.title)}"
+
+
 def _closed(values, labels):
     values, labels = list(values), list(labels)
     return values + values[:1], labels + labels[:1]
@@ -49,7 +62,7 @@ def _closed(values, labels):
 def radar_traces(scores: Scores, previous: Scores | None = None) -> dict[str, dict]:
     """The data of each radar trace, by name: ``{"Current": {"r": [...], "theta": [...]}}``."""
     dims = scores.dimensions
-    labels = list(dims["title"])
+    labels = [plotly_text(t) for t in dims["title"]]
     current = np.nan_to_num(dims["score"].to_numpy(dtype=float), nan=0.0).round(3)
     out = {
         "Target": dict(zip(("r", "theta"), _closed(dims["target"].round(3), labels), strict=True)),
@@ -98,7 +111,7 @@ def radar(scores: Scores, previous: Scores | None = None, *, height: int = 420) 
         legend={"orientation": "h", "y": -0.1},
         margin={"l": 60, "r": 60, "t": 40, "b": 40},
         height=height,
-        title={"text": f"Readiness of {scores.pilot} vs {scores.target.title}", "x": 0.5},
+        title={"text": _title(scores), "x": 0.5},
     )
     return fig
 
@@ -113,7 +126,7 @@ def update_radar(fig: go.Figure, scores: Scores, previous: Scores | None = None)
                 trace.theta = data[trace.name]["theta"]
                 if trace.name == "Previous":
                     trace.visible = previous is not None
-        fig.layout.title.text = f"Readiness of {scores.pilot} vs {scores.target.title}"
+        fig.layout.title.text = _title(scores)
 
 
 def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
@@ -123,7 +136,7 @@ def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
         layout={"template": TEMPLATE},
         data=go.Bar(
             x=gaps["gap"].round(2),
-            y=gaps["title"],
+            y=[plotly_text(t) for t in gaps["title"]],
             orientation="h",
             marker_color=[STATUS_COLOURS.get(s, CURRENT) for s in gaps["status"]],
             hovertemplate="%{y}: gap %{x:.2f}<extra></extra>",
@@ -156,11 +169,11 @@ def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
             widths.append(float(row.effort_weeks))
             lanes[lane] += float(row.effort_weeks)
             rows.append(len(labels))  # one row per deliverable, numbered: names may repeat
-            labels.append(textwrap.shorten(str(row.deliverable), LABEL_CHARS, placeholder="..."))
-            hover.append([starts[-1], starts[-1] + widths[-1], str(row.deliverable), str(row.question)])
+            labels.append(plotly_text(textwrap.shorten(str(row.deliverable), LABEL_CHARS, placeholder="...")))
+            hover.append([starts[-1], starts[-1] + widths[-1], plotly_text(row.deliverable), plotly_text(row.question)])
         fig.add_trace(
             go.Bar(
-                name=f"Phase {phase.phase}: {phase.title}",
+                name=plotly_text(f"Phase {phase.phase}: {phase.title}"),
                 x=widths,
                 base=starts,
                 y=rows,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .assessment import Assessment
+from .assessment import MAX_ASSESSMENT_BYTES, Assessment
 from .bank import Bank, load_bank
 from .errors import InputError, Problem, ReadinessError
 
@@ -107,7 +107,9 @@ class AssessmentFolder:
         """The ``.json`` files directly in the folder, by name (bounded by ``max_files``)."""
         try:
             found = sorted(
-                e.name for e in os.scandir(self.root) if e.name.lower().endswith(".json") and not e.name.startswith(".")
+                e.name
+                for e in os.scandir(self.root)
+                if e.name.lower().endswith(".json") and not e.name.startswith(".") and not e.is_dir()
             )
         except OSError as exc:
             raise FolderError(self.folder, "", f"cannot list the folder: {exc.strerror or exc}") from None
@@ -159,7 +161,7 @@ class AssessmentFolder:
             return self.bank
         try:
             with path.open("rb") as fh:
-                head = json.loads(fh.read(2_000_000) or b"{}")
+                head = json.loads(fh.read(MAX_ASSESSMENT_BYTES + 1) or b"{}")
             bank_id = head.get("bank", {}).get("id") if isinstance(head, dict) else None
         except (OSError, ValueError, AttributeError):
             return None  # Assessment.load reports the real problem

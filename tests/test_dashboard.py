@@ -30,6 +30,7 @@ from markupsafe import escape
 
 from readiness_widgets import Assessment, load_bank
 from readiness_widgets.assessment import AssessmentError, UnknownQuestionWarning
+from readiness_widgets.charts import plotly_text
 from readiness_widgets.cli import main
 from readiness_widgets.dashboard import (
     ENV_FORM_FILE,
@@ -118,7 +119,7 @@ def radar_by_title(figure, name: str) -> dict[str, float]:
 
 def engine_radar(scores) -> dict[str, float]:
     dims = scores.dimensions
-    return {dims.at[d, "title"]: round(float(dims.at[d, "score"]), 3) for d in dims.index}
+    return {plotly_text(dims.at[d, "title"]): round(float(dims.at[d, "score"]), 3) for d in dims.index}
 
 
 def assessment_doc(name: str = LATE) -> dict:
@@ -1162,3 +1163,20 @@ def test_write_demo_folder_with_another_bank_gives_a_folder_the_dashboard_reads(
     entries = AssessmentFolder(tmp_path).entries()
     assert all(e.ok for e in entries), [e.error for e in entries]
     assert {e.assessment.bank.id for e in entries} == {"mini"}
+
+
+def test_untrusted_text_in_the_figures_is_shown_as_typed(tmp_path):
+    """Plotly reads tags in titles and labels: a pilot name's <a>/<b> must stay text."""
+    from readiness_widgets.demo import demo_assessment
+
+    a = demo_assessment(pilot='Pilot <a href="https://evil.example">x</a> <b>bold</b> & co')
+    a.save(tmp_path / "p.json")
+    d = dashboard(tmp_path)
+    title = d.radar_figure.layout.title.text
+    assert "<a " not in title
+    assert "<b>" not in title
+    assert "&lt;a href=" in title
+    assert "&amp; co" in title
+    labels = list(d.timeline_figure.layout.yaxis.ticktext)
+    assert labels
+    assert not any("<" in label for label in labels)

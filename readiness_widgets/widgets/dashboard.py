@@ -61,6 +61,8 @@ class Dashboard(w.VBox):
         self.folder = folder
         self.entries: list[Entry] = folder.entries()
         self.readable = [e for e in self.entries if e.ok]
+        if selected is not None and notice is None and selected not in {e.name for e in self.readable}:
+            notice, selected = f"{selected}: no readable assessment of that name", None
         self.entry: Entry | None = None
         self.previous: Entry | None = None
         self.scores: Scores | None = None
