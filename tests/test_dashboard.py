@@ -47,7 +47,7 @@ from readiness_widgets.dashboard import (
 from readiness_widgets.demo import demo_assessment, write_demo_folder
 from readiness_widgets.errors import InputError, ReadinessError
 from readiness_widgets.portfolio import ENV_FOLDER, AssessmentFolder, Entry, FolderError
-from readiness_widgets.widgets.dashboard import Dashboard, Notice, dashboard
+from readiness_widgets.widgets.dashboard import Dashboard, dashboard
 from readiness_widgets.widgets.download import _ESM, DownloadButton, safe_filename
 
 TESTS = Path(__file__).parent
@@ -593,9 +593,8 @@ def test_corrupt_file_is_reported_while_the_others_show(demo_dir):
 
 def test_missing_folder_gives_a_notice_not_an_exception(tmp_path):
     page = dashboard(tmp_path / "missing")
-    assert isinstance(page, Notice)
+    assert isinstance(page, w.HTML)
     assert "not a folder of assessments" in page.value
-    page.follow_request()  # what the notebook calls next: nothing to follow, no error
 
 
 def test_dashboard_without_a_folder_reads_readiness_assessments(demo_dir, monkeypatch):
@@ -607,13 +606,25 @@ def test_dashboard_without_a_folder_reads_readiness_assessments(demo_dir, monkey
     assert [v for _, v in d.picker.options] == [ASSISTANT]
 
 
-def test_follow_request_outside_voila_reads_query_string(demo_dir, monkeypatch):
-    pytest.importorskip("voila")
+def test_the_page_query_string_sent_by_the_browser_selects_the_file(demo_dir):
+    """The PageLocation widget's message (what its JavaScript sends when shown) drives refresh()."""
     d = dashboard(demo_dir)
-    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
-    monkeypatch.setenv("QUERY_STRING", f"file={ASSISTANT}")
-    d.follow_request()
+    assert d.location in d.children
+    d.location._handle_custom_msg({"type": "location", "search": f"?file={ASSISTANT}"}, [])
+    assert d.entry.name == d.picker.value == ASSISTANT
+    d.location._handle_custom_msg({"type": "location", "search": "?file=..%2F..%2Fetc%2Fpasswd.json"}, [])
+    assert "refused" in d.notice.value
     assert d.entry.name == ASSISTANT
+    d.location._handle_custom_msg({"type": "something else"}, [])  # ignored
+    assert d.location.param("file") == "../../etc/passwd.json"
+
+
+def test_the_location_script_fetches_nothing_and_only_reports_the_query():
+    from readiness_widgets.widgets.location import _ESM
+
+    assert "http" not in _ESM
+    assert "import" not in _ESM
+    assert "location.search" in _ESM
 
 
 # ---- untrusted text ---------------------------------------------------------------------------

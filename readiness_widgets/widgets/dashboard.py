@@ -11,7 +11,6 @@ place when another assessment is picked.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
@@ -21,6 +20,7 @@ import ipywidgets as w
 from ..portfolio import AssessmentFolder, Entry, FolderError
 from ._html import STYLE, VERDICT_COLOURS, render
 from .download import DownloadButton, safe_filename
+from .location import PageLocation
 from .question import answer_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,6 +69,8 @@ class Dashboard(w.VBox):
         self.roadmap: Roadmap | None = None
 
         self.notice = w.HTML(value=render("notices", notices=[notice] if notice else [], unreadable=self._unreadable()))
+        # the browser tells the kernel the page's query string: re-read the folder, follow ?file=
+        self.location = PageLocation(on_query=self.refresh)
         self.picker = w.Dropdown(
             options=[(e.label, e.name) for e in self.readable],
             description="Assessment",
@@ -77,7 +79,7 @@ class Dashboard(w.VBox):
             style={"description_width": "90px"},
         )
         if not self.readable:
-            self.children = [w.HTML(value=STYLE), self._title(), self.notice,
+            self.children = [w.HTML(value=STYLE), self.location, self._title(), self.notice,
                              w.HTML(value=render("empty", folder=str(folder.root)))]
             return
         self._build(selected)
@@ -101,6 +103,7 @@ class Dashboard(w.VBox):
         self.picker.observe(self._on_pick, "value")
         self.children = [
             w.HTML(value=STYLE),
+            self.location,
             self._title(),
             self.notice,
             w.HBox([self.picker], layout=w.Layout(flex_flow="row wrap")),
@@ -160,7 +163,7 @@ class Dashboard(w.VBox):
 
     def refresh(self, query: str | None = None) -> None:
         """Re-read the folder (a preheated page was built before it was asked for) and follow
-        ``?file=NAME.json`` from the page's query string; a name outside the folder is refused."""
+        ``file=NAME.json`` in ``query`` (the page's query string); a name outside the folder is refused."""
         wanted = (parse_qs(query or "").get("file") or [None])[0]
         notices = []
         if wanted is not None:
@@ -196,14 +199,6 @@ class Dashboard(w.VBox):
         elif wanted is not None:
             self.notice.value = render("notices", notices=[f"{wanted}: no readable assessment of that name"],
                                        unreadable=self._unreadable())
-
-    def follow_request(self) -> None:
-        """Under Voila: wait for the page's request (preheated kernels) and :meth:`refresh` for it."""
-        try:
-            from voila.utils import get_query_string
-        except ImportError:  # not under Voila
-            return
-        self.refresh(get_query_string() if os.environ.get("VOILA_KERNEL_ID") else os.environ.get("QUERY_STRING"))
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render_html(self) -> None:
@@ -296,26 +291,19 @@ class Dashboard(w.VBox):
         )
 
 
-class Notice(w.HTML):
-    """What :func:`dashboard` shows instead when its folder cannot be read."""
-
-    def follow_request(self) -> None:
-        """Nothing to follow."""
-
-
-def dashboard(folder: str | Path | None = None, *, selected: str | None = None) -> Dashboard | Notice:
+def dashboard(folder: str | Path | None = None, *, selected: str | None = None) -> Dashboard | w.HTML:
     """The dashboard for ``folder`` (default ``$READINESS_ASSESSMENTS``, else the bundled demo).
 
     ``selected`` picks the assessment shown first (default: the latest); a name outside the folder
-    is refused with a message, never opened. Under Voila, :meth:`Dashboard.follow_request` follows
-    ``?file=NAME.json`` in the page's URL.
+    is refused with a message, never opened. In a browser, ``?file=NAME.json`` in the page's URL
+    does the same once the page is shown (see :class:`~.location.PageLocation`).
     """
     from ..dashboard import demo_folder
 
     try:
         box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())
     except FolderError as exc:
-        return Notice(value=render("notices", notices=[str(exc)], unreadable=[]))
+        return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
     notice = None
     if selected is not None:
         try:
@@ -334,4 +322,4 @@ def _draw(out: w.Output, figure) -> None:
         display({"application/vnd.plotly.v1+json": figure.to_plotly_json(), "text/plain": "<Plotly figure>"}, raw=True)
 
 
-__all__ = ["Dashboard", "Notice", "dashboard"]
+__all__ = ["Dashboard", "dashboard"]

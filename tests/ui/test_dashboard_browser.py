@@ -24,7 +24,7 @@ from harness import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CURRENT_PATH = ".js-plotly-plot .scatterlayer .trace:last-child path.js-line"
-SOURCE_MARKERS = ("from readiness_widgets", "import ", "dashboard()", "assess(form_path())", "follow_request")
+SOURCE_MARKERS = ("from readiness_widgets", "import ", "dashboard()", "assess(form_path())")
 
 
 def _open(page, url):
