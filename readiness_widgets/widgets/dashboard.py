@@ -70,7 +70,8 @@ class Dashboard(w.VBox):
 
         self.notice = w.HTML(value=render("notices", notices=[notice] if notice else [], unreadable=self._unreadable()))
         # the browser tells the kernel the page's query string: re-read the folder, follow ?file=
-        self.location = PageLocation(on_query=self.refresh)
+        self.location = PageLocation(on_query=self.refresh, on_painted=self._painted)
+        self._seen = False  # has a browser painted the page yet? (the location widget reports it)
         self.picker = w.Dropdown(
             options=[(e.label, e.name) for e in self.readable],
             description="Assessment",
@@ -150,8 +151,22 @@ class Dashboard(w.VBox):
         self.radar_figure = radar(self.scores, self.previous_scores, height=440)
         self.timeline_figure = timeline(self.roadmap)
         _draw(self.radar, self.radar_figure)
-        _draw(self.timeline, self.timeline_figure)
+        self._timeline_drawn = False
+        if self._seen:
+            self._draw_timeline()
         self._render_html()
+
+    def _draw_timeline(self) -> None:
+        if self.entry is not None and not self._timeline_drawn:
+            _draw(self.timeline, self.timeline_figure)
+            self._timeline_drawn = True
+
+    def _painted(self) -> None:
+        """The browser has drawn the page: now send the Gantt chart, which is left out of the first
+        paint (it takes the browser longer to draw than everything else) so the verdict and the
+        radar show sooner."""
+        self._seen = True
+        self._draw_timeline()
 
     def select(self, name: str) -> None:
         """Show the assessment saved as ``name`` (a file of the folder)."""

@@ -85,6 +85,21 @@ def voila(
             proc.wait(timeout=5)
 
 
+def log_of(url: str, log_dir: Path) -> Path:
+    """The log file of the Voila server at ``url`` started by :func:`voila` with ``log_dir``."""
+    return log_dir / f"voila-{url.rstrip('/').rsplit(':', 1)[1]}.log"
+
+
+def wait_for_pool(url: str, log_dir: Path, fills: int, timeout: float = 120.0) -> None:
+    """Wait until Voila has (re)filled its preheated kernel pool ``fills`` times in all."""
+    log = log_of(url, log_dir)
+    deadline = time.monotonic() + timeout
+    while log.read_text(errors="replace").count("is filled with") < fills:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the kernel pool was not refilled within {timeout} s")
+        time.sleep(0.1)
+
+
 def fetch(url: str) -> tuple[int, str]:
     """Status and body of a GET (errors included), with no proxy."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
