@@ -103,6 +103,36 @@ def _template(name: str):
     return _env().from_string(_TEMPLATES[name])
 
 
+DIMENSION_COLUMNS = {
+    "title": "Dimension",
+    "score": "Score",
+    "target": "Target",
+    "gap": "Gap",
+    "coverage": "Coverage",
+    "answered": "Answered",
+    "applicable": "Applicable",
+    "dont_know": "Don't know",
+    "status": "Status",
+}
+
+
+def html_table(frame) -> str:
+    """A DataFrame as an escaped HTML table in the house style."""
+    return frame.to_html(
+        escape=True, index=False, na_rep="n/a", float_format=lambda x: f"{x:.2f}", classes="rw-table", border=0
+    )
+
+
+def dimension_table(scores, columns=tuple(DIMENSION_COLUMNS), previous=None) -> str:
+    """The engine's dimension scores as HTML (``previous``: another Scores, shown beside them)."""
+    frame = scores.dimensions[list(columns)].rename(columns=DIMENSION_COLUMNS)
+    if "Coverage" in frame:
+        frame["Coverage"] = frame["Coverage"].map(lambda c: f"{c:.0%}")
+    if previous is not None:
+        frame.insert(2, "Previous", previous.dimensions["score"].reindex(scores.dimensions.index).to_numpy())
+    return html_table(frame)
+
+
 def render(name: str, **context: Any) -> str:
     """Render one of the templates above with autoescaping."""
     return _template(name).render(**context)

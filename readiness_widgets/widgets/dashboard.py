@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from ..portfolio import AssessmentFolder, Entry, FolderError
-from ._html import STYLE, VERDICT_COLOURS, render
+from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
 from .question import answer_label
@@ -30,22 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..roadmap import Roadmap
     from ..scoring import Scores
 
-SCORE_COLUMNS = {
-    "title": "Dimension",
-    "score": "Score",
-    "target": "Target",
-    "gap": "Gap",
-    "coverage": "Coverage",
-    "status": "Status",
-}
+SCORE_COLUMNS = ("title", "score", "target", "gap", "coverage", "status")
 QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "level": "Answer", "target": "Target", "gap": "Gap"}
 MAX_QUESTION_GAPS = 15
-
-
-def _table(frame) -> str:
-    return frame.to_html(
-        escape=True, index=False, na_rep="n/a", float_format=lambda x: f"{x:.2f}", classes="rw-table", border=0
-    )
 
 
 def _short_answer(value) -> str:
@@ -231,19 +218,14 @@ class Dashboard(w.VBox):
             weakest=s.weakest,
             weakest_title=s.dimensions.at[s.weakest_dimension, "title"],
         )
-        dims = s.dimensions[list(SCORE_COLUMNS)].rename(columns=SCORE_COLUMNS)
-        dims["Coverage"] = dims["Coverage"].map(lambda c: f"{c:.0%}")
-        if self.previous_scores is not None:
-            before = self.previous_scores.dimensions["score"].reindex(s.dimensions.index)
-            dims.insert(2, "Previous", before.to_numpy())
-        self.scores_table.value = _table(dims)
+        self.scores_table.value = dimension_table(s, SCORE_COLUMNS, previous=self.previous_scores)
         gaps = s.question_gaps().head(MAX_QUESTION_GAPS)
         gaps = gaps.assign(
             dimension=gaps["dimension"].map(s.dimensions["title"]),
             level=[_short_answer(a.value(qid)) for qid in gaps.index],
         )
         self.gap_table.value = (
-            _table(gaps[list(QUESTION_GAP_COLUMNS)].rename(columns=QUESTION_GAP_COLUMNS))
+            html_table(gaps[list(QUESTION_GAP_COLUMNS)].rename(columns=QUESTION_GAP_COLUMNS))
             if len(gaps)
             else "<p>No question is below its target.</p>"
         )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ._html import VERDICT_COLOURS, render
+from ._html import VERDICT_COLOURS, dimension_table, render
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -18,17 +18,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..roadmap import Roadmap
     from ..scoring import Scores
 
-TABLE_COLUMNS = {
-    "title": "Dimension",
-    "score": "Score",
-    "target": "Target",
-    "gap": "Gap",
-    "coverage": "Coverage",
-    "answered": "Answered",
-    "applicable": "Applicable",
-    "dont_know": "Don't know",
-    "status": "Status",
-}
 MAX_BLOCKING_SHOWN = 8
 
 
@@ -81,9 +70,5 @@ class Results:
 
     def update_slow(self, scores: Scores, roadmap: Roadmap) -> None:
         """The dimension table and the roadmap (debounced by the app)."""
-        frame = scores.dimensions[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
-        frame["Coverage"] = frame["Coverage"].map(lambda c: f"{c:.0%}")
-        self.table.value = frame.to_html(
-            escape=True, index=False, na_rep="n/a", float_format=lambda x: f"{x:.2f}", classes="rw-table", border=0
-        )
+        self.table.value = dimension_table(scores)
         self.roadmap.value = render("roadmap", r=roadmap)
