@@ -1,6 +1,6 @@
 """Dashboard speed in a real browser: time to interactive (vs a bare widget page) and redraw latency.
 
-    python benchmarks/bench_dashboard.py [--runs 5] [--clicks 15] [--no-cold-run]
+    python benchmarks/bench_dashboard.py [--runs 5] [--clicks 15] [--no-preheat-run]
 
 Voila is started exactly as ``readiness dashboard`` starts it (our voila.json). Debian's Chromium,
 headless, driven by Playwright. Every figure is measured in this run:
@@ -11,10 +11,8 @@ headless, driven by Playwright. Every figure is measured in this run:
   until Playwright sees them is printed in brackets (it adds Playwright's own latency, and on the
   dashboard the main thread is busy drawing the Gantt chart just after the radar shows). Each load uses a fresh browser context (cold cache). The two pages
   alternate; the script prints both medians and their ratio (target <= 1.5). The shipped
-  voila.json preheats kernels: before each load the script waits until Voila has refilled the
-  pool (a visitor who comes while the pool refills waits for a cold kernel, as the second mode
-  shows). Unless ``--no-cold-run``, the comparison is repeated with a new kernel started per
-  page (``preheat_kernel=False``).
+  voila.json starts a kernel per page. Unless ``--no-preheat-run``, the comparison is repeated
+  with Voila's preheated kernels (waiting, before each load, until both pools are refilled).
 * **redraw latency**: on the self-assessment page, the time from clicking a level until the radar's
   "Current" polygon changes in the page (a MutationObserver in the page, so no Playwright round
   trip is counted). Target: median <= 150 ms.
@@ -98,7 +96,7 @@ def time_to_interactive(browser, work: Path, runs: int, extra: list[str]) -> tup
     folder = work / "assessments"
     shutil.copytree(demo_folder(), folder, dirs_exist_ok=True)
     base, dash = [], []
-    preheated = "--VoilaConfiguration.preheat_kernel=False" not in extra
+    preheated = "--VoilaConfiguration.preheat_kernel=True" in extra
     with voila(bare, work, log_dir=work, extra_args=extra) as bare_url, voila(
         "dashboard", folder, log_dir=work, extra_args=extra
     ) as dash_url:
@@ -143,13 +141,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--clicks", type=int, default=15)
-    ap.add_argument("--no-cold-run", action="store_true")
+    ap.add_argument("--no-preheat-run", action="store_true")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         work = Path(tmp)
-        modes = [("preheated kernels (shipped voila.json)", [])]
-        if not args.no_cold_run:
-            modes.append(("a new kernel per page", ["--VoilaConfiguration.preheat_kernel=False"]))
+        modes = [("a new kernel per page (shipped voila.json)", [])]
+        if not args.no_preheat_run:
+            modes.append(("preheated kernels", ["--VoilaConfiguration.preheat_kernel=True"]))
         for name, extra in modes:
             sub = work / f"m{len(extra)}"
             sub.mkdir()

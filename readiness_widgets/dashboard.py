@@ -23,9 +23,11 @@ from .portfolio import ENV_FOLDER, AssessmentFolder
 
 PACKAGE = Path(__file__).resolve().parent
 PAGES = {"dashboard": "readiness_dashboard.ipynb", "self-assessment": "self_assessment.ipynb"}
-# voila.json preheats kernels (the dashboard paints sooner); a preheated form would open, and
-# create, its file before anyone asked for the page, so the form starts its kernel on request.
-PAGE_OPTIONS = {"self-assessment": ["--VoilaConfiguration.preheat_kernel=False"]}
+# Extra Voila options per page (none today). Preheated kernels are off in voila.json: they paint
+# the dashboard about a second sooner (benchmarks/bench_dashboard.py), but with Voila 0.5.x a
+# request that arrives while the first pooled kernel starts could leave a later page loading
+# forever in our tests, and a preheated form would create its file before anyone asked for it.
+PAGE_OPTIONS: dict[str, list[str]] = {}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
 DEFAULT_FORM_FILE = "self-assessment.json"
 

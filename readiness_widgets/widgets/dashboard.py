@@ -59,6 +59,7 @@ class Dashboard(w.VBox):
         # the browser tells the kernel the page's query string: re-read the folder, follow ?file=
         self.location = PageLocation(on_query=self.refresh, on_painted=self._painted)
         self._seen = False  # has a browser painted the page yet? (the location widget reports it)
+        self._details_shown = False
         self.picker = w.Dropdown(
             options=[(e.label, e.name) for e in self.readable],
             description="Assessment",
@@ -80,7 +81,8 @@ class Dashboard(w.VBox):
         self.gap_table = w.HTML(layout=w.Layout(overflow="auto"))
         self.roadmap_details = w.HTML(layout=w.Layout(overflow="auto"))
         self.evidence = w.HTML(layout=w.Layout(overflow="auto"))
-        self.downloads = self._downloads()
+        self.download_buttons = self._downloads()
+        self.downloads = w.HBox([], layout=w.Layout(flex_flow="row wrap"))
 
         self.radar = w.Output(layout=w.Layout(min_height="440px"))
         self.timeline = w.Output()
@@ -138,22 +140,14 @@ class Dashboard(w.VBox):
         self.radar_figure = radar(self.scores, self.previous_scores, height=440)
         self.timeline_figure = timeline(self.roadmap)
         _draw(self.radar, self.radar_figure)
-        self._timeline_drawn = False
-        if self._seen:
-            self._draw_timeline()
         self._render_html()
 
-    def _draw_timeline(self) -> None:
-        if self.entry is not None and not self._timeline_drawn:
-            _draw(self.timeline, self.timeline_figure)
-            self._timeline_drawn = True
-
     def _painted(self) -> None:
-        """The browser has drawn the page: now send the Gantt chart, which is left out of the first
-        paint (it takes the browser longer to draw than everything else) so the verdict and the
-        radar show sooner."""
+        """The browser has drawn the page: now send what lies below the fold (the Gantt chart, the
+        roadmap and evidence tables, the download buttons), left out of the first paint so that
+        the verdict, the radar and the scores show sooner."""
         self._seen = True
-        self._draw_timeline()
+        self._show_details()
 
     def select(self, name: str) -> None:
         """Show the assessment saved as ``name`` (a file of the folder)."""
@@ -204,7 +198,7 @@ class Dashboard(w.VBox):
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render_html(self) -> None:
-        s, a, r = self.scores, self.assessment, self.roadmap
+        s, a = self.scores, self.assessment
         v = s.verdict
         self.meta.value = render(
             "dashboard_meta", a=a, previous=self.previous, file=self.entry.name, warnings=self.entry.warnings
@@ -229,11 +223,22 @@ class Dashboard(w.VBox):
             if len(gaps)
             else "<p>No question is below its target.</p>"
         )
-        self.roadmap_details.value = render("roadmap", r=r)
-        self.evidence.value = render("evidence", rows=self._evidence_rows())
         stem = safe_filename(f"{a.pilot}-{a.data.updated:%Y-%m-%d}", "")
-        for button, suffix in zip(self.downloads.children, (".html", ".md", "-scores.csv", "-answers.csv"), strict=True):
+        for button, suffix in zip(self.download_buttons, (".html", ".md", "-scores.csv", "-answers.csv"), strict=True):
             button.filename = stem + suffix
+        self._details_shown = False
+        if self._seen:
+            self._show_details()
+
+    def _show_details(self) -> None:
+        """What lies below the fold: the Gantt chart, the roadmap, the evidence, the downloads."""
+        if self.entry is None or self._details_shown:
+            return
+        _draw(self.timeline, self.timeline_figure)
+        self.roadmap_details.value = render("roadmap", r=self.roadmap)
+        self.evidence.value = render("evidence", rows=self._evidence_rows())
+        self.downloads.children = self.download_buttons
+        self._details_shown = True
 
     def _evidence_rows(self) -> list[dict]:
         a, s = self.assessment, self.scores
@@ -262,7 +267,7 @@ class Dashboard(w.VBox):
     def _title(self) -> w.HTML:
         return w.HTML(value="<h2 style='margin:4px 0'>AI pilot production readiness</h2>")
 
-    def _downloads(self) -> w.HBox:
+    def _downloads(self) -> list[DownloadButton]:
         def html():
             from ..report import render_html
 
@@ -273,8 +278,7 @@ class Dashboard(w.VBox):
 
             return render_markdown(self.assessment, previous=self.previous.assessment if self.previous else None)
 
-        return w.HBox(
-            [
+        return [
                 DownloadButton("HTML report", "report.html", html, mime="text/html",
                                tooltip="Download a standalone HTML report (works offline, prints to PDF)"),
                 DownloadButton("Markdown", "report.md", markdown, mime="text/markdown",
@@ -283,9 +287,7 @@ class Dashboard(w.VBox):
                                tooltip="Download the dimension scores as CSV"),
                 DownloadButton("Answers (CSV)", "answers.csv", lambda: self.scores.questions.to_csv(), mime="text/csv",
                                tooltip="Download every question's answer and gap as CSV"),
-            ],
-            layout=w.Layout(flex_flow="row wrap"),
-        )
+        ]
 
 
 def dashboard(folder: str | Path | None = None, *, selected: str | None = None) -> Dashboard | w.HTML:
