@@ -1209,3 +1209,22 @@ def test_untrusted_text_in_the_figures_is_shown_as_typed(tmp_path):
     labels = list(d.timeline_figure.layout.yaxis.ticktext)
     assert labels
     assert not any("<" in label for label in labels)
+
+
+def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, monkeypatch, capsys):
+    from readiness_widgets.dashboard import PREHEAT, serve
+
+    with pytest.raises(ReadinessError, match="only the dashboard page can be preheated"):
+        serve("self-assessment", tmp_path, preheat=True)
+    seen = []
+
+    class Proc:
+        def __init__(self, cmd, env):
+            seen.append(cmd)
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr("subprocess.Popen", Proc)
+    assert serve("dashboard", tmp_path, preheat=True) == 0
+    assert seen[0][-len(PREHEAT):] == PREHEAT
