@@ -105,7 +105,12 @@ def install_server_config(config_dir: str | Path | None = None, data_dir: str | 
     from .storage import atomic_write_text
 
     config_file = Path(config_dir or jupyter_config_dir()) / "jupyter_server_config.json"
-    current = json.loads(config_file.read_text(encoding="utf-8")) if config_file.exists() else {}
+    try:
+        current = json.loads(config_file.read_text(encoding="utf-8")) if config_file.exists() else {}
+    except (OSError, ValueError) as exc:
+        raise InputError("Jupyter server config", [Problem(str(config_file), "", f"cannot be read as JSON: {exc}")]) from None
+    if not isinstance(current, dict):
+        raise InputError("Jupyter server config", [Problem(str(config_file), "", "expected a JSON object at the top level")])
     ours = voila_settings()
     voila = {k: v for k, v in ours["VoilaConfiguration"].items() if k not in ("preheat_kernel", "default_pool_size")}
     current["VoilaConfiguration"] = {**current.get("VoilaConfiguration", {}), **voila}

@@ -107,11 +107,7 @@ ASSISTANT = {
 def write_demo_folder(folder: str | Path, bank: Bank | None = None, *, force: bool = False) -> list[Path]:
     """Write the dashboard's demo folder: the churn pilot (now and six weeks ago) and the assistant."""
     folder = Path(folder)
-    files = {
-        "churn-predictor-2026-09.json": None,
-        "churn-predictor-2026-11.json": None,
-        "support-reply-assistant.json": None,
-    }
+    files = ("churn-predictor-2026-09.json", "churn-predictor-2026-11.json", "support-reply-assistant.json")
     existing = [folder / name for name in files if (folder / name).exists()]
     if existing and not force:
         raise FileExistsError(f"{existing[0]} exists; pass force=True to replace the demo files")

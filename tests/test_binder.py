@@ -60,3 +60,13 @@ def test_server_config_for_binder_is_merged_and_hardened(tmp_path):
     assert merged["MappingKernelManager"] == voila_settings()["MappingKernelManager"]
     assert (template / "index.html.j2").is_file()
     assert (template / "conf.json").is_file()
+
+
+def test_a_broken_server_config_is_a_clear_error(tmp_path):
+    import pytest
+
+    from readiness_widgets.errors import InputError
+
+    (tmp_path / "jupyter_server_config.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match=r"jupyter_server_config\.json: cannot be read as JSON"):
+        install_server_config(tmp_path, tmp_path / "data")

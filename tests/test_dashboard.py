@@ -668,7 +668,7 @@ def test_untrusted_text_is_escaped_in_every_html_widget(tmp_path, bank):
     qid = bank.questions[0].id
     hostile_https = 'https://example.org/?q="><script>alert(1)</script>'
     hostile_relative = '"><img src=x onerror=alert(1)>'
-    a.answer(qid, 2, notes=f"{SCRIPT} {IMG}", links=[hostile_https, hostile_relative])
+    a.answer(qid, 2, notes=f"{SCRIPT} {IMG}", links=[hostile_https, hostile_relative, "https://example.org/plain"])
     a.data.updated = demo_assessment(bank).data.updated + timedelta(days=30)  # the latest: shown first
     hostile_file = f"{IMG}.json"
     a.save(tmp_path / hostile_file)
@@ -698,7 +698,10 @@ def test_untrusted_text_is_escaped_in_every_html_widget(tmp_path, bank):
     assert str(escape(IMG)) in d.meta.value  # respondent
     assert str(escape(hostile_file)) in d.meta.value
     assert f"{escape(SCRIPT)} {escape(IMG)}" in d.evidence.value  # notes
-    assert f'href="{escape(hostile_https)}"' in d.evidence.value  # an http(s) link, attribute-escaped
+    # an https URL holding quotes and angle brackets is shown as text, not linked (report.safe_url)
+    assert str(escape(hostile_https)) in d.evidence.value
+    assert "href=\"https://example.org/?q=" not in d.evidence.value
+    assert 'href="https://example.org/plain"' in d.evidence.value  # a plain https link stays a link
     assert str(escape(hostile_relative)) in d.evidence.value  # shown, not linked
     assert f'href="{escape(hostile_relative)}"' not in d.evidence.value
     assert str(escape("<svg onload=alert(1)>.json")) in d.notice.value

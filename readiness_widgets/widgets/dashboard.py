@@ -1,9 +1,10 @@
 """The stakeholder dashboard: pick a saved assessment and see its readiness at a glance.
 
 A thin view over the engine: :class:`~readiness_widgets.portfolio.AssessmentFolder` reads the
-files (confined to one folder), the Assessment scores itself, the roadmap and the report come
-from the engine; this module only lays them out. The two figures are built once and updated in
-place when another assessment is picked.
+files (confined to one folder) and :func:`~readiness_widgets.report.report_model` gives the one
+model that the HTML report, the Markdown and this page all render (scores, previous scores,
+roadmap, answered questions with their evidence). The figures are static Plotly JSON drawn by
+the JupyterLab Plotly renderer, redrawn when another assessment is picked.
 
 >>> from readiness_widgets.widgets.dashboard import dashboard
 >>> dashboard()        # $READINESS_ASSESSMENTS, else the bundled demo folder     # doctest: +SKIP
@@ -16,12 +17,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import ipywidgets as w
+import pandas as pd
 
 from ..portfolio import AssessmentFolder, Entry, FolderError
+from ..report import safe_url
 from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
-from .question import answer_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -31,12 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..scoring import Scores
 
 SCORE_COLUMNS = ("title", "score", "target", "gap", "coverage", "status")
-QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "level": "Answer", "target": "Target", "gap": "Gap"}
+QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "answer": "Answer", "target": "Target", "gap": "Gap"}
 MAX_QUESTION_GAPS = 15
-
-
-def _short_answer(value) -> str:
-    return {None: "unanswered", "na": "N/A", "dont_know": "don't know"}.get(value, str(value))
+_ANSWER = {"unanswered": "unanswered", "na": "N/A", "dont_know": "don't know"}
 
 
 class Dashboard(w.VBox):
@@ -48,8 +47,10 @@ class Dashboard(w.VBox):
         self.folder = folder
         self.entries: list[Entry] = folder.entries()
         self.readable = [e for e in self.entries if e.ok]
-        if selected is not None and notice is None and selected not in {e.name for e in self.readable}:
-            notice, selected = f"{selected}: no readable assessment of that name", None
+        if selected is not None and notice is None:
+            notice = self._refusal(selected)
+        if notice is not None:
+            selected = None
         self.entry: Entry | None = None
         self.previous: Entry | None = None
         self.scores: Scores | None = None
@@ -127,15 +128,27 @@ class Dashboard(w.VBox):
     def _latest(self) -> str:
         return max(self.readable, key=lambda e: e.updated).name
 
+    def _refusal(self, name: str) -> str | None:
+        """Why ``name`` cannot be shown (outside the folder, or not a readable file), else None."""
+        try:
+            self.folder.resolve(name)
+        except FolderError as exc:  # the problem, without the server's folder path
+            return f"{name}: {exc.problems[0].message}"
+        if name not in {e.name for e in self.readable}:
+            return f"{name}: no readable assessment of that name"
+        return None
+
     def _show(self, name: str) -> None:
+        from ..charts import radar, timeline
+        from ..report import report_model
+
         entry = next(e for e in self.readable if e.name == name)
         self.entry = entry
         self.previous = self.folder.previous(entry, self.entries)
-        self.scores = entry.assessment.evaluate()
-        self.roadmap = entry.assessment.roadmap()
-        # the previous assessment is scored against this one's target, so the radar compares like with like
-        self.previous_scores = self.previous.assessment.evaluate(self.scores.target.profile) if self.previous else None
-        from ..charts import radar, timeline
+        # the report's model: the previous assessment is scored against this one's target
+        self.model = report_model(entry.assessment, previous=self.previous.assessment if self.previous else None)
+        self.scores, self.roadmap = self.model["scores"], self.model["roadmap"]
+        self.previous_scores = self.model["previous_scores"]
 
         self.radar_figure = radar(self.scores, self.previous_scores, height=440)
         self.timeline_figure = timeline(self.roadmap)
@@ -158,16 +171,9 @@ class Dashboard(w.VBox):
             self._show(change["new"])
 
     def refresh(self, query: str | None = None) -> None:
-        """Re-read the folder (a preheated page was built before it was asked for) and follow
+        """Re-read the folder (files may have changed since the page was built) and follow
         ``file=NAME.json`` in ``query`` (the page's query string); a name outside the folder is refused."""
         wanted = (parse_qs(query or "").get("file") or [None])[0]
-        notices = []
-        if wanted is not None:
-            try:
-                self.folder.resolve(wanted)
-            except FolderError as exc:  # the problem, without the server's folder path
-                notices.append(f"{wanted}: {exc.problems[0].message}")
-                wanted = None
         fresh = self.folder.entries()
         if [(e.name, e.updated, e.error) for e in fresh] != [(e.name, e.updated, e.error) for e in self.entries]:
             self.entries = fresh
@@ -189,12 +195,10 @@ class Dashboard(w.VBox):
                 finally:
                     self.picker.observe(self._on_pick, "value")
                 self._show(shown)
-        self.notice.value = render("notices", notices=notices, unreadable=self._unreadable())
-        if wanted is not None and wanted in {e.name for e in self.readable}:
+        refusal = self._refusal(wanted) if wanted is not None else None
+        self.notice.value = render("notices", notices=[refusal] if refusal else [], unreadable=self._unreadable())
+        if wanted is not None and refusal is None:
             self.select(wanted)
-        elif wanted is not None:
-            self.notice.value = render("notices", notices=[f"{wanted}: no readable assessment of that name"],
-                                       unreadable=self._unreadable())
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render_html(self) -> None:
@@ -213,11 +217,8 @@ class Dashboard(w.VBox):
             weakest_title=s.dimensions.at[s.weakest_dimension, "title"],
         )
         self.scores_table.value = dimension_table(s, SCORE_COLUMNS, previous=self.previous_scores)
-        gaps = s.question_gaps().head(MAX_QUESTION_GAPS)
-        gaps = gaps.assign(
-            dimension=gaps["dimension"].map(s.dimensions["title"]),
-            level=[_short_answer(a.value(qid)) for qid in gaps.index],
-        )
+        gaps = pd.DataFrame(self.model["question_gaps"][:MAX_QUESTION_GAPS], columns=[*QUESTION_GAP_COLUMNS, "level", "status"])
+        gaps["answer"] = [_ANSWER.get(st, f"{lv:g}") for st, lv in zip(gaps["status"], gaps["level"], strict=True)]
         self.gap_table.value = (
             html_table(gaps[list(QUESTION_GAP_COLUMNS)].rename(columns=QUESTION_GAP_COLUMNS))
             if len(gaps)
@@ -236,30 +237,9 @@ class Dashboard(w.VBox):
             return
         _draw(self.timeline, self.timeline_figure)
         self.roadmap_details.value = render("roadmap", r=self.roadmap)
-        self.evidence.value = render("evidence", rows=self._evidence_rows())
+        self.evidence.value = render("evidence", rows=self.model["questions"], safe_url=safe_url)
         self.downloads.children = self.download_buttons
         self._details_shown = True
-
-    def _evidence_rows(self) -> list[dict]:
-        a, s = self.assessment, self.scores
-        rows = []
-        for qid, ans in a.answers.items():
-            if not a.bank.has_question(qid) or (ans.value is None and not ans.notes and not ans.links):
-                continue
-            q = a.bank.question(qid)
-            rows.append(
-                {
-                    "id": qid,
-                    "dimension": s.dimensions.at[q.dimension, "title"],
-                    "text": q.text,
-                    "answer": answer_label(q, ans.value),
-                    "evidence": ans.evidence,
-                    "notes": ans.notes or "",
-                    "links": [(link, link.startswith(("http://", "https://"))) for link in ans.links],
-                }
-            )
-        order = {qid: i for i, qid in enumerate(q.id for q in a.bank.questions)}
-        return sorted(rows, key=lambda r: order[r["id"]])
 
     def _unreadable(self) -> list[tuple[str, str]]:
         return [(e.name, e.error or "") for e in self.entries if not e.ok]
@@ -303,13 +283,7 @@ def dashboard(folder: str | Path | None = None, *, selected: str | None = None) 
         box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())
     except FolderError as exc:
         return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
-    notice = None
-    if selected is not None:
-        try:
-            box.resolve(selected)
-        except FolderError as exc:  # the problem, without the server's folder path
-            notice, selected = f"{selected}: {exc.problems[0].message}", None
-    return Dashboard(box, selected=selected, notice=notice)
+    return Dashboard(box, selected=selected)
 
 
 def _draw(out: w.Output, figure) -> None:
