@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import numbers
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -240,8 +240,18 @@ class Assessment:
         return cls(data, bank, file if file != "<assessment>" else None)
 
     @classmethod
-    def load(cls, path: str | Path, *, bank: Bank | str | Path | None = None) -> Assessment:
-        """Read, migrate and validate an assessment file."""
+    def load(
+        cls,
+        path: str | Path,
+        *,
+        bank: Bank | str | Path | None = None,
+        bank_for: Callable[[Mapping[str, Any]], Bank | None] | None = None,
+    ) -> Assessment:
+        """Read, migrate and validate an assessment file.
+
+        ``bank_for(document)`` picks the bank from the parsed file when ``bank`` is not given
+        (a folder of assessments made with several banks); ``None`` from it means the default.
+        """
         file = Path(path)
         try:
             if file.stat().st_size > MAX_ASSESSMENT_BYTES:
@@ -258,6 +268,8 @@ class Assessment:
             raise AssessmentError([Problem(str(file), "", f"not valid JSON: {exc.msg}", exc.lineno)]) from None
         except RecursionError:
             raise AssessmentError([Problem(str(file), "", "not a usable JSON document: nested too deeply")]) from None
+        if bank is None and bank_for is not None and isinstance(doc, Mapping):
+            bank = bank_for(doc)
         obj = cls.from_dict(doc, bank=bank, file=str(file))
         obj.path = file
         obj._disk_signature = sig

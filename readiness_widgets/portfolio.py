@@ -12,14 +12,15 @@ listed with its error instead of hiding the others.
 
 from __future__ import annotations
 
-import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from .assessment import MAX_ASSESSMENT_BYTES, Assessment
+from .assessment import Assessment
 from .bank import Bank, load_bank
 from .errors import InputError, Problem, ReadinessError
 
@@ -117,8 +118,7 @@ class AssessmentFolder:
 
     def load(self, name: str) -> Assessment:
         """Load one assessment of the folder (confined); raises a :class:`ReadinessError`."""
-        path = self.resolve(name)
-        return Assessment.load(path, bank=self._bank_for(path))
+        return Assessment.load(self.resolve(name), bank=self.bank, bank_for=self._bank_for)
 
     def entry(self, name: str) -> Entry:
         """Load ``name`` into an :class:`Entry`, with the error message when it fails."""
@@ -127,7 +127,7 @@ class AssessmentFolder:
         except FolderError as exc:  # the problem, without the server's folder path
             return Entry(str(name), self.root / Path(os.fspath(name)).name, error=exc.problems[0].message)
         try:
-            a = Assessment.load(path, bank=self._bank_for(path))
+            a = Assessment.load(path, bank=self.bank, bank_for=self._bank_for)
         except ReadinessError as exc:
             return Entry(str(name), path, error=_one_line(exc, str(path), str(name)))
         return Entry(str(name), path, a, warnings=tuple(m.replace(str(path), str(name), 1) for m in a.warnings))
@@ -155,16 +155,14 @@ class AssessmentFolder:
         return max(earlier, key=lambda e: e.updated) if earlier else None
 
     # ---- banks -----------------------------------------------------------------------------
-    def _bank_for(self, path: Path) -> Bank | None:
-        """The bank to read ``path`` with: the given one, the default, or ``<bank-id>.yaml`` here."""
-        if self.bank is not None:
-            return self.bank
-        try:
-            with path.open("rb") as fh:
-                head = json.loads(fh.read(MAX_ASSESSMENT_BYTES + 1) or b"{}")
-            bank_id = head.get("bank", {}).get("id") if isinstance(head, dict) else None
-        except (OSError, ValueError, AttributeError):
-            return None  # Assessment.load reports the real problem
+    def _bank_for(self, document: Mapping[str, Any]) -> Bank | None:
+        """The bank an assessment names, when it is not the default: ``<bank-id>.yaml`` here.
+
+        ``None`` leaves the default bank to :class:`Assessment` (which reports a bank it cannot
+        find). A bank file must sit in the folder or its ``banks/`` sub-folder, not link out of it.
+        """
+        ref = document.get("bank")
+        bank_id = ref.get("id") if isinstance(ref, Mapping) else None
         if not isinstance(bank_id, str) or bank_id == "default" or not _BANK_ID.fullmatch(bank_id):
             return None
         if bank_id not in self._banks:
@@ -175,7 +173,6 @@ class AssessmentFolder:
             else:
                 return None
         return self._banks[bank_id]
-
 
 def _one_line(exc: BaseException, path: str = "", name: str = "") -> str:
     """The first problem of ``exc`` on one line, naming the file ``name`` instead of its full ``path``."""

@@ -502,9 +502,9 @@ def test_selected_outside_the_folder_is_refused_and_nothing_outside_is_opened(de
     opened: list[Path] = []
     real_load = Assessment.load.__func__
 
-    def recording_load(cls, path, *, bank=None):
+    def recording_load(cls, path, **kwargs):
         opened.append(Path(path).resolve())
-        return real_load(cls, path, bank=bank)
+        return real_load(cls, path, **kwargs)
 
     monkeypatch.setattr(Assessment, "load", classmethod(recording_load))
     d = dashboard(demo_dir, selected="../../etc/passwd.json")
