@@ -10,6 +10,7 @@ Voila listens on 127.0.0.1 only. The page's kernel reads the assessments of one 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -23,11 +24,13 @@ from .portfolio import ENV_FOLDER, AssessmentFolder
 
 PACKAGE = Path(__file__).resolve().parent
 PAGES = {"dashboard": "readiness_dashboard.ipynb", "self-assessment": "self_assessment.ipynb"}
-# Extra Voila options per page (none today). Preheated kernels are off in voila.json: they paint
-# the dashboard about a second sooner (benchmarks/bench_dashboard.py), but with Voila 0.5.x a
-# request that arrives while the first pooled kernel starts could leave a later page loading
-# forever in our tests, and a preheated form would create its file before anyone asked for it.
-PAGE_OPTIONS: dict[str, list[str]] = {}
+# Extra Voila options per page. voila.json preheats kernels: Voila keeps one kernel with the
+# dashboard already built for the next visitor, which paints it over a second sooner
+# (benchmarks/bench_dashboard.py). The form is never preheated: it would create its file before
+# anyone asked for it.
+PREHEAT = ["--VoilaConfiguration.preheat_kernel=True"]
+NO_PREHEAT = ["--VoilaConfiguration.preheat_kernel=False"]
+PAGE_OPTIONS: dict[str, list[str]] = {"self-assessment": NO_PREHEAT}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
 DEFAULT_FORM_FILE = "self-assessment.json"
 
@@ -130,21 +133,19 @@ def _check_port(port: int) -> None:
         raise InputError("option", [Problem("--port", "", f"expected a port number 1-65535, got {port}")])
 
 
-PREHEAT = ["--VoilaConfiguration.preheat_kernel=True"]
-
-
 def serve(
     page: str = "dashboard",
     folder: str | Path | None = None,
     *,
     port: int = 8866,
     form_file: str | None = None,
-    preheat: bool = False,
+    preheat: bool | None = None,
 ) -> int:
     """Run Voila in the foreground until Ctrl-C; returns its exit code.
 
-    ``preheat`` keeps a kernel with the dashboard already built for the next visitor (it paints
-    about a second sooner; off by default, see ``PAGE_OPTIONS``). The form page refuses it.
+    ``preheat`` (default: on for the dashboard) keeps a kernel with the dashboard already built
+    for the next visitor, so that the page paints sooner; ``False`` starts a kernel per visit.
+    The form page is never preheated.
     """
     if find_spec("voila") is None:
         raise InputError(
@@ -158,7 +159,7 @@ def serve(
         box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
     if preheat and page != "dashboard":
         raise InputError("option", [Problem("--preheat", "", "only the dashboard page can be preheated")])
-    cmd = voila_command(page, port=port, extra=PREHEAT if preheat else None)
+    cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None)
     print(f"readiness: serving the {page} for {box.root} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
     proc = subprocess.Popen(cmd, env=voila_environment(box.root, form_file=form_file))  # noqa: S603 - our own argv
     try:
@@ -203,8 +204,10 @@ def register_cli(sub) -> None:
     )
     p.add_argument(
         "--preheat",
-        action="store_true",
-        help="dashboard only: keep a kernel with the page already built for the next visitor (faster first paint)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="dashboard only: keep a kernel with the page already built for the next visitor, for a faster "
+        "first paint (default: on; --no-preheat starts a kernel per visit)",
     )
     p.set_defaults(func=cmd_dashboard)
 

@@ -934,9 +934,9 @@ def _preheated(page: str) -> bool:
     return bool(config.preheat_kernel)
 
 
-def test_no_page_is_preheated():
-    """Preheating is measured (bench_dashboard) but off: see PAGE_OPTIONS in dashboard.py."""
-    assert not _preheated("dashboard")
+def test_the_dashboard_is_preheated_and_the_form_is_not():
+    """Preheating paints the dashboard sooner (bench_dashboard); see PAGE_OPTIONS in dashboard.py."""
+    assert _preheated("dashboard")
     assert not _preheated("self-assessment")  # a preheated form would create its file unasked
 
 
@@ -1039,7 +1039,9 @@ def test_cli_dashboard_on_a_missing_folder_exits_2_with_one_line(no_popen, capsy
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv", [["--port", "70000"], ["--port", "eighty"], ["--page", "admin"]])
+@pytest.mark.parametrize(
+    "argv", [["--port", "70000"], ["--port", "eighty"], ["--page", "admin"], ["--page", "self-assessment", "--preheat"]]
+)
 def test_cli_dashboard_bad_options_exit_2(tmp_path, no_popen, capsys, argv):
     assert main(["dashboard", str(tmp_path), *argv]) == 2
     err = capsys.readouterr().err
@@ -1052,7 +1054,7 @@ def test_cli_dashboard_help_lists_the_options(capsys):
         main(["dashboard", "--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("FOLDER", "--port", "--page", "--file", "dashboard", "self-assessment", "127.0.0.1"):
+    for option in ("FOLDER", "--port", "--page", "--file", "--no-preheat", "dashboard", "self-assessment", "127.0.0.1"):
         assert option in out
 
 
@@ -1072,14 +1074,16 @@ def test_voila_json_is_hardened():
     assert c["template"] == "readiness"
     assert c["file_allowlist"] == []
     assert c["file_denylist"] == [".*"]
-    assert c["preheat_kernel"] is False
+    assert c["preheat_kernel"] is True
+    assert c["default_pool_size"] == 1
     kernels = s["MappingKernelManager"]
     assert kernels["cull_idle_timeout"] > 0
     assert kernels["cull_interval"] > 0
     headers = v["tornado_settings"]["headers"]
     assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert not any("preheat" in a for a in voila_command("self-assessment") + voila_command("dashboard"))
+    assert not any("preheat" in a for a in voila_command("dashboard"))
+    assert voila_command("self-assessment")[-1] == "--VoilaConfiguration.preheat_kernel=False"
 
 
 def test_every_voila_setting_is_one_voila_knows():
@@ -1215,7 +1219,7 @@ def test_untrusted_text_in_the_figures_is_shown_as_typed(tmp_path):
 
 
 def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, monkeypatch, capsys):
-    from readiness_widgets.dashboard import PREHEAT, serve
+    from readiness_widgets.dashboard import NO_PREHEAT, serve
 
     with pytest.raises(ReadinessError, match="only the dashboard page can be preheated"):
         serve("self-assessment", tmp_path, preheat=True)
@@ -1230,4 +1234,8 @@ def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, mon
 
     monkeypatch.setattr("subprocess.Popen", Proc)
     assert serve("dashboard", tmp_path, preheat=True) == 0
-    assert seen[0][-len(PREHEAT):] == PREHEAT
+    assert not any("preheat" in a for a in seen[0])  # voila.json preheats the dashboard already
+    assert serve("dashboard", tmp_path, preheat=False) == 0
+    assert seen[1][-len(NO_PREHEAT):] == NO_PREHEAT
+    assert serve("self-assessment", tmp_path) == 0
+    assert seen[2][-len(NO_PREHEAT):] == NO_PREHEAT
