@@ -1,6 +1,6 @@
 """Dashboard speed in a real browser: time to interactive (vs a bare widget page) and redraw latency.
 
-    python benchmarks/bench_dashboard.py [--runs 5] [--clicks 15] [--no-preheat-run]
+    python benchmarks/bench_dashboard.py [--runs 5] [--clicks 15] [--shipped-only]
 
 Voila is started exactly as ``readiness dashboard`` starts it (our voila.json). Debian's Chromium,
 headless, driven by Playwright. Every figure is measured in this run:
@@ -11,8 +11,10 @@ headless, driven by Playwright. Every figure is measured in this run:
   until Playwright sees them is printed in brackets (it adds Playwright's own latency, and on the
   dashboard the main thread is busy drawing the Gantt chart just after the radar shows). Each load uses a fresh browser context (cold cache). The two pages
   alternate; the script prints both medians and their ratio (target <= 1.5). The shipped
-  voila.json starts a kernel per page. Unless ``--no-preheat-run``, the comparison is repeated
-  with Voila's preheated kernels (waiting, before each load, until both pools are refilled).
+  voila.json preheats kernels: before each load the script waits until both servers have refilled
+  their pool, as for a visitor who arrives at a server that has been up for a while. Unless
+  ``--shipped-only``, the comparison is repeated with a new kernel per page
+  (``readiness dashboard --no-preheat``).
 * **redraw latency**: on the self-assessment page, the time from clicking a level until the radar's
   "Current" polygon changes in the page (a MutationObserver in the page, so no Playwright round
   trip is counted). Target: median <= 150 ms.
@@ -35,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests" / "ui"))
 import nbformat  # noqa: E402
 from harness import BANNER, chromium, voila, wait_for_pool  # noqa: E402
 
-from readiness_widgets.dashboard import demo_folder  # noqa: E402
+from readiness_widgets.dashboard import NO_PREHEAT, demo_folder  # noqa: E402
 
 BARE = "import ipywidgets as w\n\nw.Button(description='Go')"
 CURRENT_PATH = ".js-plotly-plot .scatterlayer .trace:last-child path.js-line"
@@ -96,7 +98,7 @@ def time_to_interactive(browser, work: Path, runs: int, extra: list[str]) -> tup
     folder = work / "assessments"
     shutil.copytree(demo_folder(), folder, dirs_exist_ok=True)
     base, dash = [], []
-    preheated = "--VoilaConfiguration.preheat_kernel=True" in extra
+    preheated = NO_PREHEAT[0] not in extra
     with voila(bare, work, log_dir=work, extra_args=extra) as bare_url, voila(
         "dashboard", folder, log_dir=work, extra_args=extra
     ) as dash_url:
@@ -141,15 +143,15 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--clicks", type=int, default=15)
-    ap.add_argument("--no-preheat-run", action="store_true")
+    ap.add_argument("--shipped-only", action="store_true", help="skip the run with a new kernel per page")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         work = Path(tmp)
-        modes = [("a new kernel per page (shipped voila.json)", [])]
-        if not args.no_preheat_run:
-            modes.append(("preheated kernels", ["--VoilaConfiguration.preheat_kernel=True"]))
-        for name, extra in modes:
-            sub = work / f"m{len(extra)}"
+        modes = [("preheated kernels (shipped voila.json)", [])]
+        if not args.shipped_only:
+            modes.append(("a new kernel per page (--no-preheat)", NO_PREHEAT))
+        for i, (name, extra) in enumerate(modes):
+            sub = work / f"mode{i}"
             sub.mkdir()
             base, dash = time_to_interactive(browser, sub, args.runs, extra)
             mb, md = statistics.median(x for x, _ in base), statistics.median(x for x, _ in dash)

@@ -50,6 +50,7 @@ from readiness_widgets.portfolio import ENV_FOLDER, AssessmentFolder, Entry, Fol
 from readiness_widgets.widgets.dashboard import Dashboard
 from readiness_widgets.widgets.dashboard import dashboard as first_paint
 from readiness_widgets.widgets.download import _ESM, DownloadButton, safe_filename
+from readiness_widgets.widgets.plotly_view import PlotlyView, esm, figure_json
 
 
 def dashboard(*args, **kwargs):
@@ -71,7 +72,6 @@ LATE = "churn-predictor-2026-11.json"
 ASSISTANT = "support-reply-assistant.json"
 DEMO_FILES = [EARLY, LATE, ASSISTANT]
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 JS_LINK = "javascript:alert(1)"
@@ -459,43 +459,42 @@ def test_previous_assessment_on_the_radar_and_in_the_table(demo_dir):
     assert "Compared with" not in d.meta.value
 
 
-def _plotly_bundles(displayed) -> list[str]:
-    from plotly.utils import PlotlyJSONEncoder
-
-    return [
-        json.dumps(o[PLOTLY_MIME], cls=PlotlyJSONEncoder, sort_keys=True)
-        for o in displayed
-        if isinstance(o, dict) and PLOTLY_MIME in o
-    ]
-
-
-def test_figures_are_shown_as_static_plotly_json_and_redrawn_on_pick(demo_dir, displayed):
-    from plotly.utils import PlotlyJSONEncoder
-
-    def as_json(figure):
-        return json.dumps(figure.to_plotly_json(), cls=PlotlyJSONEncoder, sort_keys=True)
-
+def test_figures_are_drawn_by_plotly_views_and_replaced_on_pick(demo_dir, displayed):
     d = first_paint(demo_dir)
-    bundles = _plotly_bundles(displayed)
-    assert bundles == [as_json(d.radar_figure)]  # the Gantt waits until a browser has painted the page
+    assert isinstance(d.radar, PlotlyView)
+    assert d.radar.figure == figure_json(d.radar_figure)
+    assert d.timeline.figure == {}  # the Gantt waits until a browser has painted the page
     assert d.evidence.value == ""
     assert d.roadmap_details.value == ""
     assert d.downloads.children == ()
     assert "Not ready" in d.banner.value  # the verdict and the scores are there from the start
     assert "<table" in d.scores_table.value
     d.location._handle_custom_msg({"type": "location", "search": ""}, [])
-    assert _plotly_bundles(displayed) == bundles
+    assert d.timeline.figure == {}
     d.location._handle_custom_msg({"type": "painted"}, [])
-    bundles = _plotly_bundles(displayed)
-    assert bundles[-1] == as_json(d.timeline_figure)
-    assert all("text/plain" in o for o in displayed if isinstance(o, dict))
-    assert not any("application/vnd.jupyter.widget-view+json" in o for o in displayed if isinstance(o, dict))
+    assert d.timeline.figure == figure_json(d.timeline_figure)
+    assert d.timeline.figure["layout"]["title"]["text"].startswith("Roadmap: ")
+    before = (d.radar.figure, d.timeline.figure)
     d.picker.value = ASSISTANT
-    after = _plotly_bundles(displayed)
-    assert len(after) == len(bundles) + 2
-    assert after[-2:] == [as_json(d.radar_figure), as_json(d.timeline_figure)]
-    assert after[-2] != bundles[-2]
-    assert "Support reply assistant" in d.radar_figure.layout.title.text
+    assert d.radar.figure == figure_json(d.radar_figure) != before[0]
+    assert d.timeline.figure == figure_json(d.timeline_figure) != before[1]
+    assert "Support reply assistant" in d.radar.figure["layout"]["title"]["text"]
+    assert displayed == []  # nothing goes through IPython's display
+
+
+def test_plotly_view_module_holds_our_small_plotly_build():
+    module = esm()
+    assert module.startswith("\nfunction loadPlotly() {\n/**\n* plotly.js v")
+    assert "export default { render }" in module
+    assert len(module) < 2_000_000  # the full plotly.js is 4.8 MB
+    assert "scatterpolar" in module
+    view = PlotlyView()
+    assert view.figure == {}
+    assert view._esm == module
+    view.show({"data": [{"type": "bar", "x": [1], "y": [2]}], "layout": {}})
+    assert view.figure["data"][0]["type"] == "bar"
+    view.show(None)
+    assert view.figure == {}
 
 
 def test_selected_outside_the_folder_is_refused_and_nothing_outside_is_opened(demo_dir, monkeypatch):

@@ -3,8 +3,9 @@
 A thin view over the engine: :class:`~readiness_widgets.portfolio.AssessmentFolder` reads the
 files (confined to one folder) and :func:`~readiness_widgets.report.report_model` gives the one
 model that the HTML report, the Markdown and this page all render (scores, previous scores,
-roadmap, answered questions with their evidence). The figures are static Plotly JSON drawn by
-the JupyterLab Plotly renderer, redrawn when another assessment is picked.
+roadmap, answered questions with their evidence). The figures are drawn by
+:class:`~.plotly_view.PlotlyView` (a small plotly.js build) and replaced when another assessment
+is picked.
 
 >>> from readiness_widgets.widgets.dashboard import dashboard
 >>> dashboard()        # $READINESS_ASSESSMENTS, else the bundled demo folder     # doctest: +SKIP
@@ -24,6 +25,7 @@ from ..report import safe_url
 from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
+from .plotly_view import PlotlyView
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -85,8 +87,8 @@ class Dashboard(w.VBox):
         self.download_buttons = self._downloads()
         self.downloads = w.HBox([], layout=w.Layout(flex_flow="row wrap"))
 
-        self.radar = w.Output(layout=w.Layout(min_height="440px"))
-        self.timeline = w.Output()
+        self.radar = PlotlyView(layout=w.Layout(min_height="440px"))
+        self.timeline = PlotlyView()
         self.radar_figure: go.Figure | None = None
         self.timeline_figure: go.Figure | None = None
         self._show(selected if selected in {e.name for e in self.readable} else self._latest())
@@ -152,7 +154,7 @@ class Dashboard(w.VBox):
 
         self.radar_figure = radar(self.scores, self.previous_scores, height=440)
         self.timeline_figure = timeline(self.roadmap)
-        _draw(self.radar, self.radar_figure)
+        self.radar.show(self.radar_figure)
         self._render_html()
 
     def _painted(self) -> None:
@@ -235,7 +237,7 @@ class Dashboard(w.VBox):
         """What lies below the fold: the Gantt chart, the roadmap, the evidence, the downloads."""
         if self.entry is None or self._details_shown:
             return
-        _draw(self.timeline, self.timeline_figure)
+        self.timeline.show(self.timeline_figure)
         self.roadmap_details.value = render("roadmap", r=self.roadmap)
         self.evidence.value = render("evidence", rows=self.model["questions"], safe_url=safe_url)
         self.downloads.children = self.download_buttons
@@ -285,14 +287,6 @@ def dashboard(folder: str | Path | None = None, *, selected: str | None = None) 
         return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
     return Dashboard(box, selected=selected)
 
-
-def _draw(out: w.Output, figure) -> None:
-    """Show a static Plotly figure in ``out``: plotly.js comes once from the local lab extension."""
-    from IPython.display import display
-
-    out.clear_output(wait=True)
-    with out:
-        display({"application/vnd.plotly.v1+json": figure.to_plotly_json(), "text/plain": "<Plotly figure>"}, raw=True)
 
 
 __all__ = ["Dashboard", "dashboard"]
