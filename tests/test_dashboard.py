@@ -463,15 +463,17 @@ def test_figures_are_drawn_by_plotly_views_and_replaced_on_pick(demo_dir, displa
     d = first_paint(demo_dir)
     assert isinstance(d.radar, PlotlyView)
     assert d.radar.figure == figure_json(d.radar_figure)
-    assert d.timeline.figure == {}  # the Gantt waits until a browser has painted the page
+    assert d.timeline is None  # the Gantt waits until a browser has painted the page
+    assert d.timeline_box.children == ()
     assert d.evidence.value == ""
     assert d.roadmap_details.value == ""
     assert d.downloads.children == ()
     assert "Not ready" in d.banner.value  # the verdict and the scores are there from the start
     assert "<table" in d.scores_table.value
     d.location._handle_custom_msg({"type": "location", "search": ""}, [])
-    assert d.timeline.figure == {}
+    assert d.timeline is None
     d.location._handle_custom_msg({"type": "painted"}, [])
+    assert d.timeline_box.children == (d.timeline,)
     assert d.timeline.figure == figure_json(d.timeline_figure)
     assert d.timeline.figure["layout"]["title"]["text"].startswith("Roadmap: ")
     before = (d.radar.figure, d.timeline.figure)

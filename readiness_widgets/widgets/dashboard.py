@@ -88,7 +88,9 @@ class Dashboard(w.VBox):
         self.downloads = w.HBox([], layout=w.Layout(flex_flow="row wrap"))
 
         self.radar = PlotlyView(layout=w.Layout(min_height="440px"))
-        self.timeline = PlotlyView()
+        # made once the page has painted: its model (with plotly.js) is not part of the first load
+        self.timeline: PlotlyView | None = None
+        self.timeline_box = w.Box(layout=w.Layout(width="100%"))
         self.radar_figure: go.Figure | None = None
         self.timeline_figure: go.Figure | None = None
         self._show(selected if selected in {e.name for e in self.readable} else self._latest())
@@ -114,7 +116,7 @@ class Dashboard(w.VBox):
                 layout=w.Layout(flex_flow="row wrap", width="100%"),
             ),
             w.HTML(value="<h3>Roadmap</h3>"),
-            self.timeline,
+            self.timeline_box,
             self.roadmap_details,
             w.HTML(value="<h3>Evidence and notes</h3>"),
             self.evidence,
@@ -237,6 +239,9 @@ class Dashboard(w.VBox):
         """What lies below the fold: the Gantt chart, the roadmap, the evidence, the downloads."""
         if self.entry is None or self._details_shown:
             return
+        if self.timeline is None:
+            self.timeline = PlotlyView(layout=w.Layout(width="100%"))
+            self.timeline_box.children = [self.timeline]
         self.timeline.show(self.timeline_figure)
         self.roadmap_details.value = render("roadmap", r=self.roadmap)
         self.evidence.value = render("evidence", rows=self.model["questions"], safe_url=safe_url)
