@@ -240,11 +240,10 @@ def _change(now: float, before: float | None) -> float | None:
 
 @lru_cache(maxsize=1)
 def _plotly_js() -> Markup:
-    from plotly.offline import get_plotlyjs
+    from .charts import plotly_js
 
-    js = get_plotlyjs()
     # the bundle must not end its own <script> element early
-    return Markup(re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE))  # noqa: S704 (plotly's own bundle)
+    return Markup(re.sub(r"</(script)", r"<\\/\1", plotly_js(), flags=re.IGNORECASE))  # noqa: S704 (our plotly.js build)
 
 
 def _figures(model: dict[str, Any]) -> dict[str, Any]:

@@ -825,7 +825,7 @@ def test_safe_filename_is_bounded():
 
 
 def test_dashboard_downloads_html_markdown_and_two_csvs(demo_dir, bank):
-    from plotly.offline import get_plotlyjs
+    from readiness_widgets.charts import plotly_js
 
     d = dashboard(demo_dir, selected=LATE)
     files = buttons(d)
@@ -846,7 +846,7 @@ def test_dashboard_downloads_html_markdown_and_two_csvs(demo_dir, bank):
     assert html.lstrip().lower().startswith("<!doctype html")
     assert "<html" in html
     assert "Customer churn predictor" in html
-    assert html.count(get_plotlyjs()[:400]) == 1  # plotly.js inlined once
+    assert html.count(plotly_js()[:400]) == 1  # plotly.js inlined once
     assert "2026-09-21" in html  # compared with the previous assessment
     md = payloads["Markdown"]["content"]
     assert md.startswith("# Readiness report: Customer churn predictor")

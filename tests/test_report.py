@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
-from plotly.offline import get_plotlyjs
 
 from readiness_widgets import Assessment, cli
-from readiness_widgets.charts import plotly_text
+from readiness_widgets.charts import plotly_js, plotly_text
 from readiness_widgets.report import (
     ReportError,
     environment,
@@ -109,11 +108,12 @@ def test_html_template_is_autoescaped():
 
 def test_plotly_js_inlined_exactly_once(mini_bank):
     html = render_html(mini(mini_bank))
-    bundle = get_plotlyjs()
+    bundle = plotly_js()
     head, tail = bundle[:400], bundle[-400:]
     assert html.count(head) == 1
     assert html.count(tail) == 1
     assert html.count("plotly.js v") == 1  # the bundle's licence header
+    assert len(html) < 2_000_000  # our build: the core, polar scatter and bars (the full plotly.js is 4.8 MB)
     page = Page(html)
     assert len(page.named("script")) == 2  # plotly.js, then the figures
     assert all("src" not in attrs for attrs in page.named("script"))
@@ -121,7 +121,7 @@ def test_plotly_js_inlined_exactly_once(mini_bank):
 
 def test_nothing_is_fetched_from_the_network(mini_bank):
     html = render_html(mini(mini_bank))
-    rest = html.replace(get_plotlyjs(), "")  # the bundle mentions map tile servers it never uses here
+    rest = html.replace(plotly_js(), "")  # our plotly.js build is the only large script
     assert len(rest) < len(html) - 1_000_000
     lowered = rest.lower()
     assert "cdn" not in lowered
@@ -323,7 +323,7 @@ def test_demo_report(demo, bank):
     assert scores.verdict.label in html
     for title in scores.dimensions["title"]:
         assert str(escape(title)) in html
-    assert html.count(get_plotlyjs()[:400]) == 1
+    assert html.count(plotly_js()[:400]) == 1
     assert len(html) < 8_000_000
     md = render_markdown(demo, previous=earlier)
     for title in scores.dimensions["title"]:
@@ -398,3 +398,14 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, tmp_path, mini_file, case)
     assert expected in err
     assert mini_file.read_bytes() == before
     assert not (tmp_path / "r.html").exists()
+
+
+def test_our_plotly_build_draws_every_trace_type_of_our_charts(demo):
+    from readiness_widgets.charts import TRACE_TYPES, gap_bars, radar, timeline
+
+    scores = demo.evaluate()
+    used = {trace.type for fig in (radar(scores), gap_bars(scores), timeline(demo.roadmap())) for trace in fig.data}
+    assert used <= set(TRACE_TYPES)
+    for kind in TRACE_TYPES:
+        assert f'moduleType:"trace",name:"{kind}"' in plotly_js()  # registered in the build (js/plotly/entry.js)
+    assert plotly_js().startswith("/**\n* plotly.js v")

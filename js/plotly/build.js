@@ -1,4 +1,4 @@
-// Build ../../readiness_widgets/widgets/static/plotly-readiness.min.js (run: npm ci && npm run build).
+// Build ../../readiness_widgets/static/plotly-readiness.min.js (run: npm ci && npm run build).
 // The options follow plotly.js's own esbuild-config.js; the licence comments are kept.
 const path = require("path");
 const esbuild = require("esbuild");
@@ -9,7 +9,7 @@ const { version } = require("plotly.js/package.json");
 esbuild
   .build({
     entryPoints: [path.join(__dirname, "entry.js")],
-    outfile: path.join(__dirname, "..", "..", "readiness_widgets", "widgets", "static", "plotly-readiness.min.js"),
+    outfile: path.join(__dirname, "..", "..", "readiness_widgets", "static", "plotly-readiness.min.js"),
     format: "iife",
     globalName: "Plotly",
     bundle: true,

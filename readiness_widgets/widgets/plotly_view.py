@@ -6,7 +6,7 @@ whole plotly.js (4.8 MB, every trace type; about half a second in Chromium here)
 each figure twice (once more for a PNG copy); a ``FigureWidget`` ships plotly.js with every
 figure. This widget carries a build with only what :mod:`readiness_widgets.charts` draws (polar
 scatter and bars, with the core's shapes, annotations and legend: 1.3 MB, built by
-``js/plotly/``), evaluates it once per page, and draws with ``Plotly.react``. Nothing is fetched:
+``js/plotly/``; see :func:`~readiness_widgets.charts.plotly_js`), evaluates it once per page, and draws with ``Plotly.react``. Nothing is fetched:
 the build travels in the widget's own state.
 
 >>> view = PlotlyView(figure=radar(scores).to_plotly_json())   # doctest: +SKIP
@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets as t
-
-STATIC = Path(__file__).resolve().parent / "static"
-BUNDLE = STATIC / "plotly-readiness.min.js"
 
 # The build sits in a function so that a second view on the page only scans it (its module is a
 # new blob), and the first one to run keeps plotly.js on globalThis for the others.
@@ -67,7 +63,9 @@ export default { render };
 @lru_cache(maxsize=1)
 def esm() -> str:
     """The widget's module: our plotly.js build and the few lines that draw with it."""
-    return _ESM % {"bundle": BUNDLE.read_text(encoding="utf-8")}
+    from ..charts import plotly_js
+
+    return _ESM % {"bundle": plotly_js()}
 
 
 def figure_json(figure: Any) -> dict:
