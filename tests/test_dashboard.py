@@ -1076,6 +1076,7 @@ def test_voila_json_is_hardened():
     assert c["file_allowlist"] == []
     assert c["file_denylist"] == [".*"]
     assert c["preheat_kernel"] is True
+    assert "jupyterlab-plotly" in c["extension_denylist"]  # our figures are anywidgets (PlotlyView, FigureWidget)
     assert c["default_pool_size"] == 1
     kernels = s["MappingKernelManager"]
     assert kernels["cull_idle_timeout"] > 0
