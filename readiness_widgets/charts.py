@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import plotly.graph_objects as go
 
 if TYPE_CHECKING:  # pragma: no cover
+    import plotly.graph_objects as go
+
     from .roadmap import Roadmap
     from .scoring import Scores
 
@@ -89,43 +90,40 @@ def radar_traces(scores: Scores, previous: Scores | None = None) -> dict[str, di
     return out
 
 
+def radar_spec(scores: Scores, previous: Scores | None = None, *, height: int = 420) -> dict:
+    """The radar as Plotly's JSON (``{"data": [...], "layout": {...}}``), built without plotly.py.
+
+    The dashboard sends it to the browser as is (building a ``go.Figure`` validates every
+    property, a quarter of a second in a fresh kernel); :func:`radar` wraps it, and the tests
+    check that Plotly accepts it.
+    """
+    data = radar_traces(scores, previous)
+    return {
+        "data": [
+            {"type": "scatterpolar", "name": "Target", "mode": "lines",
+             "line": {"color": TARGET, "dash": "dash", "width": 2}, **data["Target"]},
+            {"type": "scatterpolar", "name": "Previous", "mode": "lines", "line": {"color": PREVIOUS, "width": 2},
+             "visible": previous is not None, **data["Previous"]},
+            {"type": "scatterpolar", "name": "Current", "mode": "lines+markers", "fill": "toself",
+             "line": {"color": CURRENT, "width": 3}, "fillcolor": "rgba(37, 99, 235, 0.25)", **data["Current"]},
+        ],
+        "layout": {
+            "template": TEMPLATE,
+            "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.1},
+            "margin": {"l": 60, "r": 60, "t": 40, "b": 40},
+            "height": height,
+            "title": {"text": _title(scores), "x": 0.5},
+        },
+    }
+
+
 def radar(scores: Scores, previous: Scores | None = None, *, height: int = 420) -> go.Figure:
     """Radar of the dimension scores against the target (and a previous assessment)."""
-    data = radar_traces(scores, previous)
-    fig = go.Figure(layout={"template": TEMPLATE})
-    fig.add_trace(
-        go.Scatterpolar(
-            name="Target", mode="lines", line={"color": TARGET, "dash": "dash", "width": 2}, **data["Target"]
-        )
-    )
-    fig.add_trace(
-        go.Scatterpolar(
-            name="Previous",
-            mode="lines",
-            line={"color": PREVIOUS, "width": 2},
-            visible=previous is not None,
-            **data["Previous"],
-        )
-    )
-    fig.add_trace(
-        go.Scatterpolar(
-            name="Current",
-            mode="lines+markers",
-            fill="toself",
-            line={"color": CURRENT, "width": 3},
-            fillcolor="rgba(37, 99, 235, 0.25)",
-            **data["Current"],
-        )
-    )
-    fig.update_layout(
-        polar={"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
-        showlegend=True,
-        legend={"orientation": "h", "y": -0.1},
-        margin={"l": 60, "r": 60, "t": 40, "b": 40},
-        height=height,
-        title={"text": _title(scores), "x": 0.5},
-    )
-    return fig
+    import plotly.graph_objects as go
+
+    return go.Figure(radar_spec(scores, previous, height=height))
 
 
 def update_radar(fig: go.Figure, scores: Scores, previous: Scores | None = None) -> None:
@@ -143,6 +141,8 @@ def update_radar(fig: go.Figure, scores: Scores, previous: Scores | None = None)
 
 def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
     """Horizontal bars of target minus score per dimension, worst at the top."""
+    import plotly.graph_objects as go
+
     gaps = scores.dimension_gaps().iloc[::-1]
     fig = go.Figure(
         layout={"template": TEMPLATE},
@@ -164,11 +164,11 @@ def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
     return fig
 
 
-def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
-    """A Gantt chart of the roadmap: one bar per deliverable, in weeks from the start."""
+def timeline_spec(roadmap: Roadmap, *, height: int | None = None) -> dict:
+    """The roadmap's Gantt chart as Plotly's JSON, built without plotly.py (see :func:`radar_spec`)."""
     import textwrap
 
-    fig = go.Figure(layout={"template": TEMPLATE})
+    traces: list[dict] = []
     labels: list[str] = []
     for phase in roadmap.phases:
         if not phase.has_gaps:
@@ -183,44 +183,55 @@ def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
             rows.append(len(labels))  # one row per deliverable, numbered: names may repeat
             labels.append(plotly_text(textwrap.shorten(str(row.deliverable), LABEL_CHARS, placeholder="...")))
             hover.append([starts[-1], starts[-1] + widths[-1], plotly_text(row.deliverable), plotly_text(row.question)])
-        fig.add_trace(
-            go.Bar(
-                name=plotly_text(f"Phase {phase.phase}: {phase.title}"),
-                x=widths,
-                base=starts,
-                y=rows,
-                orientation="h",
-                marker_color=PHASE_COLOURS.get(phase.phase, CURRENT),
-                customdata=hover,
-                hovertemplate="%{customdata[2]}<br>%{customdata[3]}<br>"
+        traces.append(
+            {
+                "type": "bar",
+                "name": plotly_text(f"Phase {phase.phase}: {phase.title}"),
+                "x": widths,
+                "base": starts,
+                "y": rows,
+                "orientation": "h",
+                "marker": {"color": PHASE_COLOURS.get(phase.phase, CURRENT)},
+                "customdata": hover,
+                "hovertemplate": "%{customdata[2]}<br>%{customdata[3]}<br>"
                 "weeks %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>",
-            )
+            }
         )
+    shapes, notes = [], []
     for phase in roadmap.phases:
-        if phase.weeks:
-            fig.add_vrect(
-                x0=phase.start_week,
-                x1=phase.end_week,
-                fillcolor=PHASE_COLOURS.get(phase.phase, CURRENT),
-                opacity=0.06,
-                line_width=0,
-                annotation_text=f"Phase {phase.phase}",
-                annotation_position="top left",
-            )
-    fig.update_layout(
-        barmode="overlay",
-        xaxis_title="weeks from start",
-        yaxis={
-            "autorange": "reversed",
-            "automargin": True,
-            "tickmode": "array",
-            "tickvals": list(range(len(labels))),
-            "ticktext": labels,
-            "tickfont": {"size": 11},
+        if phase.weeks:  # a shaded band per phase, labelled at its top left
+            colour = PHASE_COLOURS.get(phase.phase, CURRENT)
+            shapes.append({"type": "rect", "xref": "x", "yref": "y domain", "x0": phase.start_week,
+                           "x1": phase.end_week, "y0": 0, "y1": 1, "fillcolor": colour, "opacity": 0.06,
+                           "line": {"width": 0}})
+            notes.append({"text": f"Phase {phase.phase}", "showarrow": False, "xref": "x", "yref": "y domain",
+                          "x": phase.start_week, "y": 1, "xanchor": "left", "yanchor": "top"})
+    return {
+        "data": traces,
+        "layout": {
+            "template": TEMPLATE,
+            "shapes": shapes,
+            "annotations": notes,
+            "barmode": "overlay",
+            "xaxis": {"title": {"text": "weeks from start"}},
+            "yaxis": {
+                "autorange": "reversed",
+                "automargin": True,
+                "tickmode": "array",
+                "tickvals": list(range(len(labels))),
+                "ticktext": labels,
+                "tickfont": {"size": 11},
+            },
+            "height": height or max(260, 20 * len(labels) + 140),
+            "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
+            "legend": {"orientation": "h", "y": -0.15 if len(labels) < 20 else -0.03},
+            "title": {"text": f"Roadmap: {roadmap.total_weeks} weeks", "x": 0.5},
         },
-        height=height or max(260, 20 * len(labels) + 140),
-        margin={"l": 10, "r": 10, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.15 if len(labels) < 20 else -0.03},
-        title={"text": f"Roadmap: {roadmap.total_weeks} weeks", "x": 0.5},
-    )
-    return fig
+    }
+
+
+def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
+    """A Gantt chart of the roadmap: one bar per deliverable, in weeks from the start."""
+    import plotly.graph_objects as go
+
+    return go.Figure(timeline_spec(roadmap, height=height))

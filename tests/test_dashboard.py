@@ -116,8 +116,15 @@ def html_widgets(widget) -> list[w.HTML]:
     return [x for x in walk(widget) if isinstance(x, w.HTML)]
 
 
+def as_figure(spec: dict):
+    """The dashboard's figure JSON as a ``go.Figure``: Plotly validates every property on the way."""
+    import plotly.graph_objects as go
+
+    return go.Figure(spec)
+
+
 def trace(figure, name: str):
-    (found,) = [t for t in figure.data if t.name == name]
+    (found,) = [t for t in as_figure(figure).data if t.name == name]
     return found
 
 
@@ -400,7 +407,7 @@ def test_picking_another_file_changes_entry_banner_tables_and_figures(demo_dir):
         "roadmap": d.roadmap_details.value,
         "evidence": d.evidence.value,
         "radar": radar_by_title(d.radar_figure, "Current"),
-        "timeline": d.timeline_figure.to_plotly_json(),
+        "timeline": as_figure(d.timeline_figure).to_plotly_json(),
         "files": [b.filename for b in d.downloads.children],
     }
     d.picker.value = ASSISTANT  # the widget's own control
@@ -423,9 +430,9 @@ def test_picking_another_file_changes_entry_banner_tables_and_figures(demo_dir):
     after = radar_by_title(d.radar_figure, "Current")
     assert after != before["radar"]
     assert after == pytest.approx(engine_radar(expected))
-    assert d.timeline_figure.to_plotly_json() != before["timeline"]
+    assert as_figure(d.timeline_figure).to_plotly_json() != before["timeline"]
     assert d.roadmap.to_dict() == d.assessment.roadmap().to_dict()
-    assert d.timeline_figure.layout.title.text == f"Roadmap: {d.roadmap.total_weeks} weeks"
+    assert as_figure(d.timeline_figure).layout.title.text == f"Roadmap: {d.roadmap.total_weeks} weeks"
     files = [b.filename for b in d.downloads.children]
     assert files != before["files"]
     assert all(f.startswith("Support-reply-assistant-2026-10-28") for f in files)
@@ -1210,12 +1217,12 @@ def test_untrusted_text_in_the_figures_is_shown_as_typed(tmp_path):
     a = demo_assessment(pilot='Pilot <a href="https://evil.example">x</a> <b>bold</b> & co')
     a.save(tmp_path / "p.json")
     d = dashboard(tmp_path)
-    title = d.radar_figure.layout.title.text
+    title = as_figure(d.radar_figure).layout.title.text
     assert "<a " not in title
     assert "<b>" not in title
     assert "&lt;a href=" in title
     assert "&amp; co" in title
-    labels = list(d.timeline_figure.layout.yaxis.ticktext)
+    labels = list(as_figure(d.timeline_figure).layout.yaxis.ticktext)
     assert labels
     assert not any("<" in label for label in labels)
 

@@ -28,8 +28,6 @@ from .location import PageLocation
 from .plotly_view import PlotlyView
 
 if TYPE_CHECKING:  # pragma: no cover
-    import plotly.graph_objects as go
-
     from ..assessment import Assessment
     from ..roadmap import Roadmap
     from ..scoring import Scores
@@ -91,8 +89,8 @@ class Dashboard(w.VBox):
         # made once the page has painted: its model (with plotly.js) is not part of the first load
         self.timeline: PlotlyView | None = None
         self.timeline_box = w.Box(layout=w.Layout(width="100%"))
-        self.radar_figure: go.Figure | None = None
-        self.timeline_figure: go.Figure | None = None
+        self.radar_figure: dict | None = None
+        self.timeline_figure: dict | None = None
         self._show(selected if selected in {e.name for e in self.readable} else self._latest())
         self.picker.value = self.entry.name
         self.picker.observe(self._on_pick, "value")
@@ -143,7 +141,7 @@ class Dashboard(w.VBox):
         return None
 
     def _show(self, name: str) -> None:
-        from ..charts import radar, timeline
+        from ..charts import radar_spec, timeline_spec
         from ..report import report_model
 
         entry = next(e for e in self.readable if e.name == name)
@@ -154,8 +152,9 @@ class Dashboard(w.VBox):
         self.scores, self.roadmap = self.model["scores"], self.model["roadmap"]
         self.previous_scores = self.model["previous_scores"]
 
-        self.radar_figure = radar(self.scores, self.previous_scores, height=440)
-        self.timeline_figure = timeline(self.roadmap)
+        # Plotly's JSON, built without plotly.py: validating a go.Figure would cost the kernel time
+        self.radar_figure = radar_spec(self.scores, self.previous_scores, height=440)
+        self.timeline_figure = timeline_spec(self.roadmap)
         self.radar.show(self.radar_figure)
         self._render_html()
 

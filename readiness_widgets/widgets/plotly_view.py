@@ -9,7 +9,7 @@ scatter and bars, with the core's shapes, annotations and legend: 1.3 MB, built 
 ``js/plotly/``; see :func:`~readiness_widgets.charts.plotly_js`), evaluates it once per page, and draws with ``Plotly.react``. Nothing is fetched:
 the build travels in the widget's own state.
 
->>> view = PlotlyView(figure=radar(scores).to_plotly_json())   # doctest: +SKIP
+>>> view = PlotlyView(figure=radar_spec(scores))   # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -68,11 +68,18 @@ def esm() -> str:
     return _ESM % {"bundle": plotly_js()}
 
 
-def figure_json(figure: Any) -> dict:
-    """A Plotly figure (or its dict) as plain JSON data: NumPy arrays and NaN made JSON-safe."""
-    import plotly.io as pio
+def _plain(value: Any) -> Any:
+    """NumPy numbers and arrays as Python ones (``json`` does not know them)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"not JSON data: {type(value).__name__}")
 
-    return json.loads(pio.to_json(figure, validate=False))
+
+def figure_json(figure: Any) -> dict:
+    """A Plotly figure (a ``go.Figure`` or its JSON as a dict) as plain JSON data."""
+    if not isinstance(figure, dict):
+        figure = figure.to_plotly_json()
+    return json.loads(json.dumps(figure, default=_plain, allow_nan=False))
 
 
 class PlotlyView(anywidget.AnyWidget):

@@ -78,7 +78,11 @@ def test_choosing_another_assessment_updates_the_page(page, dashboard_url):
         "([sel, before]) => { const p = document.querySelector(sel); return p && p.getAttribute('d') !== before; }",
         arg=[CURRENT_PATH, before_path],
     )
-    assert page.inner_text(".rw-dashboard table.rw-table") != before_table
+    # the kernel sends each part's new state in turn: wait for the table too, do not race it
+    page.wait_for_function(
+        "([sel, before]) => document.querySelector(sel)?.innerText !== before",
+        arg=[".rw-dashboard table.rw-table", before_table],
+    )
     assert "Compared with the previous assessment" not in page.inner_text(".rw-meta")  # no history for it
     _clean(page, dashboard_url)
 
