@@ -162,6 +162,10 @@ def serve(
     cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None)
     print(f"readiness: serving the {page} for {box.root} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
     proc = subprocess.Popen(cmd, env=voila_environment(box.root, form_file=form_file))  # noqa: S603 - our own argv
+    # a service manager stops us with SIGTERM (or SIGHUP): pass it on, so that Voila shuts its
+    # kernels (the preheated one included) down instead of being left running without us
+    forwarded = [sig for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig is not None]
+    previous = {sig: signal.signal(sig, lambda signum, _frame: proc.send_signal(signum)) for sig in forwarded}
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -171,6 +175,9 @@ def serve(
         except subprocess.TimeoutExpired:
             proc.kill()
             return 130
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 # ---- CLI ------------------------------------------------------------------------------------

@@ -1248,3 +1248,70 @@ def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, mon
     assert seen[1][-len(NO_PREHEAT):] == NO_PREHEAT
     assert serve("self-assessment", tmp_path) == 0
     assert seen[2][-len(NO_PREHEAT):] == NO_PREHEAT
+
+
+def test_serve_passes_sigterm_on_to_voila(tmp_path, monkeypatch):
+    import signal
+
+    from readiness_widgets.dashboard import serve
+
+    sent = []
+
+    class Proc:
+        def __init__(self, cmd, env):
+            pass
+
+        def send_signal(self, signum):
+            sent.append(signum)
+
+        def wait(self, timeout=None):
+            os.kill(os.getpid(), signal.SIGTERM)  # as a service manager would stop us
+            return 0
+
+    def not_forwarded(signum, _frame):
+        sent.append(("not forwarded", signum))
+
+    before = signal.signal(signal.SIGTERM, not_forwarded)  # a regression fails here, not the test run
+    try:
+        monkeypatch.setattr("subprocess.Popen", Proc)
+        assert serve("dashboard", tmp_path) == 0
+        assert sent == [signal.SIGTERM]
+        assert signal.getsignal(signal.SIGTERM) is not_forwarded  # serve's handler is gone again
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+@pytest.mark.slow
+def test_sigterm_to_readiness_dashboard_stops_voila_too(tmp_path):
+    """No Voila (nor its kernels) is left running when `readiness dashboard` is terminated."""
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    pytest.importorskip("voila")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def listening() -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    cmd = [sys.executable, "-m", "readiness_widgets.cli", "dashboard", str(tmp_path), "--port", str(port), "--no-preheat"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not listening():
+            assert proc.poll() is None, "readiness dashboard exited early"
+            assert time.monotonic() < deadline, "Voila did not start listening"
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while listening():
+            assert time.monotonic() < deadline, "Voila is still listening after readiness dashboard stopped"
+            time.sleep(0.2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
