@@ -111,7 +111,7 @@ def cmd_score(args) -> int:
     if args.format == "json":
         _out(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        _out(result.dimensions.to_csv(float_format="%.3f").rstrip("\n"))
+        _out(result.to_csv().rstrip("\n"))
     else:
         import pandas as pd
 

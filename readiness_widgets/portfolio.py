@@ -81,6 +81,8 @@ class AssessmentFolder:
             raise FolderError(self.folder, "", "not a folder of assessments")
         self.root = self.folder.resolve()
         self._banks: dict[str, Bank] = {}
+        # what each file held when last read, by name: (mtime, size, inode) -> Entry
+        self._read: dict[str, tuple[tuple[int, int, int], Entry]] = {}
 
     @classmethod
     def from_env(cls, default: str | Path, **kw) -> AssessmentFolder:
@@ -127,16 +129,40 @@ class AssessmentFolder:
         except FolderError as exc:  # the problem, without the server's folder path
             return Entry(str(name), self.root / Path(os.fspath(name)).name, error=exc.problems[0].message)
         try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            stamp = None
+        seen = self._read.get(str(name))
+        if stamp is not None and seen is not None and seen[0] == stamp:
+            return seen[1]  # unchanged since it was last read: not parsed again
+        try:
             a = Assessment.load(path, bank=self.bank, bank_for=self._bank_for)
         except ReadinessError as exc:
-            return Entry(str(name), path, error=_one_line(exc, str(path), str(name)))
-        return Entry(str(name), path, a, warnings=tuple(m.replace(str(path), str(name), 1) for m in a.warnings))
+            entry = Entry(str(name), path, error=_one_line(exc, str(path), str(name)))
+        else:
+            entry = Entry(str(name), path, a, warnings=tuple(m.replace(str(path), str(name), 1) for m in a.warnings))
+        if stamp is not None:
+            self._read[str(name)] = (stamp, entry)
+        return entry
 
     def entries(self) -> list[Entry]:
-        """Every assessment of the folder, readable or not, sorted by pilot then date."""
-        loaded = [self.entry(n) for n in self.names()]
+        """Every assessment of the folder, readable or not, sorted by pilot then date.
+
+        A file unchanged since the last call (same modification time, size and inode) is not
+        read again, so a page can re-list a large folder on every visit.
+        """
+        names = self.names()
+        for gone in set(self._read) - set(names):
+            del self._read[gone]
+        loaded = [self.entry(n) for n in names]
         oldest = datetime.min.replace(tzinfo=timezone.utc)
         return sorted(loaded, key=lambda e: (not e.ok, (e.pilot or "").casefold(), e.updated or oldest, e.name))
+
+    def latest(self, entries: list[Entry] | None = None) -> Entry | None:
+        """The readable assessment updated last, if any."""
+        readable = [e for e in (entries if entries is not None else self.entries()) if e.ok]
+        return max(readable, key=lambda e: e.updated) if readable else None
 
     def previous(self, entry: Entry, entries: list[Entry] | None = None) -> Entry | None:
         """The latest earlier assessment of the same pilot (same bank), if there is one."""

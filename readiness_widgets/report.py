@@ -35,7 +35,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 # a link is clickable only when it is plainly http(s) or mailto, with no space or control character
 _SAFE_URL = re.compile(r"(?:https?://|mailto:)[^\s\x00-\x1f\x7f<>\"']+", re.IGNORECASE)
 _URL_IN_TEXT = re.compile(r"\b(?:https?://|mailto:)[^\s\x00-\x1f\x7f<>\"']+", re.IGNORECASE)
-_STATUS_LABELS = {"answered": "answered", "na": "N/A", "dont_know": "don't know"}
+_STATUS_LABELS = {"answered": "answered", "na": "N/A", "dont_know": "don't know", "unanswered": "unanswered"}
 
 
 class ReportError(ReadinessError, ValueError):
@@ -57,12 +57,16 @@ def safe_url(value: object) -> str | None:
     return text if _SAFE_URL.fullmatch(text) else None
 
 
-def html_link(value: object) -> Markup:
-    """A link as ``<a href>`` when :func:`safe_url` allows it, else as escaped plain text."""
+def html_link(value: object, new_tab: bool = False) -> Markup:
+    """A link as ``<a href>`` when :func:`safe_url` allows it, else as escaped plain text.
+
+    ``new_tab`` opens it beside the page (the dashboard), not in place of it.
+    """
     url = safe_url(value)
     if url is None:
         return Markup('<span class="plain-link">{}</span>').format(value)
-    return Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url)
+    target = Markup(' target="_blank"') if new_tab else Markup("")
+    return Markup('<a href="{0}"{1} rel="noopener noreferrer">{0}</a>').format(url, target)
 
 
 def html_linkify(value: object) -> Markup:
@@ -82,6 +86,13 @@ def md_link(value: object) -> str:
     if url is None:
         return escape_markdown(value)
     return f"[{escape_markdown(url)}]({quote(url, safe=':/?#[]@!$&*+,;=%~-._')})"
+
+
+def answer_label(status: str, level: Any = None) -> str:
+    """How an answer reads in every view: ``level 2``, ``N/A``, ``don't know`` or ``unanswered``."""
+    if status == "answered" and level is not None and not pd.isna(level):
+        return f"level {int(level)}"
+    return _STATUS_LABELS.get(status, str(status))
 
 
 def number(value: Any, digits: int = 2, sign: str = "") -> str:
@@ -172,7 +183,7 @@ def report_model(
                 "dimension": bank.dimension(row["dimension"]).title,
                 "text": row["text"],
                 "status": row["status"],
-                "answer": _STATUS_LABELS[row["status"]] if level is None else f"level {level}",
+                "answer": answer_label(row["status"], level),
                 "anchor": bank.question(qid).levels[level] if level is not None else "",
                 "evidence": row["evidence"] if row["status"] == "answered" else "",
                 "effective": row["effective"],
@@ -184,7 +195,12 @@ def report_model(
             }
         )
     question_gaps = [
-        {"id": qid, "dimension": bank.dimension(r["dimension"]).title, **r.drop("dimension").to_dict()}
+        {
+            "id": qid,
+            "dimension": bank.dimension(r["dimension"]).title,
+            **r.drop("dimension").to_dict(),
+            "answer": answer_label(r["status"], r["level"]),
+        }
         for qid, r in scores.question_gaps().iterrows()
     ]
     titles = dict(zip(q.index, q["text"], strict=True))
@@ -263,20 +279,33 @@ def _figures(model: dict[str, Any]) -> dict[str, Any]:
     return {name: json.loads(pio.to_json(fig, validate=False)) for name, fig in figures.items()}
 
 
-def render_html(assessment: Assessment, *, target: str | None = None, previous: Assessment | None = None) -> str:
-    """A standalone HTML report: plotly.js inlined once, nothing fetched from the network."""
+def render_html(
+    assessment: Assessment,
+    *,
+    target: str | None = None,
+    previous: Assessment | None = None,
+    model: dict[str, Any] | None = None,
+) -> str:
+    """A standalone HTML report: plotly.js inlined once, nothing fetched from the network.
+
+    ``model``: a :func:`report_model` already built for ``assessment`` (a view that shows it).
+    """
     from . import __version__
 
-    model = report_model(assessment, target=target, previous=previous)
+    model = model or report_model(assessment, target=target, previous=previous)
     template = environment().get_template("report.html.j2")
     return template.render(**model, figures=_figures(model), plotly_js=_plotly_js(), version=__version__)
 
 
 def render_markdown(
-    assessment: Assessment, *, target: str | None = None, previous: Assessment | None = None
+    assessment: Assessment,
+    *,
+    target: str | None = None,
+    previous: Assessment | None = None,
+    model: dict[str, Any] | None = None,
 ) -> str:
     """The report as Markdown for a pull request or a wiki page (user text escaped)."""
-    model = report_model(assessment, target=target, previous=previous)
+    model = model or report_model(assessment, target=target, previous=previous)
     roadmap_md = render_roadmap_markdown(model["roadmap"])
     roadmap_md = re.sub(r"^(#+) ", r"#\1 ", roadmap_md, flags=re.MULTILINE)  # one level down
     text = environment().get_template("report.md.j2").render(**model, roadmap_markdown=roadmap_md)

@@ -24,7 +24,7 @@ Single assessments and :func:`score_many` share one vectorized core (:func:`_cor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -301,6 +301,13 @@ class Scores:
         out = q[q["applies"] & (q["gap"] > 1e-9)]
         cols = ["dimension", "text", "status", "level", "evidence", "effective", "target", "gap", "weight", "weighted_gap"]
         return out.sort_values(["weighted_gap", "gap"], ascending=False, kind="stable")[cols]
+
+    def to_csv(self, table: Literal["dimensions", "questions"] = "dimensions") -> str:
+        """The dimension (or question) table as CSV, numbers to 3 decimals: what
+        ``readiness score --format csv`` prints and the dashboard's downloads hold."""
+        if table not in ("dimensions", "questions"):
+            raise ValueError(f"table: expected 'dimensions' or 'questions', got {table!r}")
+        return getattr(self, table).to_csv(float_format="%.3f")
 
     def to_dict(self) -> dict[str, Any]:
         dims = []

@@ -409,3 +409,32 @@ def test_our_plotly_build_draws_every_trace_type_of_our_charts(demo):
     for kind in TRACE_TYPES:
         assert f'moduleType:"trace",name:"{kind}"' in plotly_js()  # registered in the build (js/plotly/entry.js)
     assert plotly_js().startswith("/**\n* plotly.js v")
+
+
+def test_answer_label():
+    from readiness_widgets.report import answer_label
+
+    assert answer_label("answered", 2.0) == "level 2"
+    assert answer_label("answered", 0) == "level 0"
+    assert answer_label("na") == "N/A"
+    assert answer_label("dont_know", float("nan")) == "don't know"
+    assert answer_label("unanswered", None) == "unanswered"
+
+
+def test_html_link_in_a_new_tab_only_when_asked():
+    from readiness_widgets.report import html_link
+
+    assert 'target="_blank"' in html_link("https://example.org/x", new_tab=True)
+    assert "target" not in html_link("https://example.org/x")
+    assert "<a" not in html_link("javascript:alert(1)", new_tab=True)
+
+
+def test_scores_csv_is_what_the_cli_prints(demo_file, capsys):
+    from readiness_widgets import Assessment
+
+    assert cli.main(["score", str(demo_file), "--format", "csv"]) == 0
+    scores = Assessment.load(demo_file).evaluate()
+    assert capsys.readouterr().out == scores.to_csv()
+    assert scores.to_csv("questions").startswith("question,dimension,text,")
+    with pytest.raises(ValueError, match="dimensions"):
+        scores.to_csv("everything")

@@ -78,8 +78,7 @@ or the notebook form, then reload this page.</p>""",
 <th>Notes</th><th>Links</th></tr></thead><tbody>
 {% for row in rows %}<tr><td>{{ row.text }}<br><small><code>{{ row.id }}</code></small></td><td>{{ row.dimension }}</td>\
 <td>{{ row.answer }}{% if row.anchor %}: {{ row.anchor }}{% endif %}</td><td>{{ row.evidence }}</td><td>{{ row.notes }}</td>\
-<td>{% for link in row.links %}{% if safe_url(link) %}<a href="{{ link }}" target="_blank" rel="noopener noreferrer">{{ link }}</a>\
-{% else %}{{ link }}{% endif %}<br>{% endfor %}</td></tr>
+<td>{% for link in row.links %}{{ html_link(link, new_tab=True) }}<br>{% endfor %}</td></tr>
 {% endfor %}</tbody></table>""",
 }
 

@@ -21,7 +21,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..portfolio import AssessmentFolder, Entry, FolderError
-from ..report import safe_url
+from ..report import html_link
 from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
 SCORE_COLUMNS = ("title", "score", "target", "gap", "coverage", "status")
 QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "answer": "Answer", "target": "Target", "gap": "Gap"}
 MAX_QUESTION_GAPS = 15
-_ANSWER = {"unanswered": "unanswered", "na": "N/A", "dont_know": "don't know"}
 
 
 class Dashboard(w.VBox):
@@ -128,7 +127,7 @@ class Dashboard(w.VBox):
         return self.entry.assessment if self.entry else None
 
     def _latest(self) -> str:
-        return max(self.readable, key=lambda e: e.updated).name
+        return self.folder.latest(self.readable).name
 
     def _refusal(self, name: str) -> str | None:
         """Why ``name`` cannot be shown (outside the folder, or not a readable file), else None."""
@@ -220,8 +219,7 @@ class Dashboard(w.VBox):
             weakest_title=s.dimensions.at[s.weakest_dimension, "title"],
         )
         self.scores_table.value = dimension_table(s, SCORE_COLUMNS, previous=self.previous_scores)
-        gaps = pd.DataFrame(self.model["question_gaps"][:MAX_QUESTION_GAPS], columns=[*QUESTION_GAP_COLUMNS, "level", "status"])
-        gaps["answer"] = [_ANSWER.get(st, f"{lv:g}") for st, lv in zip(gaps["status"], gaps["level"], strict=True)]
+        gaps = pd.DataFrame(self.model["question_gaps"][:MAX_QUESTION_GAPS], columns=list(QUESTION_GAP_COLUMNS))
         self.gap_table.value = (
             html_table(gaps[list(QUESTION_GAP_COLUMNS)].rename(columns=QUESTION_GAP_COLUMNS))
             if len(gaps)
@@ -243,7 +241,7 @@ class Dashboard(w.VBox):
             self.timeline_box.children = [self.timeline]
         self.timeline.show(self.timeline_figure)
         self.roadmap_details.value = render("roadmap", r=self.roadmap)
-        self.evidence.value = render("evidence", rows=self.model["questions"], safe_url=safe_url)
+        self.evidence.value = render("evidence", rows=self.model["questions"], html_link=html_link)
         self.downloads.children = self.download_buttons
         self._details_shown = True
 
@@ -254,24 +252,24 @@ class Dashboard(w.VBox):
         return w.HTML(value="<h2 style='margin:4px 0'>AI pilot production readiness</h2>")
 
     def _downloads(self) -> list[DownloadButton]:
-        def html():
+        def html():  # from the model the page shows: nothing is scored again
             from ..report import render_html
 
-            return render_html(self.assessment, previous=self.previous.assessment if self.previous else None)
+            return render_html(self.assessment, model=self.model)
 
         def markdown():
             from ..report import render_markdown
 
-            return render_markdown(self.assessment, previous=self.previous.assessment if self.previous else None)
+            return render_markdown(self.assessment, model=self.model)
 
         return [
                 DownloadButton("HTML report", "report.html", html, mime="text/html",
                                tooltip="Download a standalone HTML report (works offline, prints to PDF)"),
                 DownloadButton("Markdown", "report.md", markdown, mime="text/markdown",
                                tooltip="Download the report as Markdown, for a pull request or a wiki"),
-                DownloadButton("Scores (CSV)", "scores.csv", lambda: self.scores.dimensions.to_csv(), mime="text/csv",
+                DownloadButton("Scores (CSV)", "scores.csv", lambda: self.scores.to_csv("dimensions"), mime="text/csv",
                                tooltip="Download the dimension scores as CSV"),
-                DownloadButton("Answers (CSV)", "answers.csv", lambda: self.scores.questions.to_csv(), mime="text/csv",
+                DownloadButton("Answers (CSV)", "answers.csv", lambda: self.scores.to_csv("questions"), mime="text/csv",
                                tooltip="Download every question's answer and gap as CSV"),
         ]
 
