@@ -1359,3 +1359,25 @@ def test_gap_table_labels_answers_as_the_report_does(demo_dir):
     assert labels <= {"level 0", "level 1", "level 2", "level 3", "unanswered", "don't know"}
     shown = d.model["question_gaps"][0]
     assert f"<td>{shown['answer']}</td>" in d.gap_table.value
+
+
+def test_a_folder_that_cannot_be_listed_is_a_message(tmp_path, monkeypatch):
+    folder = tmp_path / "box"
+    folder.mkdir()
+
+    def refuse(*_args, **_kw):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("readiness_widgets.portfolio.os.scandir", refuse)
+    shown = first_paint(folder)
+    assert isinstance(shown, w.HTML)
+    assert "cannot list the folder: Permission denied" in shown.value
+
+
+def test_refresh_after_the_folder_went_away_keeps_the_page(demo_dir):
+    d = dashboard(demo_dir)
+    shown = d.entry.name
+    shutil.rmtree(demo_dir)
+    d.refresh("")
+    assert "cannot list the folder" in d.notice.value
+    assert d.entry.name == shown  # the page still shows what it showed

@@ -176,7 +176,11 @@ class Dashboard(w.VBox):
         """Re-read the folder (files may have changed since the page was built) and follow
         ``file=NAME.json`` in ``query`` (the page's query string); a name outside the folder is refused."""
         wanted = (parse_qs(query or "").get("file") or [None])[0]
-        fresh = self.folder.entries()
+        try:
+            fresh = self.folder.entries()
+        except FolderError as exc:  # the folder went away or cannot be listed: say so, keep the page
+            self.notice.value = render("notices", notices=[str(exc)], unreadable=self._unreadable())
+            return
         if [(e.name, e.updated, e.error) for e in fresh] != [(e.name, e.updated, e.error) for e in self.entries]:
             self.entries = fresh
             readable = [e for e in fresh if e.ok]
@@ -285,9 +289,9 @@ def dashboard(folder: str | Path | None = None, *, selected: str | None = None) 
 
     try:
         box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())
-    except FolderError as exc:
+        return Dashboard(box, selected=selected)
+    except FolderError as exc:  # a missing or unlistable folder: one line, never a traceback
         return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
-    return Dashboard(box, selected=selected)
 
 
 
