@@ -345,8 +345,10 @@ def test_cli_writes_html_and_markdown(capsys, mini_file, tmp_path):
     assert code == 0
     assert stdout == f"wrote {out}\n"
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    code, stdout, _ = run(capsys, "report", mini_file, "--bank", MINI, "-o", out)  # overwriting is fine
+    out.write_text("an older report", encoding="utf-8")
+    code, stdout, _ = run(capsys, "report", mini_file, "--bank", MINI, "-o", out)  # a report is replaced
     assert code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     code, stdout, _ = run(capsys, "report", mini_file, "--bank", MINI, "--target", "pilot")
     assert code == 0
     assert stdout.startswith("# Readiness report: Mini pilot\n")
