@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT / "tests" / "ui"))
 import nbformat  # noqa: E402
 from harness import BANNER, chromium, voila, wait_for_pool  # noqa: E402
 
-from readiness_widgets.dashboard import NO_PREHEAT, demo_folder  # noqa: E402
+from readiness_widgets.demo import demo_folder  # noqa: E402
+from readiness_widgets.serve import NO_PREHEAT  # noqa: E402
 
 BARE = "import ipywidgets as w\n\nw.Button(description='Go')"
 CURRENT_PATH = ".js-plotly-plot .scatterlayer .trace:last-child path.js-line"

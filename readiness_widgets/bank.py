@@ -36,8 +36,8 @@ from .errors import (
     line_of,
     loc_to_path,
     problems_from_validation,
-    yaml_lines,
 )
+from .yamlio import parse_yaml, yaml_lines
 
 LEVELS = (0, 1, 2, 3, 4)
 EVIDENCE_KINDS = ("none", "manual", "automated")
@@ -465,21 +465,6 @@ def load_bank(path: str | Path | None = None) -> Bank:
     return _CACHE[key]
 
 
-def _parse_yaml(text: str) -> tuple[Any, Any]:
-    """Parse once into a node tree (for line numbers) and the data, with YAML's *safe* loader.
-
-    ``CSafeLoader`` is libyaml's build of ``SafeLoader`` (same tags, no Python objects), about ten
-    times faster; the pure-Python ``SafeLoader`` is used where libyaml is missing.
-    """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return node, data
-
-
 def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
     try:
         if file.stat().st_size > MAX_BANK_BYTES:
@@ -490,7 +475,7 @@ def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
     except OSError as exc:
         raise BankError([Problem(str(file), "", f"cannot read bank: {exc.strerror or exc}")]) from None
     try:
-        node, data = _parse_yaml(text)
+        node, data = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

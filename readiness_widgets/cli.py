@@ -21,7 +21,7 @@ from .errors import InputError, ReadinessError
 EXIT_OK, EXIT_NO_GO, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # Modules that add sub-commands: each defines ``register_cli(subparsers)``.
-PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli", "readiness_widgets.dashboard"]
+PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli", "readiness_widgets.serve"]
 
 
 class UsageError(ReadinessError):

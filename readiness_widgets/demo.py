@@ -104,6 +104,23 @@ ASSISTANT = {
 }
 
 
+PACKAGE = Path(__file__).resolve().parent
+DASHBOARD_NOTEBOOK = "readiness_dashboard.ipynb"
+
+
+def dashboards_dir() -> Path:
+    """The folder of the Voila notebooks: inside the wheel, or ``dashboards/`` of a source tree."""
+    for candidate in (PACKAGE / "_dashboards", PACKAGE.parent / "dashboards"):
+        if (candidate / DASHBOARD_NOTEBOOK).is_file():
+            return candidate
+    raise FileNotFoundError("the dashboard notebooks are not installed with this copy of readiness-widgets")
+
+
+def demo_folder() -> Path:
+    """The bundled demo assessments (two pilots, one with an earlier assessment)."""
+    return dashboards_dir() / "assessments"
+
+
 def write_demo_folder(folder: str | Path, bank: Bank | None = None, *, force: bool = False) -> list[Path]:
     """Write the dashboard's demo folder: the churn pilot (now and six weeks ago) and the assistant."""
     folder = Path(folder)

@@ -100,9 +100,6 @@ class Roadmap:
             return _empty_deliverables()
         return pd.concat(parts, ignore_index=True)
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.frame
-
     def criteria_frame(self) -> pd.DataFrame:
         rows = [
             {

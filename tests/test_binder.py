@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from readiness_widgets.dashboard import install_server_config, voila_settings
+from readiness_widgets.serve import install_server_config, voila_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -33,11 +33,12 @@ from readiness_widgets import Assessment, load_bank
 from readiness_widgets.assessment import AssessmentError, UnknownQuestionWarning
 from readiness_widgets.charts import plotly_text
 from readiness_widgets.cli import main
-from readiness_widgets.dashboard import (
+from readiness_widgets.demo import dashboards_dir, demo_assessment, demo_folder, write_demo_folder
+from readiness_widgets.errors import InputError, ReadinessError
+from readiness_widgets.portfolio import ENV_FOLDER, AssessmentFolder, Entry, FolderError
+from readiness_widgets.serve import (
     ENV_FORM_FILE,
     PAGES,
-    dashboards_dir,
-    demo_folder,
     form_path,
     serve,
     voila_command,
@@ -45,9 +46,6 @@ from readiness_widgets.dashboard import (
     voila_environment,
     voila_settings,
 )
-from readiness_widgets.demo import demo_assessment, write_demo_folder
-from readiness_widgets.errors import InputError, ReadinessError
-from readiness_widgets.portfolio import ENV_FOLDER, AssessmentFolder, Entry, FolderError
 from readiness_widgets.widgets.dashboard import Dashboard
 from readiness_widgets.widgets.dashboard import dashboard as first_paint
 from readiness_widgets.widgets.download import _ESM, DownloadButton, safe_filename
@@ -645,7 +643,7 @@ def test_the_page_query_string_sent_by_the_browser_selects_the_file(demo_dir):
     assert "refused" in d.notice.value
     assert d.entry.name == ASSISTANT
     d.location._handle_custom_msg({"type": "something else"}, [])  # ignored
-    assert d.location.param("file") == "../../etc/passwd.json"
+    assert d.location.query == "file=..%2F..%2Fetc%2Fpasswd.json"
 
 
 def test_the_location_script_fetches_nothing_and_only_reports_the_query():
@@ -1044,7 +1042,7 @@ def test_cli_dashboard_on_a_missing_folder_exits_2_with_one_line(no_popen, capsy
     ],
 )
 def test_cli_dashboard_bad_options_exit_2(tmp_path, no_popen, capsys, monkeypatch, argv, expected):
-    monkeypatch.setattr("readiness_widgets.dashboard.find_spec", lambda name: object())  # Voila "installed"
+    monkeypatch.setattr("readiness_widgets.serve.find_spec", lambda name: object())  # Voila "installed"
     assert main(["dashboard", str(tmp_path), *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -1235,7 +1233,7 @@ def test_untrusted_deliverable_names_on_the_gantt_are_shown_as_typed(tmp_path, m
 
 
 def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, monkeypatch, capsys):
-    from readiness_widgets.dashboard import NO_PREHEAT, serve
+    from readiness_widgets.serve import NO_PREHEAT, serve
 
     with pytest.raises(ReadinessError, match="only the dashboard page can be preheated"):
         serve("self-assessment", tmp_path, preheat=True)
@@ -1260,7 +1258,7 @@ def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, mon
 def test_serve_passes_sigterm_on_to_voila(tmp_path, monkeypatch):
     import signal
 
-    from readiness_widgets.dashboard import serve
+    from readiness_widgets.serve import serve
 
     sent = []
 

@@ -62,9 +62,6 @@ _MODEL_EXTS = {
     "safetensors": "safetensors", "pb": "TensorFlow graph", "tflite": "TensorFlow Lite",
     "mlmodel": "Core ML", "cbm": "CatBoost", "pmml": "PMML", "gguf": "GGUF", "mar": "TorchServe archive",
 }
-DATA_EXTS = frozenset(
-    ["csv", "tsv", "parquet", "feather", "arrow", "avro", "orc", "npy", "npz", "hdf5", "hdf", "db", "sqlite", "sqlite3", "zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "mp3", "wav", "flac", "mp4", "avi", "mov", "mkv", "jsonl", "ndjson", "xlsx", "xls", "bin", "dat", "iso", "dmg", "whl", "egg", "so", "dll", "dylib", "exe"]
-)
 _PLAIN_EXTS = frozenset(["py", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "sh", "csv", "parquet"])
 _DOC_EXTS = frozenset(["md", "markdown", "rst", "txt", "pdf", "docx", "doc", "odt", "html", "htm", "adoc", "org"])
 
@@ -336,6 +333,10 @@ _GATED_LIBS = (
 )
 
 
+def _recognised_by_name(rel: str, lower: str, text: str) -> None:
+    """JSON files (renovate, zappa settings) are signals by their name; their text adds nothing."""
+
+
 class Detectors:
     """Feed every file to :meth:`file` (and folders to :meth:`folder`); read the signals after."""
 
@@ -351,7 +352,7 @@ class Detectors:
             "py": self._python, "ipynb": self._notebook, "yaml": self._yaml, "md": self._markdown,
             "req": self._requirements, "toml": self._toml, "ini": self._ini, "docker": self._docker,
             "ci": self._ci_only, "tf": self._terraform, "sh": self._script, "make": self._script,
-            "jvm": self._jvm, "json": self._json,
+            "jvm": self._jvm, "json": _recognised_by_name,
         }
 
     # ---- collecting -----------------------------------------------------------------------
@@ -707,9 +708,6 @@ class Detectors:
         if pos >= 0:
             self._add_at("data_validation.deequ", rel, text, pos, "Deequ")
 
-    def _json(self, rel: str, lower: str, text: str) -> None:
-        return None  # these files are recognised by name; their text adds nothing yet
-
     def _markdown(self, rel: str, lower: str, text: str) -> None:
         padded = "\n" + text
         headings = [(m.start(), m.group(1).strip().strip("#").strip()) for m in _MD_HEADING_RE.finditer(padded)]
@@ -819,4 +817,4 @@ def _parse_notebook(text: str, rel: str, problem: Callable[[str, str, str], None
         return None
 
 
-__all__ = ["DATA_EXTS", "Detectors", "ScanProblem", "classify"]
+__all__ = ["Detectors", "ScanProblem", "classify"]

@@ -8,7 +8,6 @@ from typing import Any
 from jinja2 import Environment
 
 VERDICT_COLOURS = {"ready": "#15803d", "ready_with_conditions": "#b45309", "not_ready": "#b91c1c"}
-STATUS_MARK = {"ok": "ok", "condition": "condition", "blocker": "blocker"}
 
 _TEMPLATES = {
     "question": """\

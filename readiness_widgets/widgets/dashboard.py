@@ -285,7 +285,7 @@ def dashboard(folder: str | Path | None = None, *, selected: str | None = None) 
     is refused with a message, never opened. In a browser, ``?file=NAME.json`` in the page's URL
     does the same once the page is shown (see :class:`~.location.PageLocation`).
     """
-    from ..dashboard import demo_folder
+    from ..demo import demo_folder
 
     try:
         box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())

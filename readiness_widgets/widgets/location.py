@@ -10,7 +10,6 @@ the page (or after 5 s), so that a view can send its heavier parts after the fir
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import parse_qs
 
 import anywidget
 import traitlets as t
@@ -62,11 +61,6 @@ class PageLocation(anywidget.AnyWidget):
         self.query = search[1:] if search.startswith("?") else search
         if self._on_query is not None:
             self._on_query(self.query)
-
-    def param(self, name: str) -> str | None:
-        """The first value of ``name`` in the query string, if any."""
-        values = parse_qs(self.query).get(name)
-        return values[0] if values else None
 
 
 __all__ = ["PageLocation"]

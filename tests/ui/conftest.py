@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from harness import PageWatch, chromium, voila
 
-from readiness_widgets.dashboard import demo_folder
+from readiness_widgets.demo import demo_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"

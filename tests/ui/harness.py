@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from readiness_widgets.dashboard import PAGES, voila_command, voila_environment
+from readiness_widgets.serve import PAGES, voila_command, voila_environment
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

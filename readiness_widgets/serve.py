@@ -1,6 +1,6 @@
 """``readiness dashboard``: serve the Voila dashboards with the hardened ``voila.json`` we ship.
 
->>> from readiness_widgets.dashboard import voila_command
+>>> from readiness_widgets.serve import voila_command
 >>> voila_command("dashboard", port=8866)[-1]                   # doctest: +SKIP
 '--Voila.config_file_paths=[...readiness_widgets/voila_config]'
 
@@ -19,11 +19,12 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
+from .demo import DASHBOARD_NOTEBOOK, dashboards_dir, demo_folder
 from .errors import InputError, Problem
 from .portfolio import ENV_FOLDER, AssessmentFolder
 
 PACKAGE = Path(__file__).resolve().parent
-PAGES = {"dashboard": "readiness_dashboard.ipynb", "self-assessment": "self_assessment.ipynb"}
+PAGES = {"dashboard": DASHBOARD_NOTEBOOK, "self-assessment": "self_assessment.ipynb"}
 # Extra Voila options per page. voila.json preheats kernels: Voila keeps one kernel with the
 # dashboard already built for the next visitor, which paints it over a second sooner
 # (benchmarks/bench_dashboard.py). The form is never preheated: it would create its file before
@@ -33,19 +34,6 @@ NO_PREHEAT = ["--VoilaConfiguration.preheat_kernel=False"]
 PAGE_OPTIONS: dict[str, list[str]] = {"self-assessment": NO_PREHEAT}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
 DEFAULT_FORM_FILE = "self-assessment.json"
-
-
-def dashboards_dir() -> Path:
-    """The folder of the Voila notebooks: inside the wheel, or ``dashboards/`` of a source tree."""
-    for candidate in (PACKAGE / "_dashboards", PACKAGE.parent / "dashboards"):
-        if (candidate / PAGES["dashboard"]).is_file():
-            return candidate
-    raise FileNotFoundError("the dashboard notebooks are not installed with this copy of readiness-widgets")
-
-
-def demo_folder() -> Path:
-    """The bundled demo assessments (two pilots, one with an earlier assessment)."""
-    return dashboards_dir() / "assessments"
 
 
 def voila_config_dir() -> Path:
@@ -219,4 +207,4 @@ def register_cli(sub) -> None:
     p.set_defaults(func=cmd_dashboard)
 
 
-__all__ = ["dashboards_dir", "demo_folder", "form_path", "install_server_config", "serve", "voila_command", "voila_settings"]
+__all__ = ["form_path", "install_server_config", "serve", "voila_command", "voila_settings"]
