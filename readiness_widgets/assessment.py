@@ -1,29 +1,38 @@
 """The assessment: answers plus metadata, stored as versioned JSON and written atomically.
 
+This is the data model only: no scoring, no charts, no widgets. Every change goes through a
+method (:meth:`Assessment.answer`, :meth:`~Assessment.set_triage`, the metadata setters,
+:meth:`~Assessment.reload`) and is announced on :attr:`Assessment.changed`, the one signal the
+views subscribe to. Scores, the roadmap and the charts live above it
+(:func:`readiness_widgets.result.evaluate`; ``readiness_widgets.Assessment`` adds the friendly
+``a.scores()``, ``a.roadmap()``, ``a.radar()`` on top of this class).
+
 >>> a = Assessment.new("Churn model", respondents=["Ana"])
+>>> a.changed.connect(print)                                      # doctest: +SKIP
 >>> a.answer("data.pipeline_reliability", 2, evidence="manual")  # doctest: +SKIP
+Change(kind='answer', question_ids=('data.pipeline_reliability',))
 >>> a.save("readiness.json")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import numbers
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+from psygnal import Signal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .bank import Bank, load_bank
 from .errors import AssessmentError, Problem, problems_from_validation
 from .storage import atomic_write_text
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 SCHEMA_VERSION = 2
 MAX_ASSESSMENT_BYTES = 20_000_000
@@ -40,6 +49,34 @@ class UnknownQuestionWarning(UserWarning):
 
 class AssessmentConflictError(AssessmentError):
     """The file changed on disk since this assessment was loaded or saved."""
+
+
+ChangeKind = Literal["answer", "triage", "meta", "reload"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed in an assessment: what :attr:`Assessment.changed` carries.
+
+    ``kind`` is ``answer`` (``question_ids`` names them), ``triage``, ``meta`` (pilot,
+    respondents, target) or ``reload`` (everything may have changed). Changes made inside
+    :meth:`Assessment.batch` arrive as one.
+    """
+
+    kinds: frozenset[ChangeKind]
+    question_ids: tuple[str, ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        return "reload" in self.kinds
+
+    def __add__(self, other: Change) -> Change:
+        ids = tuple(dict.fromkeys((*self.question_ids, *other.question_ids)))
+        return Change(self.kinds | other.kinds, ids)
+
+
+def _merge(first: tuple, second: tuple) -> tuple:
+    return (first[0] + second[0],)
 
 
 def _now() -> datetime:
@@ -174,7 +211,12 @@ def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
 
 
 class Assessment:
-    """Answers to a bank, with metadata; the one object every view reads and writes."""
+    """Answers to a bank, with metadata; the one object every view reads and writes.
+
+    ``changed`` (a psygnal signal) is emitted with a :class:`Change` after every change.
+    """
+
+    changed = Signal(Change)
 
     def __init__(self, data: AssessmentFile, bank: Bank | None = None, path: str | Path | None = None):
         self.bank = bank if bank is not None else load_bank()
@@ -319,6 +361,7 @@ class Assessment:
     @pilot.setter
     def pilot(self, name: str) -> None:
         self.data = _replace(self.data, pilot=name)
+        self._emit("meta")
 
     @property
     def respondents(self) -> list[str]:
@@ -327,6 +370,7 @@ class Assessment:
     @respondents.setter
     def respondents(self, names: Iterable[str]) -> None:
         self.data = _replace(self.data, respondents=[n for n in names if n])
+        self._emit("meta")
 
     @property
     def target(self) -> str | None:
@@ -338,6 +382,7 @@ class Assessment:
             self.bank.target(profile)
         self.data.target = profile
         self._touch()
+        self._emit("meta")
 
     @property
     def triage(self) -> dict[str, str]:
@@ -360,6 +405,7 @@ class Assessment:
             )
         self.data.triage[triage_id] = value
         self._touch()
+        self._emit("triage")
 
     # ---- answers --------------------------------------------------------------------------
     def answer(
@@ -402,6 +448,7 @@ class Assessment:
         else:
             self.data.answers[question_id] = new
         self._touch()
+        self._emit("answer", question_id)
         return new
 
     def value(self, question_id: str) -> int | str | None:
@@ -417,7 +464,35 @@ class Assessment:
     def _touch(self) -> None:
         self.data.updated = _now()
 
+    # ---- change signal ----------------------------------------------------------------------
+    def _emit(self, kind: ChangeKind, *question_ids: str) -> None:
+        self.changed.emit(Change(frozenset([kind]), question_ids))
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Assessment]:
+        """Make several changes, announced as one :class:`Change` at the end.
+
+        >>> with a.batch():                                   # doctest: +SKIP
+        ...     a.answer("data.quality_checks", 3)
+        ...     a.answer("data.lineage", 2)
+        """
+        with self.changed.paused(_merge):
+            yield self
+
     # ---- persistence ----------------------------------------------------------------------
+    def reload(self) -> None:
+        """Replace this object's state with its file as it is on disk now (after a conflict).
+
+        Views that show this assessment follow through :attr:`changed` (kind ``reload``).
+        """
+        if self.path is None:
+            raise AssessmentError([Problem("<assessment>", "", "has no file to reload from")])
+        fresh = type(self).load(self.path, bank=self.bank)
+        self.data = fresh.data
+        self.warnings = fresh.warnings
+        self._disk_signature = fresh._disk_signature
+        self._emit("reload")
+
     def to_dict(self) -> dict[str, Any]:
         return self.data.model_dump(mode="json")
 
@@ -460,50 +535,6 @@ class Assessment:
             return target.resolve() == self.path.resolve()
         except OSError:
             return target == self.path
-
-    # ---- results (pandas) ---------------------------------------------------------------
-    def evaluate(self, target: str | None = None):
-        """Scores, verdict and gaps in one :class:`~readiness_widgets.scoring.Scores`."""
-        from .scoring import score
-
-        return score(self, target=target)
-
-    def scores(self, target: str | None = None) -> pd.DataFrame:
-        """Dimension scores (0-4) with target, gap and coverage."""
-        return self.evaluate(target).dimensions
-
-    def gaps(self, target: str | None = None, *, by: Literal["dimension", "question"] = "dimension"):
-        result = self.evaluate(target)
-        return result.dimension_gaps() if by == "dimension" else result.question_gaps()
-
-    def verdict(self, target: str | None = None):
-        return self.evaluate(target).verdict
-
-    def roadmap(self, target: str | None = None):
-        """The three-phase :class:`~readiness_widgets.roadmap.Roadmap` for the gaps."""
-        from .roadmap import build_roadmap
-
-        return build_roadmap(self.evaluate(target))
-
-    def radar(self, target: str | None = None, previous: Assessment | None = None):
-        """A Plotly radar figure of current vs target (and ``previous`` when given)."""
-        from .charts import radar
-
-        prev = previous.evaluate(target) if previous is not None else None
-        return radar(self.evaluate(target), previous=prev)
-
-    # ---- evidence scan (readiness_widgets.evidence) ---------------------------------------
-    def scan(self, path: str | Path, **kw):
-        """Suggest answers from a project folder; returns a ``ScanResult`` (never changes answers)."""
-        from .evidence import scan_assessment
-
-        return scan_assessment(self, path, **kw)
-
-    def apply_suggestions(self, suggestions, questions: Iterable[str] | None = None):
-        """Apply scan suggestions to unanswered questions only; returns an ``ApplyResult``."""
-        from .evidence import apply_suggestions
-
-        return apply_suggestions(self, suggestions, questions=questions)
 
     def __repr__(self) -> str:
         answered, applicable = self.progress()

@@ -357,6 +357,11 @@ class Bank(_Model):
             q.id: parse_condition(q.applies_if) for q in self.questions if q.applies_if is not None
         }
 
+    @cached_property
+    def _rule_conditions(self) -> list[Condition]:
+        """Each target rule's ``when``, parsed once (the order of ``target_rules``)."""
+        return [parse_condition(r.when) for r in self.target_rules]
+
     def question(self, question_id: str) -> Question:
         try:
             return self._questions_by_id[question_id]
@@ -401,6 +406,15 @@ class Bank(_Model):
         cond = self._conditions.get(question_id)
         return True if cond is None else cond(self.triage_with_defaults(triage))
 
+    def applies_mask(self, triage: Mapping[str, str] | None = None) -> tuple[bool, ...]:
+        """Whether each question (in bank order) applies under ``triage``; memoised per triage."""
+        full = self.triage_with_defaults(triage)
+        key = ("applies", tuple(full.items()))
+        if key not in self._cache:
+            conds = self._conditions
+            self._cache[key] = tuple(q.id not in conds or conds[q.id](full) for q in self.questions)
+        return self._cache[key]
+
     def applicable_questions(self, triage: Mapping[str, str] | None = None) -> list[Question]:
         full = self.triage_with_defaults(triage)
         conds = self._conditions
@@ -409,11 +423,20 @@ class Bank(_Model):
     def resolve_target(
         self, profile: str | None = None, triage: Mapping[str, str] | None = None
     ) -> ResolvedTarget:
-        """The target for ``profile`` (or the one the triage recommends), raised by the rules."""
+        """The target for ``profile`` (or the one the triage recommends), raised by the rules.
+
+        Memoised per (profile, triage): the rules' conditions are parsed once per bank.
+        """
         full = self.triage_with_defaults(triage)
+        key = ("target", profile, tuple(full.items()))
+        if key not in self._cache:
+            self._cache[key] = self._resolve_target(profile, full)
+        return self._cache[key]
+
+    def _resolve_target(self, profile: str | None, full: dict[str, str]) -> ResolvedTarget:
         order = [t.id for t in self.targets]
         reasons: list[str] = []
-        matching = [r for r in self.target_rules if parse_condition(r.when)(full)]
+        matching = [r for r, cond in zip(self.target_rules, self._rule_conditions, strict=True) if cond(full)]
         chosen_by: Literal["user", "triage", "default"] = "user"
         if profile is None:
             recommended = [r for r in matching if r.profile]

@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .assessment import Assessment
+from .api import Assessment
 from .bank import Bank, load_bank
 
 DEMO_PILOT = "Customer churn predictor"

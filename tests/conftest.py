@@ -39,3 +39,12 @@ def demo(bank):
 def demo_file(tmp_path, demo):
     """The demo assessment saved to a temporary file."""
     return demo.save(tmp_path / "demo.json")
+
+
+@pytest.fixture
+def frontend(monkeypatch):
+    """The browser's side of every widget made in the test: records what the kernel sends, and
+    sends what a browser would (see tests/frontend.py)."""
+    from frontend import install
+
+    return install(monkeypatch)

@@ -201,7 +201,7 @@ def test_unknown_ids_are_reported_and_kept(tmp_path, mini_bank):
     assert a.unknown_ids == ["data.retired"]
     assert any("data.retired" in w and "kept in the file, not scored" in w for w in a.warnings)
     assert any(str(path) in w for w in a.warnings)
-    assert a.evaluate().dimensions.at["data", "answered"] == 1
+    assert a.evaluate().scores.dimensions.at["data", "answered"] == 1
     a.answer("data.a", 3)
     a.save()
     saved = json.loads(path.read_text(encoding="utf-8"))

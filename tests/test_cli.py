@@ -103,7 +103,7 @@ def test_demo_history(capsys, tmp_path):
     assert code == 0
     earlier, later = Assessment.load(tmp_path / "demo-previous.json"), Assessment.load(tmp_path / "demo.json")
     assert earlier.data.updated < later.data.updated
-    assert earlier.evaluate().mean < later.evaluate().mean
+    assert earlier.evaluate().scores.mean < later.evaluate().scores.mean
 
 
 def test_new(capsys, tmp_path, mini_bank):

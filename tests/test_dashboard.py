@@ -30,12 +30,14 @@ import pandas as pd
 from markupsafe import escape
 
 from readiness_widgets import Assessment, load_bank
+from readiness_widgets.assessment import Assessment as AssessmentModel
 from readiness_widgets.assessment import AssessmentError, UnknownQuestionWarning
 from readiness_widgets.charts import plotly_text
 from readiness_widgets.cli import main
 from readiness_widgets.demo import dashboards_dir, demo_assessment, demo_folder, write_demo_folder
 from readiness_widgets.errors import InputError, ReadinessError
 from readiness_widgets.portfolio import ENV_FOLDER, AssessmentFolder, Entry, FolderError
+from readiness_widgets.result import evaluate
 from readiness_widgets.serve import (
     ENV_FORM_FILE,
     PAGES,
@@ -388,10 +390,10 @@ def test_dashboard_shows_the_latest_assessment_and_lists_every_readable_file(dem
     assert labels[ASSISTANT] == f"Support reply assistant: 2026-10-28 ({ASSISTANT})"
     assert d.picker.description  # labelled
     assert d.assessment.pilot == "Customer churn predictor"
-    assert d.scores.verdict.label in d.banner.value
+    assert d.result.scores.verdict.label in d.banner.value
     assert "Customer churn predictor" in d.meta.value
     assert LATE in d.meta.value
-    assert radar_by_title(d.radar_figure, "Current") == pytest.approx(engine_radar(d.scores))
+    assert radar_by_title(d.radar_figure, "Current") == pytest.approx(engine_radar(d.result.scores))
     assert "rw-notice" not in d.notice.value
     assert "rw-unreadable" not in d.notice.value
 
@@ -413,8 +415,8 @@ def test_picking_another_file_changes_entry_banner_tables_and_figures(demo_dir):
 
     assert d.entry.name == ASSISTANT
     assert d.assessment.pilot == "Support reply assistant"
-    expected = d.assessment.evaluate()
-    assert d.scores.dimensions["score"].tolist() == pytest.approx(expected.dimensions["score"].tolist())
+    expected = evaluate(d.assessment).scores
+    assert d.result.scores.dimensions["score"].tolist() == pytest.approx(expected.dimensions["score"].tolist())
     assert d.meta.value != before["meta"]
     assert "Support reply assistant" in d.meta.value
     assert d.banner.value != before["banner"]
@@ -430,8 +432,8 @@ def test_picking_another_file_changes_entry_banner_tables_and_figures(demo_dir):
     assert after != before["radar"]
     assert after == pytest.approx(engine_radar(expected))
     assert as_figure(d.timeline_figure).to_plotly_json() != before["timeline"]
-    assert d.roadmap.to_dict() == d.assessment.roadmap().to_dict()
-    assert as_figure(d.timeline_figure).layout.title.text == f"Roadmap: {d.roadmap.total_weeks} weeks"
+    assert d.result.roadmap.to_dict() == evaluate(d.assessment).roadmap.to_dict()
+    assert as_figure(d.timeline_figure).layout.title.text == f"Roadmap: {d.result.roadmap.total_weeks} weeks"
     files = [b.filename for b in d.downloads.children]
     assert files != before["files"]
     assert all(f.startswith("Support-reply-assistant-2026-10-28") for f in files)
@@ -445,11 +447,11 @@ def test_previous_assessment_on_the_radar_and_in_the_table(demo_dir):
     d = dashboard(demo_dir, selected=LATE)
     assert d.previous is not None
     assert d.previous.name == EARLY
-    assert d.previous_scores.target.profile == d.scores.target.profile  # compared against one target
+    assert d.result.previous.scores.target.profile == d.result.target.profile  # compared against one target
     prev = trace(d.radar_figure, "Previous")
     assert prev.visible is not False
-    assert len(prev.r) == len(d.scores.dimensions) + 1
-    assert radar_by_title(d.radar_figure, "Previous") == pytest.approx(engine_radar(d.previous_scores))
+    assert len(prev.r) == len(d.result.dimensions) + 1
+    assert radar_by_title(d.radar_figure, "Previous") == pytest.approx(engine_radar(d.result.previous.scores))
     assert radar_by_title(d.radar_figure, "Previous") != radar_by_title(d.radar_figure, "Current")
     assert "<th>Previous</th>" in d.scores_table.value
     assert EARLY in d.meta.value
@@ -457,7 +459,7 @@ def test_previous_assessment_on_the_radar_and_in_the_table(demo_dir):
 
     d.picker.value = ASSISTANT
     assert d.previous is None
-    assert d.previous_scores is None
+    assert d.result.previous is None
     prev = trace(d.radar_figure, "Previous")
     assert prev.visible is False
     assert not prev.r
@@ -507,13 +509,13 @@ def test_plotly_view_module_holds_our_small_plotly_build():
 
 def test_selected_outside_the_folder_is_refused_and_nothing_outside_is_opened(demo_dir, monkeypatch):
     opened: list[Path] = []
-    real_load = Assessment.load.__func__
+    real_load = AssessmentModel.load.__func__
 
     def recording_load(cls, path, **kwargs):
         opened.append(Path(path).resolve())
         return real_load(cls, path, **kwargs)
 
-    monkeypatch.setattr(Assessment, "load", classmethod(recording_load))
+    monkeypatch.setattr(AssessmentModel, "load", classmethod(recording_load))
     d = dashboard(demo_dir, selected="../../etc/passwd.json")
     assert isinstance(d, Dashboard)
     assert d.entry.name == LATE  # the default is shown instead
@@ -847,7 +849,7 @@ def test_dashboard_downloads_html_markdown_and_two_csvs(demo_dir, bank):
     scores = pd.read_csv(io.StringIO(payloads["Scores (CSV)"]["content"]), index_col=0)
     assert scores.index.tolist() == list(bank.dimension_ids)
     assert {"title", "score", "target", "gap", "status"} <= set(scores.columns)
-    assert scores["score"].tolist() == pytest.approx(d.scores.dimensions["score"].tolist(), abs=5e-4)  # 3 decimals
+    assert scores["score"].tolist() == pytest.approx(d.result.scores.dimensions["score"].tolist(), abs=5e-4)  # 3 decimals
     answers = pd.read_csv(io.StringIO(payloads["Answers (CSV)"]["content"]), index_col=0)
     assert answers.index.tolist() == [q.id for q in bank.questions]
     assert {"dimension", "level", "gap"} <= set(answers.columns)
@@ -866,7 +868,7 @@ def test_download_request_through_the_dashboard_button(demo_dir, monkeypatch):
     (msg,) = sent
     assert msg["type"] == "file"
     assert msg["filename"].endswith("-scores.csv")
-    assert pd.read_csv(io.StringIO(msg["content"]), index_col=0).shape[0] == len(d.scores.dimensions)
+    assert pd.read_csv(io.StringIO(msg["content"]), index_col=0).shape[0] == len(d.result.dimensions)
 
 
 # ---- the launcher -----------------------------------------------------------------------------
@@ -1324,13 +1326,13 @@ def test_sigterm_to_readiness_dashboard_stops_voila_too(tmp_path):
 
 def test_folder_reads_an_unchanged_file_once(demo_dir, monkeypatch):
     calls = []
-    real = Assessment.load.__func__
+    real = AssessmentModel.load.__func__
 
     def counting(cls, path, **kw):
         calls.append(Path(path).name)
         return real(cls, path, **kw)
 
-    monkeypatch.setattr(Assessment, "load", classmethod(counting))
+    monkeypatch.setattr(AssessmentModel, "load", classmethod(counting))
     folder = AssessmentFolder(demo_dir)
     first = folder.entries()
     assert sorted(calls) == sorted(DEMO_FILES)
@@ -1344,9 +1346,13 @@ def test_folder_reads_an_unchanged_file_once(demo_dir, monkeypatch):
     again = {e.name: e for e in folder.entries()}
     assert calls == [ASSISTANT]  # only the changed file
     assert again[ASSISTANT].pilot == "Renamed assistant"
+    kept = (demo_dir / EARLY).read_bytes()
     (demo_dir / EARLY).unlink()
     assert EARLY not in {e.name for e in folder.entries()}
-    assert EARLY not in folder._read
+    calls.clear()
+    (demo_dir / EARLY).write_bytes(kept)  # back again: read afresh, not from what was seen before
+    assert EARLY in {e.name for e in folder.entries()}
+    assert calls == [EARLY]
 
 
 def test_folder_latest(demo_dir, tmp_path):
@@ -1359,17 +1365,18 @@ def test_folder_latest(demo_dir, tmp_path):
 
 
 def test_gap_table_labels_answers_as_the_report_does(demo_dir):
-    from readiness_widgets.report import answer_label, render_markdown
+    from readiness_widgets.report import render_markdown
+    from readiness_widgets.result import answer_label
 
     d = dashboard(demo_dir)
-    rows = d.model["question_gaps"][:15]
-    assert {r["status"] for r in rows} >= {"answered", "unanswered"}
-    md = render_markdown(d.assessment, previous=d.previous.assessment if d.previous else None)
+    rows = d.result.question_gaps[:15]
+    assert {r.status for r in rows} >= {"answered", "unanswered"}
+    md = render_markdown(d.result)
     for row in rows:
-        assert row["answer"] == answer_label(row["status"], row["level"])
-        assert f"<td>{html.escape(row['answer'], quote=False)}</td>" in d.gap_table.value
-        assert f"`{row['id']}`" in md
-        assert row["answer"].replace("don't know", "**don't know**") in md
+        assert row.answer == answer_label(row.status, row.level)
+        assert f"<td>{html.escape(row.answer, quote=False)}</td>" in d.gap_table.value
+        assert f"`{row.id}`" in md
+        assert row.answer.replace("don't know", "**don't know**") in md
 
 
 def test_a_folder_that_cannot_be_listed_is_a_message(tmp_path, monkeypatch):

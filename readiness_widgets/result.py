@@ -1,0 +1,352 @@
+"""One typed result: everything a view shows about an assessment, computed once per change.
+
+:func:`evaluate` runs the engine (:func:`~readiness_widgets.scoring.score`, and the roadmap when
+first asked for) and returns a frozen :class:`Result`. The form, the dashboard, the HTML and
+Markdown reports, the charts and the CLI all render that one object; none of them scores again.
+
+>>> from readiness_widgets.result import evaluate
+>>> r = evaluate(assessment, previous=earlier)          # doctest: +SKIP
+>>> r.verdict.status, r.dimensions[0].score, r.roadmap.total_weeks  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .errors import ReadinessError
+from .roadmap import build_roadmap
+from .scoring import score
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import Answer, Assessment
+    from .bank import Bank, ResolvedTarget
+    from .roadmap import Roadmap
+    from .scoring import Scores, Verdict
+
+STATUS_LABELS = {"answered": "answered", "na": "N/A", "dont_know": "don't know", "unanswered": "unanswered"}
+TARGET_WHY = {
+    "requested": "requested for this report",
+    "user": "set in the assessment",
+    "triage": "recommended by the triage answers",
+    "default": "the bank's default (no target set, none recommended by the triage)",
+}
+
+
+class ComparisonError(ReadinessError, ValueError):
+    """A previous assessment that cannot be compared with this one (another bank)."""
+
+
+def answer_label(status: str, level: Any = None) -> str:
+    """How an answer reads in every view: ``level 2``, ``N/A``, ``don't know`` or ``unanswered``."""
+    if status == "answered" and level is not None and not pd.isna(level):
+        return f"level {int(level)}"
+    return STATUS_LABELS.get(status, str(status))
+
+
+def _number(value: Any) -> float | None:
+    """A float, or ``None`` for a missing value (NaN, NA, None)."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+@dataclass(frozen=True)
+class Info:
+    """Who and what was assessed: the metadata a view shows beside the scores."""
+
+    pilot: str
+    respondents: tuple[str, ...]
+    created: datetime
+    updated: datetime
+    answered_with: str  # the bank version the answers were given with
+    file: str | None
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    """One dimension: its score against the target, coverage and status (``ok``, ``condition``, ``blocker``)."""
+
+    id: str
+    title: str
+    weight: float
+    score: float | None  # None: nothing scored yet
+    target: float
+    gap: float | None
+    coverage: float
+    answered: int
+    applicable: int
+    dont_know: int
+    status: str
+    previous: float | None = None  # the previous assessment's score, when compared
+    change: float | None = None
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One applicable question: the answer as every view labels it, its score and its gap."""
+
+    id: str
+    dimension: str
+    dimension_title: str
+    text: str
+    status: str  # answered, na, dont_know, unanswered
+    level: int | None
+    answer: str  # "level 2", "N/A", "don't know", "unanswered"
+    anchor: str  # the description of the level given
+    evidence: str  # the evidence kind of a level answer, else ""
+    effective: float | None
+    target: float
+    gap: float
+    weighted_gap: float
+    weight: float
+    notes: str
+    links: tuple[str, ...]
+
+    @property
+    def flagged(self) -> bool:
+        """"Don't know": scores 0 until someone finds out."""
+        return self.status == "dont_know"
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    id: str
+    text: str
+    value: str
+    answer: str  # the option's label
+    default: bool  # not answered: the bank's default
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The previous assessment of the same pilot, scored against this one's target."""
+
+    info: Info
+    scores: Scores
+
+    @property
+    def mean(self) -> float:
+        return self.scores.mean
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a view shows about one assessment. Frozen; the engine ran once to make it.
+
+    The dimension rows are built at once (the radar and the verdict need them); the question
+    rows, the triage rows and the roadmap are built when a view first asks for them, and then
+    kept: never twice for one result.
+    """
+
+    info: Info
+    bank: Bank
+    scores: Scores
+    target_why: str
+    dimensions: tuple[DimensionRow, ...]
+    previous: Comparison | None
+    warnings: tuple[str, ...]
+    # the answers and triage as they were when scored (the assessment may change afterwards)
+    _answers: Mapping[str, Answer]
+    _triage: Mapping[str, str]
+    _triage_given: frozenset[str]
+
+    # ---- at a glance --------------------------------------------------------------------
+    @property
+    def pilot(self) -> str:
+        return self.info.pilot
+
+    @property
+    def target(self) -> ResolvedTarget:
+        return self.scores.target
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.scores.verdict
+
+    @property
+    def mean(self) -> float:
+        return self.scores.mean
+
+    @property
+    def weakest(self) -> float:
+        return self.scores.weakest
+
+    @property
+    def weakest_title(self) -> str:
+        return self.bank.dimension(self.scores.weakest_dimension).title
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(answered, applicable) over the questions that apply."""
+        return sum(d.answered for d in self.dimensions), sum(d.applicable for d in self.dimensions)
+
+    def dimension(self, dimension_id: str) -> DimensionRow:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    @property
+    def dimension_gaps(self) -> tuple[DimensionRow, ...]:
+        """Per dimension, the largest gap to target first (the engine's order)."""
+        order = list(self.scores.dimension_gaps().index)
+        return tuple(sorted(self.dimensions, key=lambda d: order.index(d.id)))
+
+    # ---- per question (built on first use) ----------------------------------------------
+    @cached_property
+    def questions(self) -> tuple[QuestionRow, ...]:
+        """Every question that applies, in bank order, whatever its status."""
+        q = self.scores.questions
+        q = q[q["applies"]]
+        answers = self._answers
+        titles = {d.id: d.title for d in self.bank.dimensions}
+        rows = []
+        for qid, dim, text, status, level, evidence, effective, target, gap, wgap, weight in zip(
+            q.index, q["dimension"], q["text"], q["status"], q["level"], q["evidence"], q["effective"],
+            q["target"], q["gap"], q["weighted_gap"], q["weight"], strict=True,
+        ):
+            level = None if pd.isna(level) else int(level)
+            answer = answers.get(qid)
+            rows.append(
+                QuestionRow(
+                    id=qid,
+                    dimension=dim,
+                    dimension_title=titles[dim],
+                    text=text,
+                    status=status,
+                    level=level,
+                    answer=answer_label(status, level),
+                    anchor=self.bank.question(qid).levels[level] if level is not None else "",
+                    evidence=evidence if status == "answered" else "",
+                    effective=_number(effective),
+                    target=float(target),
+                    gap=float(gap),
+                    weighted_gap=float(wgap),
+                    weight=float(weight),
+                    notes=answer.notes if answer is not None else "",
+                    links=tuple(answer.links) if answer is not None else (),
+                )
+            )
+        return tuple(rows)
+
+    @property
+    def answered(self) -> tuple[QuestionRow, ...]:
+        """The applicable questions with an answer (a level, N/A or don't know)."""
+        return tuple(r for r in self.questions if r.status != "unanswered")
+
+    @property
+    def unanswered(self) -> tuple[QuestionRow, ...]:
+        return tuple(r for r in self.questions if r.status == "unanswered")
+
+    @cached_property
+    def question_gaps(self) -> tuple[QuestionRow, ...]:
+        """The applicable questions below their target, worst weighted gap first (the engine's order)."""
+        rows = {r.id: r for r in self.questions}
+        return tuple(rows[qid] for qid in self.scores.question_gaps().index)
+
+    @property
+    def blocking(self) -> tuple[QuestionRow, ...]:
+        """The questions that block the verdict, worst first."""
+        rows = {r.id: r for r in self.questions}
+        return tuple(rows[qid] for qid in self.verdict.blocking_questions)
+
+    @cached_property
+    def triage(self) -> tuple[TriageRow, ...]:
+        given, full = self._triage_given, self._triage
+        return tuple(
+            TriageRow(
+                id=t.id,
+                text=t.text,
+                value=full[t.id],
+                answer=next((o.label for o in t.options if o.value == full[t.id]), full[t.id]),
+                default=t.id not in given,
+            )
+            for t in self.bank.triage
+        )
+
+    # ---- the roadmap (built on first use) -----------------------------------------------
+    @cached_property
+    def roadmap(self) -> Roadmap:
+        return build_roadmap(self.scores)
+
+
+def info_of(assessment: Assessment) -> Info:
+    data = assessment.data
+    return Info(
+        pilot=data.pilot,
+        respondents=tuple(data.respondents),
+        created=data.created,
+        updated=data.updated,
+        answered_with=data.bank.version,
+        file=str(assessment.path) if assessment.path is not None else None,
+    )
+
+
+def evaluate(assessment: Assessment, *, target: str | None = None, previous: Assessment | None = None) -> Result:
+    """Score ``assessment`` once (against ``target``, else its own, else the triage's) into a :class:`Result`.
+
+    ``previous``: an earlier assessment of the same pilot (same bank), scored against the same
+    target, to show the change.
+    """
+    scores = score(assessment, target=target)
+    comparison = None
+    if previous is not None:
+        if previous.bank.id != assessment.bank.id:
+            raise ComparisonError(
+                f"the previous assessment uses bank {previous.bank.id!r}, not {assessment.bank.id!r}"
+            )
+        comparison = Comparison(info_of(previous), score(previous, target=scores.target.profile))
+    dims = scores.dimensions
+    before = comparison.scores.dimensions["score"].reindex(dims.index) if comparison is not None else None
+    rows = []
+    for did, title, weight, value, goal, gap, coverage, answered, applicable, dont_know, status in zip(
+        dims.index, dims["title"], dims["weight"], dims["score"], dims["target"], dims["gap"], dims["coverage"],
+        dims["answered"], dims["applicable"], dims["dont_know"], dims["status"], strict=True,
+    ):
+        prev = _number(before[did]) if before is not None else None
+        now = _number(value)
+        rows.append(
+            DimensionRow(
+                id=did,
+                title=title,
+                weight=float(weight),
+                score=now,
+                target=float(goal),
+                gap=_number(gap),
+                coverage=float(coverage),
+                answered=int(answered),
+                applicable=int(applicable),
+                dont_know=int(dont_know),
+                status=status,
+                previous=prev,
+                change=None if prev is None or now is None or math.isnan(prev) else now - prev,
+            )
+        )
+    why = "requested" if target is not None else scores.target.chosen_by
+    return Result(
+        info=info_of(assessment),
+        bank=assessment.bank,
+        scores=scores,
+        target_why=TARGET_WHY[why],
+        dimensions=tuple(rows),
+        previous=comparison,
+        warnings=tuple(assessment.warnings),
+        _answers=dict(assessment.answers),  # Answer objects are replaced on change, never mutated
+        _triage=assessment.triage,
+        _triage_given=frozenset(assessment.data.triage),
+    )
+
+
+__all__ = [
+    "Comparison",
+    "ComparisonError",
+    "DimensionRow",
+    "Info",
+    "QuestionRow",
+    "Result",
+    "TriageRow",
+    "answer_label",
+    "evaluate",
+]
