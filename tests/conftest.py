@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,12 @@ import pytest
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 MINI_BANK = TESTS / "banks" / "mini.yaml"
+
+
+def _demo_folder():
+    from readiness_widgets.demo import demo_folder
+
+    return demo_folder()
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +55,22 @@ def frontend(monkeypatch):
     from frontend import install
 
     return install(monkeypatch)
+
+
+@pytest.fixture
+def demo_dir(tmp_path):
+    """A private copy of the bundled demo folder (two pilots, one assessed twice)."""
+    folder = tmp_path / "assessments"
+    shutil.copytree(_demo_folder(), folder)
+    return folder
+
+
+@pytest.fixture
+def no_popen(monkeypatch):
+    """Fail the test if anything tries to start a process (Voila)."""
+
+    def popen(*args, **kwargs):
+        raise AssertionError(f"subprocess.Popen called: {args!r}")
+
+    monkeypatch.setattr("subprocess.Popen", popen)
+

@@ -63,16 +63,28 @@ class Frontend:
         return [cid for cid, m in self.log[mark:] if m.kind == "comm_open"]
 
     # ---- what the browser sends ------------------------------------------------------------
-    def _receive(self, widget, data: dict) -> None:
-        self.comm(widget).handle_msg({"content": {"comm_id": widget.model_id, "data": data}, "buffers": []})
-
     def update(self, widget, **state: Any) -> None:
         """The user changed ``state`` in the browser (a click, a key, typing)."""
-        self._receive(widget, {"method": "update", "state": state})
+        browser_update(widget, **state)
 
     def custom(self, widget, content: Any) -> None:
         """The widget's view sent a custom message (``model.send(content)`` in its JavaScript)."""
-        self._receive(widget, {"method": "custom", "content": content})
+        browser_custom(widget, content)
+
+
+def _receive(widget, data: dict) -> None:
+    """Hand ``widget`` a message from its view, through its comm's public ``handle_msg``."""
+    widget.comm.handle_msg({"content": {"comm_id": widget.model_id, "data": data}, "buffers": []})
+
+
+def browser_update(widget, **state: Any) -> None:
+    """What the browser sends when the user changes ``state`` (works with any comm)."""
+    _receive(widget, {"method": "update", "state": state})
+
+
+def browser_custom(widget, content: Any) -> None:
+    """What the browser sends for ``model.send(content)`` in a widget's JavaScript (any comm)."""
+    _receive(widget, {"method": "custom", "content": content})
 
 
 def install(monkeypatch) -> Frontend:
