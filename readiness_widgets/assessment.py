@@ -32,7 +32,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .bank import Bank, load_bank
 from .errors import AssessmentError, Problem, problems_from_validation
-from .storage import atomic_write_text
+from .storage import (
+    ANY,
+    FileReadError,
+    LockTimeout,
+    WriteConflict,
+    read_regular_file,
+    save_if_unchanged,
+    signature_of,
+)
 
 SCHEMA_VERSION = 2
 MAX_ASSESSMENT_BYTES = 20_000_000
@@ -48,7 +56,14 @@ class UnknownQuestionWarning(UserWarning):
 
 
 class AssessmentConflictError(AssessmentError):
-    """The file changed on disk since this assessment was loaded or saved."""
+    """The file changed on disk since this assessment was loaded or saved.
+
+    ``expected`` is the signature of the version this object was read from (None: it was not
+    read from the file), ``found`` the signature of the file on disk when the save was refused.
+    """
+
+    expected: str | None = None
+    found: str | None = None
 
 
 ChangeKind = Literal["answer", "triage", "meta", "reload"]
@@ -223,7 +238,8 @@ class Assessment:
         self.data = data
         self.path = Path(path) if path is not None else None
         self.warnings: list[str] = []
-        self._disk_signature: tuple[int, int] | None = None
+        # the version of the file this object was read from or last saved (storage.signature)
+        self._disk_signature: str | None = None
         self._check_against_bank(str(self.path or "<assessment>"))
 
     # ---- construction ---------------------------------------------------------------------
@@ -296,12 +312,10 @@ class Assessment:
         """
         file = Path(path)
         try:
-            if file.stat().st_size > MAX_ASSESSMENT_BYTES:
-                raise AssessmentError([Problem(str(file), "", f"larger than {MAX_ASSESSMENT_BYTES} bytes")])
-            raw = file.read_bytes()
-            sig = _signature(file)
-        except OSError as exc:
-            raise AssessmentError([Problem(str(file), "", f"cannot read: {exc.strerror or exc}")]) from None
+            raw = read_regular_file(file, MAX_ASSESSMENT_BYTES)
+        except FileReadError as exc:
+            raise AssessmentError([Problem(str(file), "", exc.reason)]) from None
+        sig = signature_of(raw)
         try:
             doc = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -500,36 +514,39 @@ class Assessment:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def save(self, path: str | Path | None = None, *, force: bool = False) -> Path:
-        """Write the file atomically (temp file + rename).
+        """Write the file atomically (temp file, fsync, rename), under the file's lock.
 
-        Refuses, with :class:`AssessmentConflictError`, to overwrite a file that changed on disk
-        since this object loaded or saved it, unless ``force`` is true.
+        Saving to the file this object was loaded from (or last saved to) is a compare-and-swap
+        (:func:`~readiness_widgets.storage.save_if_unchanged`): if the file is no longer the
+        version this object read, :class:`AssessmentConflictError` names both versions and
+        nothing is written, unless ``force`` is true. Another path is written as given.
         """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise AssessmentError([Problem("<assessment>", "", "no path to save to; pass one")])
-        if not force and self._is_own_file(target) and _signature(target) != self._disk_signature:
-            raise AssessmentConflictError(
-                [
-                    Problem(
-                        str(target),
-                        "",
-                        "changed on disk by someone else since it was loaded; "
-                        "reload it, or save with force=True to overwrite",
-                    )
-                ]
-            )
+        expected = ANY if force or not self._is_own_path(target) else self._disk_signature
+        text = self.to_json()
         try:
-            atomic_write_text(target, self.to_json())
+            try:
+                sig = save_if_unchanged(target, text, expected, limit=MAX_ASSESSMENT_BYTES)
+            except WriteConflict as exc:
+                if exc.found is not None or exc.expected is None:
+                    raise _conflict(target, exc) from None
+                # the file was deleted since it was read: write it again, unless someone else did
+                sig = save_if_unchanged(target, text, None, limit=MAX_ASSESSMENT_BYTES)
+        except WriteConflict as exc:
+            raise _conflict(target, exc) from None
+        except (LockTimeout, FileReadError) as exc:
+            raise AssessmentError([Problem(str(target), "", f"cannot write: {exc.reason}")]) from None
         except OSError as exc:
             raise AssessmentError([Problem(str(target), "", f"cannot write: {exc.strerror or exc}")]) from None
         self.path = target
-        self._disk_signature = _signature(target)
+        self._disk_signature = sig
         return target
 
-    def _is_own_file(self, target: Path) -> bool:
-        """``target`` is an existing file and the one this object was loaded from or saved to."""
-        if self.path is None or not target.exists():
+    def _is_own_path(self, target: Path) -> bool:
+        """``target`` is the file this object was loaded from or saved to (however it is spelled)."""
+        if self.path is None:
             return False
         try:
             return target.resolve() == self.path.resolve()
@@ -541,12 +558,31 @@ class Assessment:
         return f"<Assessment {self.pilot!r}: {answered} of {applicable} answered, bank {self.bank.id} {self.bank.version}>"
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+def _conflict(target: Path, exc: WriteConflict) -> AssessmentConflictError:
+    """The refused save, naming the version this copy was read from and the one on disk."""
+    on_disk = f"version {exc.found[:12]}" if exc.found else "no file"
+    updated = _updated_on_disk(target) if exc.found else None
+    if updated:
+        on_disk += f", updated {updated}"
+    if exc.expected is None:
+        message = f"the file on disk ({on_disk}) was not read by this copy, which would overwrite it"
+    else:
+        message = f"changed on disk since it was read: the file is now {on_disk}; this copy was read from version {exc.expected[:12]}"
+    error = AssessmentConflictError(
+        [Problem(str(target), "", f"{message}. Reload it, or save with force=True to overwrite it")]
+    )
+    error.expected, error.found = exc.expected, exc.found
+    return error
+
+
+def _updated_on_disk(target: Path) -> str | None:
+    """The ``updated`` stamp of the file on disk, for the conflict message (None if unreadable)."""
     try:
-        st = path.stat()
-    except OSError:
+        doc = json.loads(read_regular_file(target, MAX_ASSESSMENT_BYTES))
+    except (FileReadError, ValueError, RecursionError):
         return None
-    return (st.st_mtime_ns, st.st_size)
+    stamp = doc.get("updated") if isinstance(doc, dict) else None
+    return stamp if isinstance(stamp, str) and len(stamp) <= 40 else None
 
 
 def _replace(data: AssessmentFile, **changes) -> AssessmentFile:
