@@ -42,7 +42,7 @@ from .storage import (
     signature_of,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_ASSESSMENT_BYTES = 20_000_000
 NA = "na"
 DONT_KNOW = "dont_know"
@@ -74,7 +74,7 @@ class Change:
     """What changed in an assessment: what :attr:`Assessment.changed` carries.
 
     ``kind`` is ``answer`` (``question_ids`` names them), ``triage``, ``meta`` (pilot,
-    respondents, target) or ``reload`` (everything may have changed). Changes made inside
+    respondents, target, business unit, owner) or ``reload`` (everything may have changed). Changes made inside
     :meth:`Assessment.batch` arrive as one.
     """
 
@@ -142,12 +142,19 @@ class BankRef(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=40)]
 
 
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class AssessmentFile(BaseModel):
-    """The JSON document on disk (``schema_version`` 2)."""
+    """The JSON document on disk (``schema_version`` 3).
+
+    Version 3 added ``business_unit`` and ``owner``: who the pilot belongs to, what a portfolio
+    of pilots is filtered and grouped by (both optional).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: Literal[3] = SCHEMA_VERSION
     pilot: Annotated[str, Field(min_length=1, max_length=200)]
     respondents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default_factory=list
@@ -158,6 +165,8 @@ class AssessmentFile(BaseModel):
     target: Annotated[str, Field(max_length=64)] | None = None
     triage: dict[str, str] = Field(default_factory=dict)
     answers: dict[str, Answer] = Field(default_factory=dict)
+    business_unit: Label | None = None
+    owner: Label | None = None
 
 
 # ---- migrations ---------------------------------------------------------------------------
@@ -186,7 +195,13 @@ def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 adds the optional ``business_unit`` and ``owner`` (the portfolio): nothing moves."""
+    doc["schema_version"] = 3
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
@@ -253,6 +268,8 @@ class Assessment:
         target: str | None = None,
         triage: Mapping[str, str] | None = None,
         path: str | Path | None = None,
+        business_unit: str | None = None,
+        owner: str | None = None,
     ) -> Assessment:
         """A new, empty assessment for ``pilot``."""
         bank = _as_bank(bank)
@@ -263,6 +280,8 @@ class Assessment:
                 bank=BankRef(id=bank.id, version=bank.version),
                 target=target,
                 triage=dict(triage or {}),
+                business_unit=business_unit or None,
+                owner=owner or None,
             )
         except ValidationError as exc:
             raise AssessmentError(problems_from_validation(exc, str(path or "<new assessment>"))) from None
@@ -384,6 +403,26 @@ class Assessment:
     @respondents.setter
     def respondents(self, names: Iterable[str]) -> None:
         self.data = _replace(self.data, respondents=[n for n in names if n])
+        self._emit("meta")
+
+    @property
+    def business_unit(self) -> str | None:
+        """The business unit the pilot belongs to (the portfolio filters on it)."""
+        return self.data.business_unit
+
+    @business_unit.setter
+    def business_unit(self, name: str | None) -> None:
+        self.data = _replace(self.data, business_unit=name or None)
+        self._emit("meta")
+
+    @property
+    def owner(self) -> str | None:
+        """Who is accountable for taking the pilot to production (the portfolio filters on it)."""
+        return self.data.owner
+
+    @owner.setter
+    def owner(self, name: str | None) -> None:
+        self.data = _replace(self.data, owner=name or None)
         self._emit("meta")
 
     @property

@@ -226,3 +226,67 @@ def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
     import plotly.graph_objects as go
 
     return go.Figure(timeline_spec(roadmap, height=height))
+
+
+# ---- the portfolio ----------------------------------------------------------------------------
+
+# A pilot's gap to its target on one dimension, as a heatmap cell: (upper bound of the gap, fill,
+# text colour, what it means). Shared by the portfolio page and the portfolio report.
+GAP_SCALE = (
+    (0.0, "#bbf7d0", "#14532d", "at or above target"),
+    (0.5, "#fde68a", "#78350f", "up to half a level short"),
+    (1.0, "#fdba74", "#7c2d12", "up to a level short"),
+    (1.5, "#f87171", "#450a0a", "up to 1.5 levels short"),
+    (float("inf"), "#b91c1c", "#ffffff", "more than 1.5 levels short"),
+)
+NO_GAP = ("#f3f4f6", "#4b5563", "nothing to score")
+TREND_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0d9488", "#db2777", "#4b5563",
+                 "#0284c7", "#65a30d", "#9333ea", "#ea580c")
+
+
+def gap_colour(gap: float | None) -> tuple[str, str]:
+    """(fill, text colour) of a heatmap cell for a gap to target (None: nothing to score)."""
+    if gap is None or gap != gap:
+        return NO_GAP[0], NO_GAP[1]
+    for bound, fill, ink, _ in GAP_SCALE:
+        if gap <= bound + 1e-9:
+            return fill, ink
+    return GAP_SCALE[-1][1], GAP_SCALE[-1][2]
+
+
+def trends_spec(trends, *, height: int = 380, title: str = "Overall score and weakest link over time") -> dict:
+    """Each pilot's overall score (solid) and weakest link (dotted) over its revisions, as Plotly's JSON.
+
+    ``trends`` is :meth:`~readiness_widgets.portfolio_result.PortfolioResult.trends`'s frame. One
+    colour per pilot; a click on a pilot's name in the legend hides both of its lines.
+    """
+    traces: list[dict] = []
+    for i, (_, rows) in enumerate(trends.groupby("pilot", sort=False)):
+        colour = TREND_COLOURS[i % len(TREND_COLOURS)]
+        name = plotly_text(rows["name"].iloc[0])
+        x = [t.strftime("%Y-%m-%d %H:%M") for t in rows["saved_at"]]
+        custom = [[int(r), plotly_text(str(s).replace("_", " ")), plotly_text(str(w))]
+                  for r, s, w in zip(rows["revision"], rows["status"], rows["weakest_dimension"], strict=True)]
+        for kind, dash, shown in (("mean", "solid", True), ("weakest", "dot", False)):
+            values = [None if v != v else round(float(v), 3) for v in rows[kind]]
+            what = "overall" if kind == "mean" else "weakest link (%{customdata[2]})"
+            traces.append({
+                "type": "scatter", "mode": "lines+markers", "name": name, "legendgroup": str(i),
+                "showlegend": shown, "x": x, "y": values, "customdata": custom,
+                "line": {"color": colour, "dash": dash, "width": 2 if kind == "mean" else 1.5},
+                "marker": {"size": 6 if kind == "mean" else 4},
+                "hovertemplate": f"{name}<br>revision %{{customdata[0]}}, %{{x|%Y-%m-%d}}<br>{what}: %{{y:.2f}}"
+                                 "<br>%{customdata[1]}<extra></extra>",
+            })
+    return {
+        "data": traces,
+        "layout": {
+            "template": TEMPLATE,
+            "height": height,
+            "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
+            "title": {"text": title, "x": 0.5},
+            "yaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4], "title": {"text": "score (solid: overall, dotted: weakest link)"}},
+            "xaxis": {"type": "date"},
+            "legend": {"orientation": "v"},
+        },
+    }

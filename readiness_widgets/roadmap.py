@@ -17,11 +17,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .bank import EVIDENCE_KINDS, LEVELS
+from .bank import EVIDENCE_KINDS, LEVELS, Bank
 from .errors import UnknownIdError
-from .scoring import Scores
+from .scoring import QuestionGaps, Scores
 
 ANSWERED = ("answered", "dont_know")
 
@@ -245,3 +246,46 @@ def _criterion(scores: Scores, qid: str, row: pd.Series) -> Criterion:
         status=row["status"],
         met=effective >= float(row["target"]) - 1e-9,
     )
+
+
+ACTION_COLUMNS = ["row", "question", "dimension", "phase", "deliverable", "effort_weeks"]
+
+
+def roadmap_actions_many(gaps: QuestionGaps, bank: Bank) -> pd.DataFrame:
+    """The deliverables each assessment's roadmap holds, for many assessments at once.
+
+    One row per (assessment, deliverable): ``row`` (the assessment's position in ``gaps``),
+    ``question``, ``dimension``, ``phase``, ``deliverable``, ``effort_weeks``. The same rule as
+    :func:`build_roadmap`: an applicable question answered (a level or "don't know") below its
+    target brings its bank actions. Order: by row, then question in bank order.
+    """
+    needs = gaps.assessed & (gaps.gap > 1e-9)
+    rows, cols = np.nonzero(needs)
+    parts = []
+    for j, qid in enumerate(gaps.question_ids):
+        actions = bank.question(qid).actions or []
+        if not actions:
+            continue
+        hit = rows[cols == j]
+        if not len(hit):
+            continue
+        question = bank.question(qid)
+        for action in actions:
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row": hit,
+                        "question": qid,
+                        "dimension": question.dimension,
+                        "phase": action.phase,
+                        "deliverable": action.deliverable,
+                        "effort_weeks": float(action.effort_weeks),
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ACTION_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    order = {q: i for i, q in enumerate(gaps.question_ids)}
+    out["_q"] = out["question"].map(order)
+    return out.sort_values(["row", "_q"], kind="stable").drop(columns="_q").reset_index(drop=True)

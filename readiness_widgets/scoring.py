@@ -489,6 +489,27 @@ def score_many(
     """
     bank = bank if bank is not None else load_bank()
     arr = bank_arrays(bank)
+    _check_many(bank, arr, answers, evidence, triage, target)
+    return _many_frame(_score_arrays(bank, arr, answers, evidence, triage, target), arr, answers.index)
+
+
+def _many_frame(many: _ManyArrays, arr: BankArrays, index: pd.Index) -> pd.DataFrame:
+    core, dims, n = many.core, arr.dimension_ids, len(many.levels)
+    d = len(dims)
+    block = np.empty((n, 3 * d + 2))
+    block[:, :d] = core.score
+    block[:, d : 2 * d] = core.coverage
+    block[:, 2 * d : 3 * d] = many.gap
+    block[:, 3 * d] = core.mean
+    block[:, 3 * d + 1] = core.weakest
+    columns = [f"{kind}_{dim}" for kind in ("score", "coverage", "gap") for dim in dims] + ["mean", "weakest"]
+    out = pd.DataFrame(block, index=index, columns=columns, copy=False)
+    out["weakest_dimension"] = pd.Categorical.from_codes(core.weakest_index, categories=dims)
+    out["status"] = pd.Categorical.from_codes(many.status, categories=list(STATUSES))
+    return out
+
+
+def _check_many(bank: Bank, arr: BankArrays, answers, evidence, triage, target) -> None:
     if not isinstance(answers, pd.DataFrame):
         raise ValueError("score_many: answers must be a DataFrame, one row per assessment")
     if target is not None and target not in {t.id for t in bank.targets}:
@@ -500,6 +521,23 @@ def score_many(
         if frame is not None and isinstance(frame, pd.DataFrame) and frame.columns.has_duplicates:
             repeated = frame.columns[frame.columns.duplicated()].unique()
             raise ValueError(f"score_many: {name} has repeated columns: {', '.join(map(str, repeated[:10]))}")
+
+
+@dataclass
+class _ManyArrays:
+    """What :func:`score_many` works out for ``n`` assessments, before it becomes a frame."""
+
+    levels: np.ndarray  # (n, q)
+    codes: np.ndarray | None  # (n, q) evidence codes, None: none everywhere
+    applies: np.ndarray  # (q,) or (n, q)
+    targets: np.ndarray  # (1, d) or (n, d)
+    core: CoreResult
+    status: np.ndarray  # (n,) 0 ready, 1 conditions, 2 not ready
+    blocking: np.ndarray  # (n, d)
+    gap: np.ndarray  # (n, d)
+
+
+def _score_arrays(bank: Bank, arr: BankArrays, answers, evidence, triage, target) -> _ManyArrays:
     levels = _levels_matrix(answers, arr)
     n = len(levels)
     codes = None if evidence is None else _evidence_codes(_aligned(evidence, answers.index, "evidence"), arr, n)
@@ -511,19 +549,66 @@ def score_many(
     else:
         applies, applicable, targets = _triage_matrices(bank, arr, _aligned(triage, answers.index, "triage"), target, n)
     core = _core(arr, levels, applies, codes, check=True, applicable=applicable)
-    status, _, _, gap = _verdict_arrays(bank, core, targets)
-    d = len(dims)
-    block = np.empty((n, 3 * d + 2))
-    block[:, :d] = core.score
-    block[:, d : 2 * d] = core.coverage
-    block[:, 2 * d : 3 * d] = gap
-    block[:, 3 * d] = core.mean
-    block[:, 3 * d + 1] = core.weakest
-    columns = [f"{kind}_{dim}" for kind in ("score", "coverage", "gap") for dim in dims] + ["mean", "weakest"]
-    out = pd.DataFrame(block, index=answers.index, columns=columns, copy=False)
-    out["weakest_dimension"] = pd.Categorical.from_codes(core.weakest_index, categories=dims)
-    out["status"] = pd.Categorical.from_codes(status, categories=list(STATUSES))
-    return out
+    status, blocking, _, gap = _verdict_arrays(bank, core, targets)
+    return _ManyArrays(levels, codes, applies, targets, core, status, blocking, gap)
+
+
+@dataclass(frozen=True)
+class QuestionGaps:
+    """Per question, for many assessments at once: what :func:`score` gives one assessment in its
+    ``questions`` frame and its verdict, as arrays (one row per assessment, one column per question).
+
+    ``gap`` is the question's gap to its dimension's target (0 where it does not apply or is N/A),
+    ``assessed`` marks the applicable questions answered with a level or "don't know" (those whose
+    bank actions enter the roadmap when below target), ``blocking`` the verdict's blocking
+    questions (applicable, below target, in a blocking dimension). ``scores`` is
+    :func:`score_many`'s frame of the same rows.
+    """
+
+    scores: pd.DataFrame
+    question_ids: tuple[str, ...]
+    gap: np.ndarray
+    weighted_gap: np.ndarray
+    assessed: np.ndarray
+    blocking: np.ndarray
+
+
+def question_gaps_many(
+    answers: pd.DataFrame,
+    bank: Bank | None = None,
+    *,
+    evidence: pd.DataFrame | None = None,
+    triage: pd.DataFrame | None = None,
+    target: str | None = None,
+) -> QuestionGaps:
+    """:func:`score_many`, with every question's gap and the verdict's blocking questions.
+
+    The same rules as :func:`score` (its ``questions["gap"]`` and ``verdict.blocking_questions``),
+    vectorized: a portfolio finds the gaps its pilots share without scoring them one by one.
+    Takes the same arguments as :func:`score_many`.
+    """
+    bank = bank if bank is not None else load_bank()
+    arr = bank_arrays(bank)
+    _check_many(bank, arr, answers, evidence, triage, target)
+    many = _score_arrays(bank, arr, answers, evidence, triage, target)
+    levels, n = many.levels, len(many.levels)
+    applies = np.broadcast_to(many.applies, levels.shape)
+    has_level = levels >= 0
+    points = np.where(has_level, arr.score_table[np.arange(levels.shape[1]), np.where(has_level, levels, 0).astype(np.intp)], 0.0)
+    codes = many.codes if many.codes is not None else np.zeros(levels.shape, dtype=np.int8)
+    points = points * arr.credit_table[codes]
+    qtarget = np.broadcast_to(many.targets, (n, len(arr.dimension_ids)))[:, arr.qdim]
+    counted = applies & (levels != NA_CODE)  # answered, don't know or unanswered (NaN)
+    gap = np.where(counted, np.clip(qtarget - points, 0, None), 0.0)
+    below = gap > 1e-9
+    return QuestionGaps(
+        scores=_many_frame(many, arr, answers.index),
+        question_ids=tuple(arr.question_ids),
+        gap=gap,
+        weighted_gap=gap * arr.weights,
+        assessed=applies & (has_level | (levels == DONT_KNOW_CODE)),
+        blocking=applies & below & many.blocking[:, arr.qdim],
+    )
 
 
 def _aligned(frame: pd.DataFrame, index: pd.Index, name: str) -> pd.DataFrame:

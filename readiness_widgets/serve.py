@@ -19,12 +19,13 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from .demo import DASHBOARD_NOTEBOOK, dashboards_dir, demo_folder
+from .demo import DASHBOARD_NOTEBOOK, PORTFOLIO_NOTEBOOK, dashboards_dir, demo_folder, demo_portfolio_folder
 from .errors import InputError, Problem
 from .portfolio import ENV_FOLDER, AssessmentFolder
 
 PACKAGE = Path(__file__).resolve().parent
-PAGES = {"dashboard": DASHBOARD_NOTEBOOK, "self-assessment": "self_assessment.ipynb"}
+PAGES = {"dashboard": DASHBOARD_NOTEBOOK, "self-assessment": "self_assessment.ipynb", "portfolio": PORTFOLIO_NOTEBOOK}
+PREHEATED = ("dashboard", "portfolio")
 # Extra Voila options per page. voila.json preheats kernels: Voila keeps one kernel with the
 # dashboard already built for the next visitor, which paints it over a second sooner
 # (benchmarks/bench_dashboard.py). The form is never preheated: it would create its file before
@@ -131,9 +132,10 @@ def serve(
 ) -> int:
     """Run Voila in the foreground until Ctrl-C; returns its exit code.
 
-    ``preheat`` (default: on for the dashboard) keeps a kernel with the dashboard already built
-    for the next visitor, so that the page paints sooner; ``False`` starts a kernel per visit.
-    The form page is never preheated.
+    ``preheat`` (default: on for the dashboard and the portfolio) keeps a kernel with the page
+    already built for the next visitor, so that the page paints sooner; ``False`` starts a kernel
+    per visit. The form page is never preheated. ``folder`` defaults to the bundled demo (the
+    portfolio's: a dozen pilots with their history) or, for the form, the current folder.
     """
     if find_spec("voila") is None:
         raise InputError(
@@ -141,12 +143,12 @@ def serve(
         )
     _check_port(port)
     if folder is None:
-        folder = demo_folder() if page == "dashboard" else Path.cwd()
+        folder = {"dashboard": demo_folder, "portfolio": demo_portfolio_folder}.get(page, Path.cwd)()
     box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
     if page == "self-assessment":
         box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
-    if preheat and page != "dashboard":
-        raise InputError("option", [Problem("--preheat", "", "only the dashboard page can be preheated")])
+    if preheat and page not in PREHEATED:
+        raise InputError("option", [Problem("--preheat", "", "only the dashboard and portfolio pages can be preheated")])
     cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None)
     print(f"readiness: serving the {page} for {box.root} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
     proc = subprocess.Popen(cmd, env=voila_environment(box.root, form_file=form_file))  # noqa: S603 - our own argv
@@ -188,7 +190,8 @@ def register_cli(sub) -> None:
         "folder",
         nargs="?",
         metavar="FOLDER",
-        help="folder of assessment .json files (dashboard default: the bundled demo; self-assessment default: .)",
+        help="folder of assessment .json files (dashboard and portfolio default: the bundled demos; "
+        "self-assessment default: .)",
     )
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     p.add_argument("--page", choices=sorted(PAGES), default="dashboard", help="which page to serve (default: dashboard)")
@@ -201,8 +204,8 @@ def register_cli(sub) -> None:
         "--preheat",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="dashboard only: keep a kernel with the page already built for the next visitor, for a faster "
-        "first paint (default: on; --no-preheat starts a kernel per visit)",
+        help="dashboard and portfolio: keep a kernel with the page already built for the next visitor, for a "
+        "faster first paint (default: on; --no-preheat starts a kernel per visit)",
     )
     p.set_defaults(func=cmd_dashboard)
 

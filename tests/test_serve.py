@@ -178,7 +178,7 @@ def test_cli_dashboard_on_a_missing_folder_exits_2_with_one_line(no_popen, capsy
         (["--port", "70000"], "1-65535, got 70000"),
         (["--port", "eighty"], "invalid int value"),
         (["--page", "admin"], "invalid choice"),
-        (["--page", "self-assessment", "--preheat"], "only the dashboard page can be preheated"),
+        (["--page", "self-assessment", "--preheat"], "only the dashboard and portfolio pages can be preheated"),
     ],
 )
 def test_cli_dashboard_bad_options_exit_2(tmp_path, no_popen, capsys, monkeypatch, argv, expected):
@@ -285,7 +285,7 @@ def test_pyproject_dashboard_extra_requires_voila():
 def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, monkeypatch, capsys):
     from readiness_widgets.serve import NO_PREHEAT, serve
 
-    with pytest.raises(ReadinessError, match="only the dashboard page can be preheated"):
+    with pytest.raises(ReadinessError, match="only the dashboard and portfolio pages can be preheated"):
         serve("self-assessment", tmp_path, preheat=True)
     seen = []
 

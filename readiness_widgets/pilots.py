@@ -1,0 +1,164 @@
+"""Where a portfolio's pilots come from: the latest revision of every pilot, and each one's history.
+
+A :class:`PilotSource` reads; it never scores (the portfolio engine,
+:mod:`readiness_widgets.portfolio_result`, does). :class:`FolderSource` reads a folder of
+assessment files (through :class:`~readiness_widgets.portfolio.AssessmentFolder`, confined to the
+folder): the files of one pilot (the same ``pilot`` name and bank) are its history, oldest first
+by their ``updated`` stamp. A shared store (SQLite, PostgreSQL) is another source.
+
+>>> source = FolderSource("portfolio")                                  # doctest: +SKIP
+>>> [(r.name, r.revision) for r in source.latest()]                     # doctest: +SKIP
+[('Claims triage assistant', 3), ...]
+>>> [r.saved_at for r in source.history("Claims triage assistant")]     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .assessment import Assessment
+from .bank import Bank
+from .errors import InputError, Problem
+from .portfolio import AssessmentFolder, Entry
+
+# a portfolio reads many more files than the single-pilot dashboard lists
+MAX_PORTFOLIO_FILES = 100_000
+
+
+@dataclass(frozen=True)
+class PilotRevision:
+    """One saved state of a pilot's assessment.
+
+    ``pilot`` is the pilot's identity in its source (the folder: its name; a store: its key),
+    ``revision`` counts from 1, oldest first, ``saved_at`` is when it was saved (UTC), ``link`` is
+    the query string that opens it in the single-pilot dashboard (``file=NAME.json`` or
+    ``pilot=KEY``).
+    """
+
+    pilot: str
+    revision: int
+    saved_at: datetime
+    name: str
+    link: str
+    assessment: Assessment
+
+
+class PilotSource(ABC):
+    """The pilots of a portfolio: :meth:`latest`, :meth:`history`, and :meth:`revisions` (all of them)."""
+
+    label: str  # what the page says it shows: a folder, a store URL (no password)
+
+    @abstractmethod
+    def latest(self) -> list[PilotRevision]:
+        """The latest revision of every pilot, by pilot."""
+
+    @abstractmethod
+    def history(self, pilot: str) -> list[PilotRevision]:
+        """Every revision of ``pilot``, oldest first (:class:`InputError` for an unknown pilot)."""
+
+    def revisions(self) -> list[PilotRevision]:
+        """Every revision of every pilot, each pilot's oldest first (a source may read them at once)."""
+        return [r for latest in self.latest() for r in self.history(latest.pilot)]
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        """What could not be read, as (name, one-line reason): shown beside the portfolio."""
+        return []
+
+    def stamp(self) -> Hashable:
+        """A cheap value that changes whenever the source's content does (re-read, then compared)."""
+        return None
+
+    def opener(self, pilot: str, revision: int | None = None) -> str:
+        """The query string that opens ``pilot`` (at ``revision``, default the latest) on its own page."""
+        revs = self.history(pilot)
+        return (revs[-1] if revision is None else next(r for r in revs if r.revision == revision)).link
+
+
+class FolderSource(PilotSource):
+    """A folder of assessment files; the files of one pilot (same name, same bank) are its revisions."""
+
+    def __init__(self, folder: str | Path | AssessmentFolder, *, bank: Bank | None = None,
+                 max_files: int = MAX_PORTFOLIO_FILES):
+        self.folder = folder if isinstance(folder, AssessmentFolder) else AssessmentFolder(
+            folder, bank=bank, max_files=max_files
+        )
+        self.label = str(self.folder.root)
+        self._entries: list[Entry] = []
+        self._stamp: tuple = ()
+        self._histories: dict[str, list[PilotRevision]] = {}
+        self._files: dict[str, list[str]] = {}  # pilot -> its files, oldest first
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Read the folder again (only the files that changed are parsed); True if anything changed."""
+        entries = self.folder.entries()
+        stamp = tuple((e.name, e.updated, e.error, id(e.assessment)) for e in entries)
+        if stamp == self._stamp:
+            return False
+        self._entries, self._stamp = entries, stamp
+        groups: dict[str, list[Entry]] = {}
+        for e in entries:
+            if e.ok:
+                groups.setdefault(e.pilot, []).append(e)
+        histories, files = {}, {}
+        for name, group in sorted(groups.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
+            group.sort(key=lambda e: (e.updated, e.name))
+            bank_id = group[-1].assessment.bank.id  # earlier files made with another bank are not its history
+            same = [e for e in group if e.assessment.bank.id == bank_id]
+            histories[name] = [
+                PilotRevision(name, i, e.updated, name, urlencode({"file": e.name}), e.assessment)
+                for i, e in enumerate(same, start=1)
+            ]
+            files[name] = [e.name for e in same]
+        self._histories, self._files = histories, files
+        return True
+
+    def stamp(self) -> Hashable:
+        self.refresh()
+        return self._stamp
+
+    def latest(self) -> list[PilotRevision]:
+        return [revs[-1] for revs in self._histories.values()]
+
+    def history(self, pilot: str) -> list[PilotRevision]:
+        if pilot not in self._histories:
+            raise InputError("pilot", [Problem(self.label, pilot, "no readable assessment of this pilot in the folder")])
+        return list(self._histories[pilot])
+
+    def revisions(self) -> list[PilotRevision]:
+        return [r for revs in self._histories.values() for r in revs]
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        return [(e.name, e.error or "") for e in self._entries if not e.ok]
+
+    def files_of(self, pilot: str) -> list[str]:
+        """The file names of ``pilot``'s revisions, oldest first (none for an unknown pilot)."""
+        return list(self._files.get(pilot, ()))
+
+    def pilot_folder(self, pilot: str) -> AssessmentFolder:
+        """The folder as the single-pilot dashboard should list it: only ``pilot``'s files."""
+        return _Only(self.folder, self._files.get(pilot, ()))
+
+    def pilot_of_file(self, name: str) -> str | None:
+        """The pilot whose history holds the file ``name``, if any."""
+        return next((pilot for pilot, names in self._files.items() if name in names), None)
+
+
+class _Only(AssessmentFolder):
+    """An :class:`AssessmentFolder` that lists only some of its files (one pilot's)."""
+
+    def __init__(self, folder: AssessmentFolder, names):
+        super().__init__(folder.folder, bank=folder.bank, max_files=folder.max_files)
+        self._banks = folder._banks
+        self._only = set(names)
+
+    def names(self) -> list[str]:
+        return [n for n in super().names() if n in self._only]
+
+
+__all__ = ["MAX_PORTFOLIO_FILES", "FolderSource", "PilotRevision", "PilotSource"]
