@@ -375,7 +375,8 @@ class PortfolioResult:
 
     # ---- trends -------------------------------------------------------------------------
     def trends(self, pilots: Sequence[str] | None = None) -> pd.DataFrame:
-        """Each revision's overall score and weakest link: of ``pilots`` (keys), else of the selection.
+        """Each revision's overall score and weakest link: of ``pilots`` (keys, in that order), else of
+        the selection (by name).
 
         Columns: ``pilot``, ``name``, ``revision``, ``saved_at``, ``status``, ``mean``, ``weakest``,
         ``weakest_dimension``; each pilot's revisions oldest first.
@@ -391,6 +392,9 @@ class PortfolioResult:
         names = self.pilots["name"].to_numpy()
         keys = self.pilots["pilot"].to_numpy()
         out = rows.assign(pilot=keys[rows["code"].to_numpy()], name=names[rows["code"].to_numpy()])
+        if pilots is not None:  # in the order asked for (the heatmap's page)
+            rank = {p: i for i, p in enumerate(pilots)}
+            out = out.assign(_rank=out["pilot"].map(rank)).sort_values(["_rank", "saved_at", "revision"], kind="stable")
         return out[["pilot", "name", "revision", "saved_at", "status", "mean", "weakest", "weakest_dimension"]].reset_index(drop=True)
 
     # ---- shared blockers ----------------------------------------------------------------
@@ -682,22 +686,25 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank) -> tuple[pd.Data
         return resolved_cache[key]
 
     targets = [resolved(a) for a in assessments]
+    def text(values) -> np.ndarray:
+        return np.array(list(values), dtype=object)
+
     pilots = pd.DataFrame(
         {
-            "pilot": [r.pilot for r in latest],
-            "name": [r.name for r in latest],
-            "link": [r.link for r in latest],
+            "pilot": text(r.pilot for r in latest),
+            "name": text(r.name for r in latest),
+            "link": text(r.link for r in latest),
             "revision": np.array([r.revision for r in latest], dtype=np.int64),
             "updated": pd.to_datetime([r.saved_at for r in latest], utc=True) if n else pd.to_datetime([], utc=True),
-            "business_unit": [a.business_unit or NOT_SET for a in assessments],
-            "owner": [a.owner or NOT_SET for a in assessments],
-            "target": [t.profile for t in targets],
-            "target_title": [t.title for t in targets],
+            "business_unit": text(a.business_unit or NOT_SET for a in assessments),
+            "owner": text(a.owner or NOT_SET for a in assessments),
+            "target": text(t.profile for t in targets),
+            "target_title": text(t.title for t in targets),
         },
         index=pd.RangeIndex(n),
     )
     for t in bank.triage:
-        pilots[f"triage_{t.id}"] = [a.triage[t.id] for a in assessments]
+        pilots[f"triage_{t.id}"] = text(a.triage[t.id] for a in assessments)
     status = scores["status"].astype(str) if n else pd.Series(dtype=str)
     pilots["status"] = pd.Categorical(status.to_numpy() if n else [], categories=list(STATUSES))
     for col in ("mean", "weakest"):

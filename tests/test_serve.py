@@ -78,7 +78,29 @@ def test_voila_reads_our_settings_from_the_command_line(tmp_path, monkeypatch):
 def test_the_dashboard_is_preheated_and_the_form_is_not():
     """Preheating paints the dashboard sooner (bench_dashboard); see PAGE_OPTIONS in dashboard.py."""
     assert _preheated("dashboard")
+    assert _preheated("portfolio")
     assert not _preheated("self-assessment")  # a preheated form would create its file unasked
+
+
+def test_the_portfolio_page_is_served_like_the_dashboard_on_the_demo_portfolio(monkeypatch, capsys):
+    pytest.importorskip("voila")
+    from readiness_widgets.demo import demo_portfolio_folder
+
+    started = {}
+
+    class FakeVoila:
+        def __init__(self, cmd, env):
+            started.update(cmd=cmd, env=env)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr("subprocess.Popen", FakeVoila)
+    assert main(["dashboard", "--page", "portfolio", "--port", "8898"]) == 0
+    assert started["cmd"] == voila_command("portfolio", port=8898)
+    assert Path(started["cmd"][3]) == dashboards_dir() / "portfolio.ipynb"
+    assert started["env"][ENV_FOLDER] == str(demo_portfolio_folder().resolve())
+    assert "serving the portfolio" in capsys.readouterr().out
 
 
 def test_voila_environment(tmp_path, monkeypatch):
