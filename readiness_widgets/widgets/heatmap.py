@@ -60,6 +60,7 @@ function render({ model, el }) {
         const b = cell("button", col.title, "rw-sort");
         b.type = "button";
         b.title = "Sort by " + col.title;
+        b.setAttribute("aria-label", "Sort by " + col.title);
         if (sort === col.sort) {
           th.setAttribute("aria-sort", desc ? "descending" : "ascending");
           b.textContent = col.title + (desc ? " \u25BC" : " \u25B2");

@@ -52,7 +52,7 @@ PORTFOLIO_STYLE = """<style>
 .rw-funnel-change, .rw-funnel-moves {color: #4b5563; font-size: 0.9em}
 .rw-legend {font-size: 0.85em; margin: 4px 0}
 .rw-swatch {display: inline-block; padding: 0 6px; border-radius: 3px; margin: 2px}
-.rw-blockers td, .rw-shared-questions td {white-space: normal; line-height: 1.35}
+.rw-blockers td, .rw-shared-questions td, .rw-blockers th, .rw-shared-questions th {white-space: normal; line-height: 1.35}
 .rw-blockers small {line-height: 1.25; display: inline-block}
 .rw-heatmap-table thead th {white-space: normal; vertical-align: bottom}
 .rw-blocked {font-weight: 600}
