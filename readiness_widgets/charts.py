@@ -241,7 +241,7 @@ GAP_SCALE = (
 )
 NO_GAP = ("#f3f4f6", "#4b5563", "nothing to score")
 TREND_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0d9488", "#db2777", "#4b5563",
-                 "#0284c7", "#65a30d", "#9333ea", "#ea580c")
+                 "#0284c7", "#65a30d", "#9333ea", "#ea580c", "#0f766e", "#a16207", "#be123c")
 
 
 def gap_colour(gap: float | None) -> tuple[str, str]:
@@ -254,15 +254,23 @@ def gap_colour(gap: float | None) -> tuple[str, str]:
     return GAP_SCALE[-1][1], GAP_SCALE[-1][2]
 
 
-def trends_spec(trends, *, height: int = 380, title: str = "Overall score and weakest link over time") -> dict:
+def trend_colour(i: int) -> str:
+    """The colour of the ``i``-th pilot's lines on :func:`trends_spec`."""
+    return TREND_COLOURS[i % len(TREND_COLOURS)]
+
+
+def trends_spec(trends, *, height: int = 380, title: str = "Overall score and weakest link over time",
+                legend: bool = True) -> dict:
     """Each pilot's overall score (solid) and weakest link (dotted) over its revisions, as Plotly's JSON.
 
     ``trends`` is :meth:`~readiness_widgets.portfolio_result.PortfolioResult.trends`'s frame. One
-    colour per pilot; a click on a pilot's name in the legend hides both of its lines.
+    colour per pilot (:func:`trend_colour`, in the frame's order); with ``legend``, a click on a
+    pilot's name in the legend hides both of its lines (without, a page shows the colours beside
+    the pilots' names: a legend is the slowest part of a redraw).
     """
     traces: list[dict] = []
     for i, (_, rows) in enumerate(trends.groupby("pilot", sort=False)):
-        colour = TREND_COLOURS[i % len(TREND_COLOURS)]
+        colour = trend_colour(i)
         name = plotly_text(rows["name"].iloc[0])
         x = [t.strftime("%Y-%m-%d %H:%M") for t in rows["saved_at"]]
         custom = [[int(r), plotly_text(str(s).replace("_", " ")), plotly_text(str(w))]
@@ -288,5 +296,6 @@ def trends_spec(trends, *, height: int = 380, title: str = "Overall score and we
             "yaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4], "title": {"text": "score (solid: overall, dotted: weakest link)"}},
             "xaxis": {"type": "date"},
             "legend": {"orientation": "v"},
+            "showlegend": legend,
         },
     }

@@ -223,6 +223,36 @@ class PortfolioResult:
     criteria: Mapping[str, str] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
+    # ---- arrays shared by every selection of this portfolio (built once) ------------------
+    def _column(self, name: str) -> np.ndarray:
+        key = ("column", name)
+        if key not in self._cache:
+            self._cache[key] = self.pilots[name].to_numpy(dtype=object)
+        return self._cache[key]
+
+    def _name_rank(self) -> np.ndarray:
+        """Each pilot's place in the alphabetical order of names (ties by key)."""
+        if "name_rank" not in self._cache:
+            order = np.lexsort((self._column("pilot").astype(str), np.array([n.casefold() for n in self._column("name")], dtype=str)))
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._cache["name_rank"] = rank
+        return self._cache["name_rank"]
+
+    def _grouped(self, frame: str, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(codes, blocked, starts): the rows of ``actions`` or ``blocking`` sorted by ``by``, with
+        where each group starts, so that one group's pilots are a slice."""
+        key = ("grouped", frame, by)
+        if key not in self._cache:
+            f = getattr(self, frame)
+            groups = f[by].cat.codes.to_numpy() if by == "question" else f[by].to_numpy()
+            size = len(self.deliverables) if by == "group" else len(f[by].cat.categories)
+            order = np.argsort(groups, kind="stable")
+            blocked = f["blocked"].to_numpy(dtype=bool)[order] if "blocked" in f else np.ones(len(f), dtype=bool)
+            starts = np.searchsorted(groups[order], np.arange(size + 1))
+            self._cache[key] = (f["code"].to_numpy(dtype=np.int64)[order], blocked, starts)
+        return self._cache[key]
+
     # ---- selection ----------------------------------------------------------------------
     @property
     def dimensions(self) -> tuple[tuple[str, str], ...]:
@@ -280,7 +310,7 @@ class PortfolioResult:
                 merged[key] = str(value)
         mask = np.ones(len(self.pilots), dtype=bool)
         for key, value in merged.items():
-            mask &= self.pilots[_filter_column(self, key)].to_numpy(dtype=object) == value
+            mask &= self._column(_filter_column(self, key)) == value
         return replace(self, mask=mask, criteria=merged, _cache=self._cache)
 
     # ---- the funnel ---------------------------------------------------------------------
@@ -306,10 +336,9 @@ class PortfolioResult:
     def funnel(self, since: date | datetime | None = None) -> Funnel:
         """The verdict funnel of the selection, and how it moved since ``since`` (default :meth:`default_since`)."""
         since = self.default_since() if since is None else since
-        sel = self.selected
-        now = sel["status"].astype(str).to_numpy()
-        before = self.status_at(since)[self.mask] if since is not None else np.full(len(sel), "", dtype=object)
-        names = sel["name"].to_numpy()
+        now = self._column("status")[self.mask].astype(str)
+        before = self.status_at(since)[self.mask] if since is not None else np.full(len(now), "", dtype=object)
+        names = self._column("name")[self.mask]
         stages = tuple(
             FunnelStage(
                 s, STATUS_LABELS[s], int((now == s).sum()), int((before == s).sum()),
@@ -317,11 +346,11 @@ class PortfolioResult:
             )
             for s in STATUSES
         )
-        moved = Counter((a, b) for a, b in zip(before, now, strict=True) if a and a != b)
-        moves = tuple(sorted(((a, b, n) for (a, b), n in moved.items()),
+        pairs = Counter(zip(before[before != ""].tolist(), now[before != ""].tolist(), strict=True))
+        moves = tuple(sorted(((a, b, n) for (a, b), n in pairs.items() if a != b),
                              key=lambda m: (-STATUSES.index(m[0]), STATUSES.index(m[1]))))
         day = since.date() if isinstance(since, datetime) else since
-        return Funnel(len(sel), day, stages, int((before == "").sum()), moves)
+        return Funnel(len(now), day, stages, int((before == "").sum()), moves)
 
     # ---- the heatmap --------------------------------------------------------------------
     def sort_keys(self) -> tuple[str, ...]:
@@ -401,63 +430,65 @@ class PortfolioResult:
     def shared_blockers(self, *, limit: int | None = 10, min_pilots: int = 2) -> tuple[SharedBlocker, ...]:
         """The roadmap deliverables the selected pilots share, most blocked pilots first, then the
         most effort saved by doing it once; only those at least ``min_pilots`` pilots need."""
-        a = self.actions
-        picked = self.mask[a["code"].to_numpy()]
-        groups = a["group"].to_numpy()
+        codes, blocked, starts = self._grouped("actions", "group")
+        picked = self.mask[codes]
         g = len(self.deliverables)
-        need = np.bincount(groups[picked], minlength=g)
-        blocked = np.bincount(groups[picked & a["blocked"].to_numpy()], minlength=g)
+        group_of = np.repeat(np.arange(g), np.diff(starts))
+        need = np.bincount(group_of[picked], minlength=g)
+        hit = np.bincount(group_of[picked & blocked], minlength=g)
         effort = self.deliverables["effort_weeks"].to_numpy(dtype=float)
         saved = np.maximum(need - 1, 0) * effort
         keep = np.nonzero(need >= max(1, min_pilots))[0]
-        ranked = keep[np.lexsort((keep, -need[keep], -saved[keep], -blocked[keep]))]
+        ranked = keep[np.lexsort((keep, -need[keep], -saved[keep], -hit[keep]))]
         if limit is not None:
             ranked = ranked[:limit]
-        total = self.total
-        out = []
         titles = dict(self.dimensions)
-        for k in ranked:
-            d = self.deliverables.iloc[int(k)]
-            rows = a[picked & (groups == k)]
-            refs, more = self._refs(rows["code"].to_numpy(), rows["blocked"].to_numpy())
+        d = self.deliverables
+        out = []
+        for k in ranked.tolist():
+            part = slice(starts[k], starts[k + 1])
+            chosen = picked[part]
+            refs, more = self._refs(codes[part][chosen], blocked[part][chosen])
+            question = d.at[k, "question"]
             out.append(
                 SharedBlocker(
-                    question=d["question"], question_text=self.bank.question(d["question"]).text,
-                    dimension=d["dimension"], dimension_title=titles[d["dimension"]],
-                    deliverable=d["deliverable"], phase=int(d["phase"]), effort_weeks=float(d["effort_weeks"]),
-                    pilots=int(need[k]), blocked=int(blocked[k]), total=total, affected=refs, more=more,
+                    question=question, question_text=self.bank.question(question).text,
+                    dimension=d.at[k, "dimension"], dimension_title=titles[d.at[k, "dimension"]],
+                    deliverable=d.at[k, "deliverable"], phase=int(d.at[k, "phase"]), effort_weeks=float(effort[k]),
+                    pilots=int(need[k]), blocked=int(hit[k]), total=self.total, affected=refs, more=more,
                 )
             )
         return tuple(out)
 
     def shared_questions(self, *, limit: int | None = 10, min_pilots: int = 2) -> tuple[SharedQuestion, ...]:
         """The questions that block the verdict of the most selected pilots (at least ``min_pilots``)."""
-        b = self.blocking
-        picked = self.mask[b["code"].to_numpy()]
-        questions = b["question"].cat.codes.to_numpy()
-        cats = list(b["question"].cat.categories)
-        counts = np.bincount(questions[picked], minlength=len(cats))
+        codes, _, starts = self._grouped("blocking", "question")
+        picked = self.mask[codes]
+        cats = list(self.blocking["question"].cat.categories)
+        group_of = np.repeat(np.arange(len(cats)), np.diff(starts))
+        counts = np.bincount(group_of[picked], minlength=len(cats))
         keep = np.nonzero(counts >= max(1, min_pilots))[0]
         ranked = keep[np.lexsort((keep, -counts[keep]))]
         if limit is not None:
             ranked = ranked[:limit]
         titles = dict(self.dimensions)
         out = []
-        for k in ranked:
-            qid = cats[int(k)]
-            question = self.bank.question(qid)
-            codes = b["code"].to_numpy()[picked & (questions == k)]
-            refs, more = self._refs(codes, np.ones(len(codes), dtype=bool))
-            out.append(SharedQuestion(qid, question.text, question.dimension, titles[question.dimension],
+        for k in ranked.tolist():
+            part = slice(starts[k], starts[k + 1])
+            mine = codes[part][picked[part]]
+            refs, more = self._refs(mine, np.ones(len(mine), dtype=bool))
+            question = self.bank.question(cats[k])
+            out.append(SharedQuestion(cats[k], question.text, question.dimension, titles[question.dimension],
                                       int(counts[k]), self.total, refs, more))
         return tuple(out)
 
     def _refs(self, codes: np.ndarray, blocked: np.ndarray) -> tuple[tuple[PilotRef, ...], int]:
-        p = self.pilots
-        order = np.lexsort((p["name"].str.casefold().to_numpy()[codes], ~blocked))
+        """The first pilots of ``codes`` to name: blocked ones first, then by name."""
+        order = np.lexsort((self._name_rank()[codes], ~blocked))[:MAX_AFFECTED]
+        keys, names, links, status = (self._column(c) for c in ("pilot", "name", "link", "status"))
         refs = tuple(
-            PilotRef(p.at[int(c), "pilot"], p.at[int(c), "name"], p.at[int(c), "link"], str(p.at[int(c), "status"]), bool(bl))
-            for c, bl in zip(codes[order][:MAX_AFFECTED], blocked[order][:MAX_AFFECTED], strict=True)
+            PilotRef(keys[c], names[c], links[c], str(status[c]), bool(b))
+            for c, b in zip(codes[order].tolist(), blocked[order].tolist(), strict=True)
         )
         return refs, max(0, len(codes) - MAX_AFFECTED)
 
@@ -477,17 +508,20 @@ class PortfolioResult:
 
     def blockers_frame(self, *, min_pilots: int = 1) -> pd.DataFrame:
         """Every shared deliverable of the selection, ranked, with the pilots it affects (all of them)."""
+        codes, _, starts = self._grouped("actions", "group")
+        d = self.deliverables
+        index = {(q, t): k for k, (q, t) in enumerate(zip(d["question"], d["deliverable"], strict=True))}
+        names = self._column("name")
         rows = []
         for b in self.shared_blockers(limit=None, min_pilots=min_pilots):
-            a = self.actions
-            k = self.deliverables.index[(self.deliverables["question"] == b.question)
-                                        & (self.deliverables["deliverable"] == b.deliverable)][0]
-            hit = a[self.mask[a["code"].to_numpy()] & (a["group"].to_numpy() == k)]
-            names = self.pilots["name"].to_numpy()[hit["code"].to_numpy()]
+            k = index[(b.question, b.deliverable)]
+            mine = codes[starts[k]:starts[k + 1]]
+            mine = mine[self.mask[mine]]
             rows.append({
                 "deliverable": b.deliverable, "phase": b.phase, "question": b.question, "dimension": b.dimension,
                 "pilots": b.pilots, "blocked": b.blocked, "of": b.total, "effort_weeks": b.effort_weeks,
-                "effort_saved_weeks": b.effort_saved, "affected": "; ".join(sorted(names, key=str.casefold)),
+                "effort_saved_weeks": b.effort_saved,
+                "affected": "; ".join(names[mine[np.argsort(self._name_rank()[mine])]]),
             })
         cols = ["deliverable", "phase", "question", "dimension", "pilots", "blocked", "of", "effort_weeks",
                 "effort_saved_weeks", "affected"]
@@ -641,12 +675,11 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
     group = pd.MultiIndex.from_frame(deliverables[["question", "deliverable"]]).get_indexer(
         pd.MultiIndex.from_frame(actions[["question", "deliverable"]])
     ) if len(actions) else np.zeros(0, dtype=np.int64)
-    blocked_pairs = set(zip(blocking["code"].tolist(), blocking["question"].astype(str).tolist(), strict=True))
     actions = pd.DataFrame(
         {
             "code": actions["code"].to_numpy(dtype=np.int64),
             "group": np.asarray(group, dtype=np.int64),
-            "blocked": np.array([(c, q) in blocked_pairs for c, q in zip(actions["code"], actions["question"], strict=True)], dtype=bool),
+            "blocked": actions["blocked"].to_numpy(dtype=bool),
         }
     )
     label = getattr(source, "label", "")
@@ -672,7 +705,11 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank) -> tuple[pd.Data
         blocking_parts.append(pd.DataFrame({"code": np.asarray(rows, dtype=np.int64)[r],
                                             "question": np.asarray(gaps.question_ids, dtype=object)[c]}))
         acts = roadmap_actions_many(gaps, bank)
-        acts["code"] = np.asarray(rows, dtype=np.int64)[acts["row"].to_numpy(dtype=np.int64)] if len(acts) else []
+        if len(acts):
+            row = acts["row"].to_numpy(dtype=np.int64)
+            acts["code"] = np.asarray(rows, dtype=np.int64)[row]
+            # the deliverable's question is one of the verdict's blocking questions
+            acts["blocked"] = gaps.blocking[row, pd.Index(gaps.question_ids).get_indexer(acts["question"])]
         action_parts.append(acts)
     scores = pd.concat(gap_parts).sort_index() if gap_parts else pd.DataFrame(
         columns=[*(f"{k}_{d}" for k in ("score", "coverage", "gap") for d in dims), "mean", "weakest", "weakest_dimension", "status"]
@@ -718,7 +755,7 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank) -> tuple[pd.Data
         {"code": np.zeros(0, dtype=np.int64), "question": np.zeros(0, dtype=object)})
     blocking["question"] = pd.Categorical(blocking["question"], categories=bank_arrays(bank).question_ids)
     pilots["blocking_count"] = np.bincount(blocking["code"].to_numpy(dtype=np.int64), minlength=n)[:n] if n else []
-    columns = ["code", "question", "dimension", "phase", "deliverable", "effort_weeks"]
+    columns = ["code", "question", "dimension", "phase", "deliverable", "effort_weeks", "blocked"]
     actions = pd.concat([a[columns] for a in action_parts if len(a)], ignore_index=True) if any(
         len(a) for a in action_parts) else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return pilots, blocking, actions

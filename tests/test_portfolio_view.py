@@ -162,6 +162,10 @@ def test_after_the_first_paint_the_trends_show_the_pilots_of_the_page(page, fron
     traces = page.trends.figure["data"]
     assert [t["name"] for t in traces if t["showlegend"]] == [r["name"] for r in page.heatmap.rows]
     assert len(traces) == 2 * len(page.heatmap.rows)  # overall and weakest link per pilot
+    # no legend (the slowest part of a redraw): each row shows its lines' colour
+    assert page.trends.figure["layout"]["showlegend"] is False
+    colours = [t["line"]["color"] for t in traces if t["showlegend"]]
+    assert colours == [r["cells"][0]["swatch"] for r in page.heatmap.rows]
     frontend.update(page.heatmap, offset=5)
     assert [t["name"] for t in page.trends.figure["data"] if t["showlegend"]] == [r["name"] for r in page.heatmap.rows]
 

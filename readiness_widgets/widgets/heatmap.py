@@ -82,6 +82,12 @@ function render({ model, el }) {
         const td = cell(i === 0 ? "th" : "td", null, c.cls || "");
         if (i === 0) {
           td.scope = "row";
+          if (c.swatch) {
+            const dot = cell("span", null, "rw-swatch-dot");
+            dot.style.background = c.swatch;
+            dot.setAttribute("aria-hidden", "true");
+            td.appendChild(dot);
+          }
           const a = cell("a", c.text, "rw-pilot-link");
           a.href = "?" + row.link;
           a.target = "_blank";
@@ -132,6 +138,7 @@ STYLE = """
 .rw-heatmap-table td.n, .rw-heatmap-table th.n {text-align: right; font-variant-numeric: tabular-nums}
 .rw-heatmap-row {cursor: pointer}
 .rw-heatmap-row:hover, .rw-heatmap-row:focus {outline: 2px solid #2563eb; outline-offset: -2px}
+.rw-swatch-dot {display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px}
 .rw-sort {border: none; background: none; font: inherit; font-weight: 600; cursor: pointer; padding: 0}
 .rw-pager {display: flex; gap: 8px; align-items: center; margin: 6px 0}
 """
@@ -142,7 +149,7 @@ class HeatmapView(anywidget.AnyWidget):
 
     ``columns``: ``[{"title", "sort" (a sort key, or ""), "numeric"}]``; ``rows``: ``[{"pilot",
     "name", "link", "cells": [{"text", "bg", "fg", "title", "cls"}]}]`` (the first cell is the
-    pilot's name, drawn as its link).
+    pilot's name, drawn as its link, after a square of its ``swatch`` colour).
     """
 
     _esm = _ESM

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..charts import GAP_SCALE, NO_GAP, gap_colour, trends_spec
+from ..charts import GAP_SCALE, NO_GAP, gap_colour, trend_colour, trends_spec
 from ..demo import demo_portfolio_folder
 from ..errors import ReadinessError
 from ..pilots import FolderSource, PilotSource
@@ -230,10 +230,10 @@ class PortfolioDashboard(w.VBox):
             {"title": "Updated", "sort": "updated"},
         ]
         rows = []
-        for r in page.rows:
+        for i, r in enumerate(page.rows):
             gaps = [g for g in r.gaps if g is not None]
             cells = [
-                {"text": r.name},
+                {"text": r.name, "swatch": trend_colour(i)},  # its lines' colour on the trends below
                 {"text": STATUS_LABELS[r.status], "fg": VERDICT_COLOURS[r.status], "bg": "transparent", "cls": "rw-verdict-cell"},
                 {"text": r.target},
                 {"text": _num(r.mean), "cls": "n"},
@@ -266,7 +266,8 @@ class PortfolioDashboard(w.VBox):
         if self.trends is None:
             return
         keys = [r.pilot for r in self.page.rows]
-        self.trends.show(trends_spec(self.view.trends(keys), title="Overall score and weakest link of the pilots listed above"))
+        self.trends.show(trends_spec(self.view.trends(keys), legend=False,
+                                     title="Overall score (solid) and weakest link (dotted) of the pilots listed above"))
 
     def _painted(self) -> None:
         """The browser has drawn the page: now send the trends chart (plotly.js travels with it)."""

@@ -31,6 +31,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 START_TIMEOUT = 60.0
+SERVERS: dict[str, int] = {}  # the URL of each Voila server started by voila(), and its process id
 
 
 def free_port() -> int:
@@ -73,10 +74,13 @@ def voila(
         cmd = voila_command(port=port, notebook=page, extra=extra_args)
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(folder))
+    url = f"http://127.0.0.1:{port}/"
+    SERVERS[url] = proc.pid
     try:
         _wait_listening(port, proc, log)
-        yield f"http://127.0.0.1:{port}/"
+        yield url
     finally:
+        SERVERS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=15)
@@ -98,6 +102,38 @@ def wait_for_pool(url: str, log_dir: Path, fills: int, timeout: float = 120.0) -
         if time.monotonic() > deadline:
             raise RuntimeError(f"the kernel pool was not refilled within {timeout} s")
         time.sleep(0.1)
+
+
+def wait_until_quiet(url: str, quiet: float = 2.0, timeout: float = 1800.0) -> None:
+    """Wait until the kernels of the Voila server at ``url`` have used no CPU for ``quiet`` seconds.
+
+    Voila logs that its pool "is filled" once the preheated kernel has *started* running the
+    notebook; a page that takes a minute to build (the portfolio on 10,000 pilots) is ready only
+    when its kernel has finished, which this tells from the kernels' CPU time.
+    """
+    import psutil
+
+    server = psutil.Process(SERVERS[url])
+    deadline = time.monotonic() + timeout
+
+    def used() -> float:
+        total = 0.0
+        for child in server.children(recursive=True):
+            try:
+                times = child.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    last, since = used(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the kernels of {url} were still busy after {timeout} s")
+        time.sleep(0.25)
+        now = used()
+        if now - last > 0.05:
+            last, since = now, time.monotonic()
 
 
 def fetch(url: str) -> tuple[int, str]:

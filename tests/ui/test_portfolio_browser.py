@@ -7,6 +7,7 @@ Debian's Chromium (headless) driven by Playwright, against Voila started exactly
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import subprocess
@@ -52,6 +53,26 @@ def funnel_counts(page) -> dict[str, int]:
 
 def heatmap_names(page) -> list[str]:
     return page.locator(f"{ROWS} th[scope=row]").all_inner_texts()
+
+
+TRENDS_JS = """() => {
+  const plot = document.querySelector('.rw-portfolio .js-plotly-plot');
+  if (!plot || !plot.data) return null;
+  return {names: [...new Set(plot.data.map((t) => t.name))], lines: plot.querySelectorAll('.scatterlayer .trace').length,
+          colours: [...new Set(plot.data.map((t) => t.line.color))]};
+}"""
+
+
+def trends(page) -> dict:
+    """The pilots on the trends chart (their names as Plotly shows them: its markup escaped), the
+    lines drawn, and their colours."""
+    got = page.evaluate(TRENDS_JS)
+    got["names"] = [html.unescape(n) for n in got["names"]]
+    return got
+
+
+def swatches(page) -> list[str]:
+    return page.eval_on_selector_all(".rw-heatmap-row .rw-swatch-dot", "(els) => els.map((e) => getComputedStyle(e).backgroundColor)")
 
 
 def _clean(page, url):
@@ -102,7 +123,8 @@ def test_a_click_on_a_heatmap_row_opens_that_pilot(page, portfolio_url, portfoli
     assert pilot.inner_text(BANNER) == latest.evaluate().verdict.label
     assert "?file=" in pilot.url
     options = pilot.get_by_label("Assessment").locator("option").all_inner_texts()
-    assert options and all(o.replace("\xa0", " ").startswith(name) for o in options)  # only its history
+    assert options
+    assert all(o.replace("\xa0", " ").startswith(name) for o in options)
     assert pilot.locator("a.rw-back").count() == 1
     pilot.wait_for_timeout(300)
     pilot.screenshot(path=str(shots / "portfolio-pilot.png"), full_page=False)
@@ -112,7 +134,7 @@ def test_a_click_on_a_heatmap_row_opens_that_pilot(page, portfolio_url, portfoli
 
 def test_a_filter_narrows_every_view(page, portfolio_url, portfolio_copy, shots):
     _open(page, portfolio_url)
-    page.wait_for_selector(".js-plotly-plot .legendtext")
+    page.wait_for_selector(".rw-portfolio .js-plotly-plot .scatterlayer .trace")
     insurance = {a.pilot for a in map(Assessment.load, portfolio_copy.glob("*.json")) if a.business_unit == "Insurance"}
     everyone = set(heatmap_names(page))
     page.get_by_label("Business unit").select_option(label="Insurance")
@@ -123,9 +145,13 @@ def test_a_filter_narrows_every_view(page, portfolio_url, portfolio_copy, shots)
     assert affected
     assert affected <= insurance
     page.wait_for_function(
-        "(n) => document.querySelectorAll('.js-plotly-plot .legendtext').length === n", arg=len(insurance)
+        "(n) => document.querySelectorAll('.rw-portfolio .js-plotly-plot .scatterlayer .trace').length === n",
+        arg=2 * len(insurance),  # overall and weakest link per pilot
     )
-    assert set(page.locator(".js-plotly-plot .legendtext").all_text_contents()) == insurance
+    shown = trends(page)
+    assert set(shown["names"]) == insurance
+    assert shown["names"] == heatmap_names(page)  # in the heatmap's order, each in its row's colour
+    assert len(swatches(page)) == len(insurance) == len(shown["colours"])
     page.wait_for_timeout(300)
     page.screenshot(path=str(shots / "portfolio-filtered.png"), full_page=False)
     # a header sorts, and "Clear filters" brings every pilot back
@@ -148,12 +174,12 @@ def test_hostile_pilot_names_stay_text(page, tmp_path, bank):
     demo_assessment(bank, pilot="Plain pilot").save(tmp_path / "plain.json")
     with voila("portfolio", tmp_path, log_dir=tmp_path) as url:
         _open(page, url)
-        page.wait_for_selector(".js-plotly-plot .legendtext")
+        page.wait_for_selector(".rw-portfolio .js-plotly-plot .scatterlayer .trace")
         page.wait_for_timeout(500)
         assert page.evaluate("() => window.__pwned") is None
         assert HOSTILE_PILOT in heatmap_names(page)
         assert HOSTILE_PILOT in page.locator(".rw-blockers .rw-affected-pilot").all_inner_texts()
-        assert HOSTILE_PILOT in page.locator(".js-plotly-plot .legendtext").all_text_contents()
+        assert HOSTILE_PILOT in trends(page)["names"]
         options = page.get_by_label("Business unit").locator("option").all_inner_texts()
         assert f"Unit {IMG}" in [o.replace("\xa0", " ") for o in options]  # ipywidgets uses nbsp
         assert page.locator("[onerror], img[src='x']").count() == 0  # the payload never became an element
