@@ -311,8 +311,9 @@ class Assessment:
         target: str | None = None,
         triage: Mapping[str, str] | None = None,
         path: str | Path | None = None,
+        respondent: Respondent | Mapping[str, str] | None = None,
     ) -> Assessment:
-        """A new, empty assessment for ``pilot``."""
+        """A new, empty assessment for ``pilot`` (``respondent``: a team member's file)."""
         bank = _as_bank(bank)
         try:
             data = AssessmentFile(
@@ -321,6 +322,7 @@ class Assessment:
                 bank=BankRef(id=bank.id, version=bank.version),
                 target=target,
                 triage=dict(triage or {}),
+                respondent=respondent,
             )
         except ValidationError as exc:
             raise AssessmentError(problems_from_validation(exc, str(path or "<new assessment>"))) from None

@@ -49,7 +49,7 @@ TEMPLATE = {
 LABEL_CHARS = 64  # deliverable names on the timeline's axis; the hover shows them in full
 # plotly.js with the core and these trace types only (1.3 MB instead of 4.8 MB): built by js/plotly/
 PLOTLY_JS = Path(__file__).resolve().parent / "static" / "plotly-readiness.min.js"
-TRACE_TYPES = ("scatterpolar", "bar")
+TRACE_TYPES = ("scatterpolar", "bar", "heatmap")
 
 
 @lru_cache(maxsize=1)
