@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .assessment import DONT_KNOW, NA, Assessment, AssessmentError, Respondent
+from .assessment import DONT_KNOW, NA, Assessment, Respondent
 from .bank import EVIDENCE_KINDS, Bank, load_bank
 from .errors import InputError, Problem, ReadinessError
 from .portfolio import AssessmentFolder, FolderError
