@@ -102,6 +102,11 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "respondent"
 
 
+def _ours(name: str) -> bool:
+    """A lock or temporary file our saves leave beside a file (``.NAME.lock``, ``.NAME.XXXXXXXX.tmp``)."""
+    return name.startswith(".") and name.endswith((".lock", ".tmp"))
+
+
 def _same_name(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
@@ -133,7 +138,7 @@ class TeamFolder:
     ) -> TeamFolder:
         """Make a team folder (new, or an existing empty folder) with its consensus file."""
         folder = Path(folder).expanduser()
-        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        if folder.exists() and (not folder.is_dir() or any(not _ours(p.name) for p in folder.iterdir())):
             raise TeamError([Problem(str(folder), "", "exists and is not an empty folder; pick a new folder for the team")])
         bank = bank if isinstance(bank, Bank) else load_bank(bank)
         consensus = Assessment.new(pilot, bank=bank, target=target, triage=triage)
