@@ -201,7 +201,10 @@ class TeamFolder:
                 a.bank = bank  # one bank object for the whole team (the same id and version)
             key = " ".join(a.respondent.name.split()).casefold()
             if key in seen:
-                raise TeamError([Problem(path, "respondent.name", f"{a.respondent.name!r} also answers in {seen[key]}; one file per respondent")])
+                raise TeamError([Problem(
+                    where, "respondent.name",
+                    f"two files claim respondent {a.respondent.name!r}: {seen[key]} and {name}; keep one file per respondent",
+                )])
             seen[key] = name
             members.append(a)
         if require_members and not members:
@@ -453,6 +456,14 @@ def _answer_of(code: float) -> int | str | None:
     return int(code)
 
 
+def _objects(values: Iterable[Any], index: Sequence[str]) -> pd.Series:
+    """A column of Python objects as given: None stays None (pandas would infer strings with NaN)."""
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return pd.Series(out, index=pd.Index(index, name="question"), dtype=object)
+
+
 def member_arrays(team: Team) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(levels, evidence codes, asked) of the team's members, each (respondents, questions)."""
     arr = bank_arrays(team.bank)
@@ -515,16 +526,16 @@ def aggregate(team: Team) -> TeamAggregate:
             "applies": applies,
             "value": flags["value"],
             "level": pd.array([None if np.isnan(x) else int(x) for x in flags["level"]], dtype="Int64"),
-            "answer": [_answer_of(c) for c in flags["code"]],
-            "evidence": [EVIDENCE_KINDS[e] if e >= 0 else None for e in flags["evidence"]],
+            "answer": _objects([_answer_of(c) for c in flags["code"]], qids),
+            "evidence": _objects([EVIDENCE_KINDS[e] if e >= 0 else None for e in flags["evidence"]], qids),
             "low": flags["low"],
             "high": flags["high"],
             "spread": flags["spread"],
             "iqr": flags["iqr"],
             **{k: flags[k].astype(int) for k in ("answered", "na", "dont_know", "unanswered", "asked")},
             **{k: flags[k] for k in ("spread_flag", "dont_know_flag", "evidence_flag", "flagged")},
-            "reasons": [_reasons(flags, i) for i in range(len(qids))],
-            "agreed": [agreements.get(q) for q in qids],
+            "reasons": _objects([_reasons(flags, i) for i in range(len(qids))], qids),
+            "agreed": _objects([agreements.get(q) for q in qids], qids),
         },
         index=pd.Index(qids, name="question"),
     )
@@ -535,6 +546,7 @@ def aggregate(team: Team) -> TeamAggregate:
         np.where(asked & ~np.isnan(levels), np.asarray(EVIDENCE_KINDS, dtype=object)[evidence], None),
         index=pd.Index(names, name="respondent"),
         columns=qids,
+        dtype=object,
     )
     triage, target = team.consensus.triage, team.consensus.target
     member_scores = _scores_of(bank, masked, evidence, names, triage, target)

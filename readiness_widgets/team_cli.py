@@ -83,7 +83,7 @@ def cmd_status(args) -> int:
     width = max((len(r["name"]) for r in rows), default=0)
     for r in rows:
         share = r["answered"] / r["asked"] if r["asked"] else 1.0
-        _out(f"  {r['name']:<{width}}  {r['role']:<13} {r['answered']:>3} of {r['asked']:<3} answered ({share:.0%})  {r['file']}")
+        _out(f"  {r['name']:<{width}}  {r['role']:<13} {r['answered']} of {r['asked']} answered ({share:.0%})  {r['file']}")
     _out(f"disagreements: {summary['flagged']} flagged, {summary['open']} open; {summary['agreed']} agreed answer(s)")
     return 0
 
@@ -128,8 +128,10 @@ def cmd_disagreements(args) -> int:
 def cmd_agree(args) -> int:
     from .team import TeamFolder
 
+    from .bank import load_bank
+
     load_team(args.folder, args.bank)  # the whole folder must be sound before the facilitator writes
-    consensus = TeamFolder(args.folder).open_consensus()
+    consensus = TeamFolder(args.folder, bank=load_bank(args.bank) if args.bank else None).open_consensus()
     value = args.level if args.level in ("na", "dont_know") else _level(args.level)
     agreed = consensus.agree(args.question, value, reason=args.reason, by=args.by, evidence=args.evidence)
     consensus.save()
