@@ -171,9 +171,9 @@ def demo_team(folder: str | Path, bank: Bank | None = None, *, force: bool = Fal
             for qid, ans in own.answers.items():
                 if _unit(f"{name}/{qid}") < share and bank.asks(qid, role):
                     member.answer(qid, ans.value, evidence=ans.evidence)
-            member.data.created = stamp - timedelta(days=10)
-            member.data.updated = stamp - timedelta(days=3 - k)
         _member_notes(member, name)
+        member.data.created = stamp - timedelta(days=10)
+        member.data.updated = stamp - timedelta(days=3 - k)
         member.save()
     consensus = team.open_consensus()
     flagged = aggregate(team.load()).disagreements.index  # the facilitator settled two of them
@@ -181,6 +181,8 @@ def demo_team(folder: str | Path, bank: Bank | None = None, *, force: bool = Fal
                     reason="Agreed in the review: the threshold is written down, but nobody has tested what happens when it is crossed.")
     consensus.agree(flagged[1], 2, evidence="manual", by="Sam Ortiz (facilitator)",
                     reason="Platform's view holds: measured weekly by hand against outcomes; no alert yet.")
+    for qid, agreed in consensus.agreements.items():  # a fixed date: the demo files do not change
+        consensus.data.agreements[qid] = agreed.model_copy(update={"agreed_at": stamp - timedelta(hours=1)})
     consensus.data.created = stamp - timedelta(days=10)
     consensus.data.updated = stamp
     consensus.save()

@@ -459,3 +459,17 @@ def test_the_bundled_demo_team_loads():
     assert len(r.team.members) == 4
     assert len(r.team.disagreements) >= 3
     assert r.team.agreed and r.team.open_disagreements
+
+
+def test_committed_demo_team_is_what_demo_team_makes(tmp_path):
+    from readiness_widgets.demo import demo_team
+
+    made = demo_team(tmp_path / "team")
+    committed = demo_team_folder()
+    assert sorted(p.name for p in made.glob("*.json")) == sorted(p.name for p in committed.glob("*.json"))
+    for path in made.glob("*.json"):
+        assert path.read_bytes() == (committed / path.name).read_bytes(), (
+            f"{committed / path.name} is stale: run python -c \"from readiness_widgets.demo import demo_team; "
+            "demo_team('dashboards/team-demo', force=True)\""
+        )
+    assert not list(made.glob(".*.lock"))
