@@ -126,9 +126,8 @@ def cmd_disagreements(args) -> int:
 
 
 def cmd_agree(args) -> int:
-    from .team import TeamFolder
-
     from .bank import load_bank
+    from .team import TeamFolder
 
     load_team(args.folder, args.bank)  # the whole folder must be sound before the facilitator writes
     consensus = TeamFolder(args.folder, bank=load_bank(args.bank) if args.bank else None).open_consensus()

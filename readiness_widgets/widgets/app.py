@@ -377,8 +377,9 @@ def assess(
     bank asks of the role, and never writes another person's file.
     """
     if respondent is not None or role is not None or _is_team(path):
-        path = _member_file(path, respondent, role)
-        bank, pilot, respondents = None, None, None
+        bank = bank if bank is None or isinstance(bank, Bank) else load_bank(bank)
+        path = _member_file(path, respondent, role, bank)
+        pilot, respondents = None, None
     file = Path(path).expanduser()
     key = file.resolve()
     current = _OPEN.get(key)
@@ -421,7 +422,7 @@ def _is_team(path: str | Path) -> bool:
     return is_team_folder(Path(path).expanduser())
 
 
-def _member_file(folder: str | Path, respondent: str | None, role: str | None) -> Path:
+def _member_file(folder: str | Path, respondent: str | None, role: str | None, bank: Bank | None) -> Path:
     """The respondent's own file in the team ``folder`` (made now if it does not exist)."""
     from ..errors import InputError, Problem
     from ..team import TeamFolder
@@ -429,7 +430,7 @@ def _member_file(folder: str | Path, respondent: str | None, role: str | None) -
     if not respondent or not role:
         raise InputError("form", [Problem(str(folder), "respondent" if not respondent else "role",
                                           "a team folder needs assess(FOLDER, respondent=NAME, role=ROLE)")])
-    tf = TeamFolder(folder)
+    tf = TeamFolder(folder, bank=bank)
     current = tf.member_file(respondent)
     if current.resolve() in _OPEN and not _OPEN[current.resolve()].closed:
         return current  # open in this kernel already: the same form

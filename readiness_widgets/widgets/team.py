@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from ..api import Assessment
 from ..assessment import AssessmentConflictError, Change
+from ..bank import Bank
 from ..charts import disagreement_heatmap_spec, team_radar_spec
 from ..errors import ReadinessError
 from ..report import html_linkify, render_html, render_markdown
@@ -78,11 +79,11 @@ def _reason(exc: BaseException) -> str:
 class TeamDashboard(w.VBox):
     """Verdict, team radar, disagreement heatmap, and the facilitator's panel for one team folder."""
 
-    def __init__(self, folder: str | Path, *, facilitator: str | None = None):
+    def __init__(self, folder: str | Path, *, facilitator: str | None = None, bank: Bank | None = None):
         super().__init__()
         self.add_class("rw-dashboard")
         self.add_class("rw-team")
-        self.folder = TeamFolder(folder)
+        self.folder = TeamFolder(folder, bank=bank)
         self.team: Team = self.folder.load()
         # the consensus file, as the facilitator changes it: the view follows its change signal
         self.consensus: Assessment = Assessment.load(self.team.consensus.path, bank=self.team.bank)
@@ -235,7 +236,11 @@ class TeamDashboard(w.VBox):
         if q is None:
             return False
         if self.level.value is None:
-            return self._say("Pick the agreed level first.", error=True)
+            return self._say("Not recorded: pick the agreed level first.", error=True)
+        if not self.facilitator.value.strip():
+            return self._say("Not recorded: give the facilitator's name (kept with the agreement).", error=True)
+        if not self.reason.value.strip():
+            return self._say("Not recorded: give the reason the team agreed on this level.", error=True)
         try:
             self.consensus.agree(q.id, self.level.value, evidence=self.evidence.value,
                                  reason=self.reason.value, by=self.facilitator.value)
@@ -306,7 +311,9 @@ def _walk(widget: w.Widget):
     yield widget
 
 
-def team_dashboard(folder: str | Path | None = None, *, facilitator: str | None = None) -> TeamDashboard | w.HTML:
+def team_dashboard(
+    folder: str | Path | None = None, *, facilitator: str | None = None, bank: Bank | None = None
+) -> TeamDashboard | w.HTML:
     """The team dashboard for ``folder`` (default ``$READINESS_ASSESSMENTS``, else the bundled demo
     team); bad input is one line on the page, never a traceback."""
     from ..demo import demo_team_folder
@@ -314,7 +321,7 @@ def team_dashboard(folder: str | Path | None = None, *, facilitator: str | None 
 
     folder = folder if folder is not None else os.environ.get(ENV_FOLDER) or demo_team_folder()
     try:
-        return TeamDashboard(folder, facilitator=facilitator)
+        return TeamDashboard(folder, facilitator=facilitator, bank=bank)
     except ReadinessError as exc:
         return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
 
