@@ -47,9 +47,9 @@ def team_dir(tmp_path):
         "Ben": ("platform", {"data.a": (1, "none"), "data.b": (2, "manual"), "gov.c": ("dont_know", "none")}),
         "Cy": ("compliance", {"data.a": (2, "manual"), "data.b": ("na", "none"), "gov.c": (3, "manual")}),
     }
-    for name, (role, given) in answers.items():
+    for name, (role, own) in answers.items():
         a = tf.open_member(name, role)
-        for qid, (value, evidence) in given.items():
+        for qid, (value, evidence) in own.items():
             a.answer(qid, value, evidence=evidence, notes=f"{name} on {qid}")
         a.save()
     return tmp_path / "team"
@@ -163,18 +163,22 @@ def test_aggregate_per_question(team_dir):
     agg = aggregate(load(team_dir))
     q = agg.questions
     # data.a: 3, 1, 2 -> median 2, spread 2 (flagged), automated beside none (flagged)
-    assert q.at["data.a", "value"] == 2 and q.at["data.a", "level"] == 2
-    assert q.at["data.a", "spread"] == 2 and q.at["data.a", "iqr"] == 1
+    assert q.at["data.a", "value"] == 2
+    assert q.at["data.a", "level"] == 2
+    assert q.at["data.a", "spread"] == 2
+    assert q.at["data.a", "iqr"] == 1
     assert q.at["data.a", "reasons"] == ("levels 1 to 3 differ by 2", "evidence conflicts: automated beside none")
     assert q.at["data.a", "evidence"] == "manual"
     # data.b: 2, 2 and N/A: answered 2, N/A 1, no flag
     assert (q.at["data.b", "answered"], q.at["data.b", "na"], q.at["data.b", "dont_know"]) == (2, 1, 0)
     assert not q.at["data.b", "flagged"]
     # gov.c: 1, don't know, 3 -> the lower middle of two levels; don't know beside 3 is flagged
-    assert q.at["gov.c", "value"] == 2 and q.at["gov.c", "level"] == 1
+    assert q.at["gov.c", "value"] == 2
+    assert q.at["gov.c", "level"] == 1
     assert "don't know beside level 3" in q.at["gov.c", "reasons"]
     # gov.d: nobody answered (it applies only to high risk)
-    assert q.at["gov.d", "answer"] is None and q.at["gov.d", "unanswered"] == 3
+    assert q.at["gov.d", "answer"] is None
+    assert q.at["gov.d", "unanswered"] == 3
     assert list(agg.disagreements.index) == ["data.a", "gov.c"]
 
 
@@ -208,7 +212,9 @@ def test_questions_not_asked_of_a_role_are_left_out(tmp_path):
     cy.save()
     team = TeamFolder(tmp_path / "t", bank=bank).load()
     q = aggregate(team).questions
-    assert q.at["gov.c", "asked"] == 1 and q.at["gov.c", "level"] == 1 and not q.at["gov.c", "flagged"]
+    assert q.at["gov.c", "asked"] == 1
+    assert q.at["gov.c", "level"] == 1
+    assert not q.at["gov.c", "flagged"]
     assert ana.progress() == (1, 2)  # of data.a and data.b: gov.c is not asked of her (gov.d does not apply)
     r = evaluate_team(team)
     row = next(q for q in r.team.questions if q.id == "gov.c")
@@ -276,7 +282,8 @@ def test_property_the_aggregate_lies_within_the_answers_range(arrays, method):
             assert out["spread"][j] == given_levels.max() - given_levels.min()
             assert 0 <= out["iqr"][j] <= out["spread"][j]
         else:
-            assert math.isnan(out["value"][j]) and math.isnan(out["spread"][j])
+            assert math.isnan(out["value"][j])
+            assert math.isnan(out["spread"][j])
         assert out["answered"][j] + out["na"][j] + out["dont_know"][j] + out["unanswered"][j] == levels.shape[0]
 
 
@@ -344,15 +351,19 @@ def test_agreed_answers_override_the_aggregate_and_keep_who_and_when(team_dir):
     consensus.save()
     doc = json.loads((team_dir / CONSENSUS).read_text())
     agreed = doc["agreements"]["data.a"]
-    assert agreed["value"] == 3 and agreed["agreed_by"] == "Fay" and agreed["reason"] == "The CI job proves it"
+    assert agreed["value"] == 3
+    assert agreed["agreed_by"] == "Fay"
+    assert agreed["reason"] == "The CI job proves it"
     assert agreed["agreed_at"].endswith("Z")
     team = load(team_dir)
     merged = merge(team)
-    assert merged.value("data.a") == 3 and merged.answers["data.a"].evidence == "automated"
+    assert merged.value("data.a") == 3
+    assert merged.answers["data.a"].evidence == "automated"
     assert merged.answers["data.a"].notes.startswith("Agreed by Fay on ")
     assert merged.value("gov.c") == 1  # the aggregate where nothing is agreed
     assert merged.answers["gov.c"].notes.startswith("Team median of 3: Ana level 1, Ben don't know, Cy level 3")
-    assert merged.respondent is None and merged.agreements == {}
+    assert merged.respondent is None
+    assert merged.agreements == {}
     r = evaluate_team(team)
     assert [q.id for q in r.team.disagreements] == ["gov.c", "data.a"]  # open first
     assert r.team.disagreements[1].final == "level 3 (agreed)"
@@ -368,8 +379,10 @@ def test_the_team_assessment_is_scored_reported_and_gated_like_any(team_dir, tmp
     assert r.scores.to_dict()["dimensions"] == evaluate(merged).scores.to_dict()["dimensions"]
     html = render_html(r)
     assert html.index("What we disagree on") < html.index('id="verdict"')
-    assert '"fig-disagreements"' in html and '"heatmap"' in html
-    assert "Team (agreed)" in html and "Each role" in html
+    assert '"fig-disagreements"' in html
+    assert '"heatmap"' in html
+    assert "Team (agreed)" in html
+    assert "Each role" in html
     md = render_markdown(r)
     assert md.index("## What we disagree on") < md.index("## Verdict")
     assert "| `data.a` Question A? | level 3, automated | level 1, none | level 2, manual | 2 |" in md
@@ -383,7 +396,8 @@ def test_hostile_names_and_notes_stay_text_in_the_team_report(tmp_path):
         a.save()
     r = evaluate_team(folder_of(tmp_path / "t").load())
     html = render_html(r)
-    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     md = render_markdown(r)
     assert not re.search(r"(?<!\\)<(script|img|/script)", md)  # every angle bracket escaped
@@ -400,12 +414,17 @@ def run(capsys, *argv):
 
 def test_cli_new_status_disagreements_merge(tmp_path, capsys, team_dir):
     code, out, _ = run(capsys, "team", "new", tmp_path / "fresh", "--pilot", "Fresh pilot")
-    assert code == 0 and "rw.assess(" in out and (tmp_path / "fresh" / CONSENSUS).exists()
+    assert code == 0
+    assert "rw.assess(" in out
+    assert (tmp_path / "fresh" / CONSENSUS).exists()
     code, out, _ = run(capsys, "team", "status", tmp_path / "fresh")
-    assert code == 0 and "no respondent has answered yet" in out
+    assert code == 0
+    assert "no respondent has answered yet" in out
     code, out, _ = run(capsys, "team", "status", team_dir, "--bank", MINI)
     assert code == 0
-    assert "Ana" in out and "3 of 3 answered" in out and "2 flagged, 2 open" in out
+    assert "Ana" in out
+    assert "3 of 3 answered" in out
+    assert "2 flagged, 2 open" in out
     code, out, _ = run(capsys, "team", "disagreements", team_dir, "--bank", MINI, "--format", "json")
     rows = json.loads(out)
     assert rows[0] == {
@@ -414,12 +433,14 @@ def test_cli_new_status_disagreements_merge(tmp_path, capsys, team_dir):
     }
     assert rows[1]["levels"] == {"Ana": 1, "Ben": "dont_know", "Cy": 3}
     code, out, _ = run(capsys, "team", "disagreements", team_dir, "--bank", MINI)
-    assert code == 0 and out.startswith("| Question | Ana | Ben | Cy |")
+    assert code == 0
+    assert out.startswith("| Question | Ana | Ben | Cy |")
     code, out, _ = run(capsys, "team", "agree", team_dir, "gov.c", "2", "--reason", "talked it through", "--by", "Fay", "--bank", MINI)
     assert code == 0, out
     out_file = tmp_path / "team.json"
     code, out, _ = run(capsys, "team", "merge", team_dir, "--bank", MINI, "-o", out_file)
-    assert code == 0 and "1 agreed" in out
+    assert code == 0
+    assert "1 agreed" in out
     assert json.loads(out_file.read_text())["answers"]["gov.c"]["value"] == 2
     for command in ("score", "roadmap", "gate"):
         code_file, out_file_text, _ = run(capsys, command, out_file, "--bank", MINI)
@@ -427,7 +448,8 @@ def test_cli_new_status_disagreements_merge(tmp_path, capsys, team_dir):
         assert code_file == code_folder
         assert out_file_text == out_folder_text
     code, out, _ = run(capsys, "report", team_dir, "--bank", MINI, "-o", tmp_path / "r.html")
-    assert code == 0 and "What we disagree on" in (tmp_path / "r.html").read_text()
+    assert code == 0
+    assert "What we disagree on" in (tmp_path / "r.html").read_text()
 
 
 @pytest.mark.parametrize("setup", ["empty", "twice", "other_version"])
@@ -445,20 +467,23 @@ def test_cli_bad_team_input_is_one_line_and_exit_2(tmp_path, capsys, team_dir, s
     for argv in (("team", "status", folder), ("team", "disagreements", folder), ("team", "merge", folder, "-o", tmp_path / "o.json")):
         code, out, err = run(capsys, *argv, "--bank", MINI)
         assert code == 2, (argv, out, err)
-        assert err.count("\n") == 1 and err.startswith("readiness: invalid team folder: ")
+        assert err.count("\n") == 1
+        assert err.startswith("readiness: invalid team folder: ")
         assert "Traceback" not in err
 
 
 def test_cli_merge_refuses_to_write_into_the_team_folder(capsys, team_dir):
     code, _, err = run(capsys, "team", "merge", team_dir, "--bank", MINI, "-o", team_dir / "team.json")
-    assert code == 2 and "inside the team folder" in err
+    assert code == 2
+    assert "inside the team folder" in err
 
 
 def test_the_bundled_demo_team_loads():
     r = evaluate_team(TeamFolder(demo_team_folder()).load())
     assert len(r.team.members) == 4
     assert len(r.team.disagreements) >= 3
-    assert r.team.agreed and r.team.open_disagreements
+    assert r.team.agreed
+    assert r.team.open_disagreements
 
 
 def test_committed_demo_team_is_what_demo_team_makes(tmp_path):

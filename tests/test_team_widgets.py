@@ -75,7 +75,8 @@ def test_the_form_asks_who_you_are_once_and_writes_only_your_file(frontend, team
     try:
         assert app.assessment.path == team_dir / "dee.json"
         assert app.header.respondents.value == "Dee (product)"
-        assert app.header.respondents.disabled and app.header.pilot.disabled
+        assert app.header.respondents.disabled
+        assert app.header.pilot.disabled
         assert all(c.disabled for c in app.triage.controls.values())  # the team's triage
         app.build_all()
         assert not app.question("gov.c").visible  # asked of compliance only
@@ -127,7 +128,8 @@ def test_the_facilitator_records_the_agreed_level_with_a_reason(frontend, view, 
     doc = json.loads((team_dir / CONSENSUS).read_text())
     agreed = doc["agreements"]["data.a"]
     assert (agreed["value"], agreed["evidence"], agreed["agreed_by"]) == (3, "automated", "Fay")
-    assert agreed["reason"] == "The nightly CI job proves it; Ben had not seen it" and agreed["agreed_at"]
+    assert agreed["reason"] == "The nightly CI job proves it; Ben had not seen it"
+    assert agreed["agreed_at"]
     assert "Recorded: data.a agreed by Fay" in v.status.value
     # the view followed: the question is agreed, the team polygon moved, the report says so
     assert v.question.final == "level 3 (agreed)"
@@ -138,7 +140,8 @@ def test_the_facilitator_records_the_agreed_level_with_a_reason(frontend, view, 
     # withdrawn: the median applies again
     click(frontend, v.withdraw)
     assert "data.a" not in json.loads((team_dir / CONSENSUS).read_text()).get("agreements", {})
-    assert v.question.agreed is None and v.result.scores.questions.at["data.a", "level"] == 2
+    assert v.question.agreed is None
+    assert v.result.scores.questions.at["data.a", "level"] == 2
 
 
 def test_an_agreement_needs_a_name_and_a_reason(frontend, view, team_dir):
@@ -173,7 +176,8 @@ def test_reload_reads_new_answers(frontend, view, team_dir, bank):
     click(frontend, v.reload)
     assert "Answers read again" in v.status.value
     assert v.picker.options[0][0].startswith(f"{OPEN} data.a: spread 2")  # 4, 4 and 2 now (was 4, 1, 2)
-    assert "level 4" in v.side_by_side.value and "level 1" not in v.side_by_side.value
+    assert "level 4" in v.side_by_side.value
+    assert "level 1" not in v.side_by_side.value
 
 
 def test_team_radar_switches_between_respondents_and_roles(view):
@@ -188,10 +192,13 @@ def test_team_radar_switches_between_respondents_and_roles(view):
     assert [n for n, on in zip(names, respondents, strict=True) if on] == ["Target", "Team (agreed)", "Ana", "Ben", "Cy"]
     assert [n for n, on in zip(names, roles, strict=True) if on] == ["Target", "Team (agreed)", "Data science", "Platform", "Compliance"]
     heat = v.heatmap.figure["data"][0]
-    assert heat["type"] == "heatmap" and heat["x"] == ["Ana", "Ben", "Cy"] and heat["y"][0] == "data.a"
+    assert heat["type"] == "heatmap"
+    assert heat["x"] == ["Ana", "Ben", "Cy"]
+    assert heat["y"][0] == "data.a"
     assert heat["text"][0] == ["4", "1", "2"]
 
 
 def test_a_folder_that_is_not_a_team_is_one_line_on_the_page(frontend, tmp_path):
     page = team_dashboard(tmp_path)
-    assert "empty folder" in page.value and "Traceback" not in page.value
+    assert "empty folder" in page.value
+    assert "Traceback" not in page.value
