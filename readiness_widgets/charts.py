@@ -199,10 +199,10 @@ def team_radar_spec(result: Result, *, by: str = "respondents", height: int = 46
             "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.12},
-            "margin": {"l": 60, "r": 60, "t": 70, "b": 40},
+            "margin": {"l": 60, "r": 60, "t": 100, "b": 40},
             "height": height,
             "title": {"text": f"Team readiness of {plotly_text(result.pilot)} vs {plotly_text(result.target.title)}", "x": 0.5},
-            "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left", "y": 1.12,
+            "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left", "y": 1.2,
                              "yanchor": "top", "showactive": True, "active": TEAM_GROUPS.index(by), "buttons": buttons}],
         },
     }

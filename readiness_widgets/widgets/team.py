@@ -144,17 +144,20 @@ class TeamDashboard(w.VBox):
             w.HTML(value="<h2 style='margin:4px 0'>Team readiness</h2>"),
             self.summary,
             self.banner,
-            w.HTML(value="<h3>What we disagree on</h3>"),
+            w.HBox([
+                w.VBox([self.radar], layout=w.Layout(flex="1 1 460px", min_width="320px")),
+                w.VBox([self.heatmap], layout=w.Layout(flex="1 1 460px", min_width="320px")),
+            ], layout=w.Layout(flex_flow="row wrap", width="100%")),
+            w.HTML(value="<h3>What we disagree on</h3><p>Disagreements first (\u2691 open, \u2713 agreed): pick one, "
+                   "talk it through with every answer in view, and record the level the team agrees on.</p>"),
             self.picker,
             self.side_by_side,
             w.VBox([self.facilitator, self.level, self.evidence, self.reason,
                     w.HBox([self.record, self.withdraw, self.reload], layout=w.Layout(flex_flow="row wrap")),
                     self.status], layout=w.Layout(border_left="4px solid #2563eb", padding="4px 8px")),
-            w.HBox([
-                w.VBox([self.radar], layout=w.Layout(flex="1 1 460px", min_width="320px")),
-                w.VBox([self.heatmap], layout=w.Layout(flex="1 1 460px", min_width="320px")),
-            ], layout=w.Layout(flex_flow="row wrap", width="100%")),
-            w.HTML(value="<h3>Agreement by dimension</h3>"),
+            w.HTML(value="<h3>Agreement by dimension</h3><p>Krippendorff's alpha for ordinal data over the levels "
+                   "given: 1 is full agreement, 0 no better than chance; below 0.67 the answers are too far apart "
+                   "to rely on.</p>"),
             self.agreement,
             w.HTML(value="<h3>Take it away</h3>"),
             self.downloads,
