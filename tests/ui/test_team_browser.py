@@ -38,7 +38,8 @@ def test_team_dashboard_shows_disagreements_radar_heatmap_and_records_an_agreeme
             assert name in table
         # the radar: target, the agreed polygon and one per respondent; a button switches to roles
         legend = page.locator(".js-plotly-plot .legend").first.text_content()
-        assert "Team (agreed)" in legend and "Priya Raman" in legend
+        assert "Team (agreed)" in legend
+        assert "Priya Raman" in legend
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / "team-dashboard.png"), full_page=False)
         page.locator("h3", has_text="What we disagree on").evaluate("e => e.scrollIntoView()")
