@@ -66,7 +66,8 @@ class PilotSource(ABC):
         return [r for latest in self.latest() for r in self.history(latest.pilot)]
 
     def unreadable(self) -> list[tuple[str, str]]:
-        """What could not be read, as (name, one-line reason): shown beside the portfolio."""
+        """What could not be read or is not a pilot's assessment, as (name, one-line reason): shown
+        beside the portfolio."""
         return []
 
     def stamp(self) -> Hashable:
@@ -92,6 +93,7 @@ class FolderSource(PilotSource):
         self._stamp: tuple = ()
         self._histories: dict[str, list[PilotRevision]] = {}
         self._files: dict[str, list[str]] = {}  # pilot -> its files, oldest first
+        self._team_files: list[str] = []
         self.refresh()
 
     def refresh(self) -> bool:
@@ -102,8 +104,11 @@ class FolderSource(PilotSource):
             return False
         self._entries, self._stamp = entries, stamp
         groups: dict[str, list[Entry]] = {}
+        self._team_files = []
         for e in entries:
-            if e.ok:
+            if e.ok and (e.assessment.respondent is not None or e.assessment.agreements):
+                self._team_files.append(e.name)  # one person's answers, or a team's agreements: not the pilot's
+            elif e.ok:
                 groups.setdefault(e.pilot, []).append(e)
         histories, files = {}, {}
         for name, group in sorted(groups.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
@@ -134,7 +139,9 @@ class FolderSource(PilotSource):
         return [r for revs in self._histories.values() for r in revs]
 
     def unreadable(self) -> list[tuple[str, str]]:
-        return [(e.name, e.error or "") for e in self._entries if not e.ok]
+        team = [(name, "a team assessment's file (one member's answers or the agreements), not a pilot's "
+                       "assessment: merge the team first (readiness team merge)") for name in self._team_files]
+        return [(e.name, e.error or "") for e in self._entries if not e.ok] + team
 
     def files_of(self, pilot: str) -> list[str]:
         """The file names of ``pilot``'s revisions, oldest first (none for an unknown pilot)."""

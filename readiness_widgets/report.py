@@ -23,10 +23,12 @@ from ._version import __version__
 from .charts import (
     GAP_SCALE,
     NO_GAP,
+    disagreement_heatmap_spec,
     gap_bars_spec,
     gap_colour,
     plotly_js,
     radar_spec,
+    team_radar_spec,
     timeline_spec,
     trends_spec,
 )
@@ -159,7 +161,10 @@ def figures(result: Result) -> dict[str, dict]:
     The template encodes them with Jinja's ``tojson``, which escapes ``< > & '`` so that no user
     text can close the ``<script>`` element.
     """
-    out = {"radar": radar_spec(result), "gaps": gap_bars_spec(result)}
+    radar = team_radar_spec(result) if result.team is not None else radar_spec(result)
+    out = {"radar": radar, "gaps": gap_bars_spec(result)}
+    if result.team is not None and result.team.disagreements:
+        out["disagreements"] = disagreement_heatmap_spec(result)
     if result.roadmap.total_weeks:
         out["timeline"] = timeline_spec(result.roadmap)
     return out

@@ -194,18 +194,20 @@ def test_migrates_version_1(tmp_path, mini_bank):
     assert saved["bank"] == {"id": "mini", "version": "1.0"}
 
 
-def test_migrates_version_2_and_keeps_everything(tmp_path, mini_bank):
-    v2 = valid_doc(schema_version=2)
-    path = write_json(tmp_path, v2)
+@pytest.mark.parametrize("version", [2, 3])
+def test_migrates_versions_2_and_3_and_keeps_everything(tmp_path, mini_bank, version):
+    old = valid_doc(schema_version=version)
+    if version == 3:  # version 3 added the team fields
+        old["respondent"] = {"name": "Ana", "role": "data_science"}
+    path = write_json(tmp_path, old)
     a = Assessment.load(path, bank=mini_bank)
     assert (a.business_unit, a.owner) == (None, None)
     assert a.answers["data.a"].value == 2
     a.save()
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["schema_version"] == SCHEMA_VERSION == 3
-    assert {k: v for k, v in saved.items() if k not in ("schema_version", "business_unit", "owner")} == {
-        k: v for k, v in v2.items() if k != "schema_version"
-    }
+    assert saved["schema_version"] == SCHEMA_VERSION == 4
+    new = ("schema_version", "business_unit", "owner", *(("respondent", "agreements") if version == 2 else ("agreements",)))
+    assert {k: v for k, v in saved.items() if k not in new} == {k: v for k, v in old.items() if k != "schema_version"}
     assert saved["business_unit"] is None
     assert saved["owner"] is None
 

@@ -309,6 +309,19 @@ def test_pilots_of_another_bank_and_unreadable_files_are_listed_not_scored(tmp_p
     assert [name for name, _ in p.unreadable] == ["broken.json"]
 
 
+def test_a_team_assessments_files_are_left_out_with_the_reason(tmp_path):
+    from readiness_widgets.demo import demo_team_folder
+
+    write_demo_portfolio(tmp_path)
+    for path in demo_team_folder().glob("*.json"):
+        shutil.copy(path, tmp_path / f"team-{path.name}")
+    p = evaluate_portfolio(FolderSource(tmp_path))
+    assert p.everyone == 12
+    left_out = dict(p.unreadable)
+    assert sorted(left_out) == sorted(f"team-{path.name}" for path in demo_team_folder().glob("*.json"))
+    assert all("team" in why for why in left_out.values())
+
+
 def test_an_empty_folder_is_an_empty_portfolio(tmp_path):
     p = evaluate_portfolio(FolderSource(tmp_path))
     assert p.everyone == p.total == 0
