@@ -597,9 +597,9 @@ def _by_target(assessments: Sequence[Assessment]) -> dict[str | None, list[int]]
     return groups
 
 
-def _score(assessments: Sequence[Assessment], bank: Bank) -> pd.DataFrame:
-    """score_many over ``assessments`` (one call per target profile), rows by position."""
-    answers, evidence, triage = _frames(assessments, bank)
+def _score(assessments: Sequence[Assessment], bank: Bank, frames) -> pd.DataFrame:
+    """score_many over ``assessments`` (their ``frames``; one call per target profile), rows by position."""
+    answers, evidence, triage = frames
     parts = []
     for target, rows in _by_target(assessments).items():
         idx = pd.Index(rows)
@@ -647,7 +647,8 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
     dims = chosen.dimension_ids
 
     # every revision: overall score, weakest link and verdict, for the trends and the funnel's past
-    scored = _score([r.assessment for r in revisions], chosen)
+    frames = _frames([r.assessment for r in revisions], chosen)
+    scored = _score([r.assessment for r in revisions], chosen, frames)
     history = pd.DataFrame(
         {
             "code": np.array([code[r.pilot] for r in revisions], dtype=np.int64),
@@ -660,7 +661,10 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
     history = history.sort_values(["code", "saved_at", "revision"], kind="stable").reset_index(drop=True)
 
     # the latest revisions: gaps, blocking questions and roadmap deliverables, by the engine's rules
-    pilots, blocking, actions = _latest_frames(latest, chosen)
+    where = {id(r): i for i, r in enumerate(revisions)}
+    rows = pd.Index([where[id(r)] for r in latest])
+    latest_frames = tuple(f.iloc[rows].reset_index(drop=True) for f in frames)
+    pilots, blocking, actions = _latest_frames(latest, chosen, latest_frames)
     counts = history.groupby("code")["revision"].size()
     first = history.groupby("code")["saved_at"].min()
     pilots["revisions"] = counts.reindex(pilots.index).fillna(0).astype(int).to_numpy() if len(pilots) else []
@@ -668,13 +672,11 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
     gap_cols = [f"gap_{d}" for d in dims]
     with np.errstate(all="ignore"):
         pilots["worst_gap"] = pilots[gap_cols].max(axis=1, skipna=True) if len(pilots) else []
-    deliverables = (
-        actions[["question", "dimension", "phase", "deliverable", "effort_weeks"]].drop_duplicates(["question", "deliverable"])
-        .reset_index(drop=True)
-    )
-    group = pd.MultiIndex.from_frame(deliverables[["question", "deliverable"]]).get_indexer(
-        pd.MultiIndex.from_frame(actions[["question", "deliverable"]])
-    ) if len(actions) else np.zeros(0, dtype=np.int64)
+    # one deliverable per (question, action of the bank): numbered in bank order
+    column = bank_arrays(chosen).column
+    key = np.array([column[q] for q in actions["question"]], dtype=np.int64) * 1024 + actions["action"].to_numpy(dtype=np.int64)
+    _, first_row, group = np.unique(key, return_index=True, return_inverse=True)
+    deliverables = actions.iloc[first_row][["question", "dimension", "phase", "deliverable", "effort_weeks"]].reset_index(drop=True)
     actions = pd.DataFrame(
         {
             "code": actions["code"].to_numpy(dtype=np.int64),
@@ -690,12 +692,12 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
     )
 
 
-def _latest_frames(latest: Sequence[PilotRevision], bank: Bank) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(pilots, blocking, actions) of the latest revision of every pilot."""
+def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(pilots, blocking, actions) of the latest revision of every pilot (``frames``: theirs, for score_many)."""
     dims = bank.dimension_ids
     assessments = [r.assessment for r in latest]
     n = len(latest)
-    answers, evidence, triage = _frames(assessments, bank)
+    answers, evidence, triage = frames
     gap_parts, blocking_parts, action_parts = [], [], []
     for target, rows in _by_target(assessments).items():
         idx = pd.Index(rows)
@@ -723,8 +725,8 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank) -> tuple[pd.Data
         return resolved_cache[key]
 
     targets = [resolved(a) for a in assessments]
-    def text(values) -> np.ndarray:
-        return np.array(list(values), dtype=object)
+    def text(values) -> pd.Series:
+        return pd.Series(np.array(list(values), dtype=object), dtype=object)
 
     pilots = pd.DataFrame(
         {
@@ -755,7 +757,7 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank) -> tuple[pd.Data
         {"code": np.zeros(0, dtype=np.int64), "question": np.zeros(0, dtype=object)})
     blocking["question"] = pd.Categorical(blocking["question"], categories=bank_arrays(bank).question_ids)
     pilots["blocking_count"] = np.bincount(blocking["code"].to_numpy(dtype=np.int64), minlength=n)[:n] if n else []
-    columns = ["code", "question", "dimension", "phase", "deliverable", "effort_weeks", "blocked"]
+    columns = ["code", "question", "action", "dimension", "phase", "deliverable", "effort_weeks", "blocked"]
     actions = pd.concat([a[columns] for a in action_parts if len(a)], ignore_index=True) if any(
         len(a) for a in action_parts) else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return pilots, blocking, actions

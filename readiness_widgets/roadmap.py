@@ -248,14 +248,15 @@ def _criterion(scores: Scores, qid: str, row: pd.Series) -> Criterion:
     )
 
 
-ACTION_COLUMNS = ["row", "question", "dimension", "phase", "deliverable", "effort_weeks"]
+ACTION_COLUMNS = ["row", "question", "action", "dimension", "phase", "deliverable", "effort_weeks"]
 
 
 def roadmap_actions_many(gaps: QuestionGaps, bank: Bank) -> pd.DataFrame:
     """The deliverables each assessment's roadmap holds, for many assessments at once.
 
     One row per (assessment, deliverable): ``row`` (the assessment's position in ``gaps``),
-    ``question``, ``dimension``, ``phase``, ``deliverable``, ``effort_weeks``. The same rule as
+    ``question``, ``action`` (the action's position among the question's), ``dimension``,
+    ``phase``, ``deliverable``, ``effort_weeks``. The same rule as
     :func:`build_roadmap`: an applicable question answered (a level or "don't know") below its
     target brings its bank actions. Order: by row, then question in bank order.
     """
@@ -270,12 +271,13 @@ def roadmap_actions_many(gaps: QuestionGaps, bank: Bank) -> pd.DataFrame:
         if not len(hit):
             continue
         question = bank.question(qid)
-        for action in actions:
+        for k, action in enumerate(actions):
             parts.append(
                 pd.DataFrame(
                     {
                         "row": hit,
                         "question": qid,
+                        "action": k,
                         "dimension": question.dimension,
                         "phase": action.phase,
                         "deliverable": action.deliverable,
