@@ -123,10 +123,10 @@ def _since(text: str | None):
 
 
 def cmd_portfolio(args) -> int:
-    from .pilots import FolderSource
+    from .pilots import FolderPilots
     from .portfolio_result import STATUS_LABELS, PortfolioError, evaluate_portfolio
 
-    source = FolderSource(args.folder)
+    source = FolderPilots(args.folder)
     portfolio = evaluate_portfolio(source)
     criteria = {}
     for item in args.filter or []:

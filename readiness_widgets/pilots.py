@@ -1,12 +1,12 @@
 """Where a portfolio's pilots come from: the latest revision of every pilot, and each one's history.
 
 A :class:`PilotSource` reads; it never scores (the portfolio engine,
-:mod:`readiness_widgets.portfolio_result`, does). :class:`FolderSource` reads a folder of
+:mod:`readiness_widgets.portfolio_result`, does). :class:`FolderPilots` reads a folder of
 assessment files (through :class:`~readiness_widgets.portfolio.AssessmentFolder`, confined to the
 folder): the files of one pilot (the same ``pilot`` name and bank) are its history, oldest first
 by their ``updated`` stamp. A shared store (SQLite, PostgreSQL) is another source.
 
->>> source = FolderSource("portfolio")                                  # doctest: +SKIP
+>>> source = FolderPilots("portfolio")                                  # doctest: +SKIP
 >>> [(r.name, r.revision) for r in source.latest()]                     # doctest: +SKIP
 [('Claims triage assistant', 3), ...]
 >>> [r.saved_at for r in source.history("Claims triage assistant")]     # doctest: +SKIP
@@ -80,7 +80,7 @@ class PilotSource(ABC):
         return (revs[-1] if revision is None else next(r for r in revs if r.revision == revision)).link
 
 
-class FolderSource(PilotSource):
+class FolderPilots(PilotSource):
     """A folder of assessment files; the files of one pilot (same name, same bank) are its revisions."""
 
     def __init__(self, folder: str | Path | AssessmentFolder, *, bank: Bank | None = None,
@@ -168,4 +168,4 @@ class _Only(AssessmentFolder):
         return [n for n in super().names() if n in self._only]
 
 
-__all__ = ["MAX_PORTFOLIO_FILES", "FolderSource", "PilotRevision", "PilotSource"]
+__all__ = ["MAX_PORTFOLIO_FILES", "FolderPilots", "PilotRevision", "PilotSource"]

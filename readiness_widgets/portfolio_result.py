@@ -8,8 +8,8 @@ returns one frozen :class:`PortfolioResult`. Every view (the page, the report, t
 renders that object; a filter is :meth:`PortfolioResult.select`, a mask over the same frames, so
 that it answers at once for ten thousand pilots.
 
->>> from readiness_widgets.pilots import FolderSource
->>> p = evaluate_portfolio(FolderSource("portfolio"))                    # doctest: +SKIP
+>>> from readiness_widgets.pilots import FolderPilots
+>>> p = evaluate_portfolio(FolderPilots("portfolio"))                    # doctest: +SKIP
 >>> p.funnel(since=date(2026, 6, 30)).stages[0].count                    # doctest: +SKIP
 >>> retail = p.select(business_unit="Retail banking")                   # doctest: +SKIP
 >>> retail.shared_blockers()[0].sentence                                 # doctest: +SKIP

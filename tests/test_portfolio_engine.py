@@ -27,7 +27,7 @@ from readiness_widgets.demo import (
     write_demo_portfolio,
 )
 from readiness_widgets.errors import InputError
-from readiness_widgets.pilots import FolderSource
+from readiness_widgets.pilots import FolderPilots
 from readiness_widgets.portfolio_result import NOT_SET, PortfolioError, evaluate_portfolio
 from readiness_widgets.result import evaluate
 from readiness_widgets.roadmap import build_roadmap, roadmap_actions_many
@@ -67,7 +67,7 @@ def demo_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def portfolio(demo_dir):
-    return evaluate_portfolio(FolderSource(demo_dir))
+    return evaluate_portfolio(FolderPilots(demo_dir))
 
 
 def latest_files(folder) -> dict[str, Assessment]:
@@ -116,7 +116,7 @@ def test_question_gaps_many_refuses_bad_input_like_score_many(bank):
 
 
 def test_a_pilots_files_are_its_history_oldest_first(demo_dir):
-    source = FolderSource(demo_dir)
+    source = FolderPilots(demo_dir)
     names = portfolio_file_names(demo_portfolio())
     latest = source.latest()
     assert len(latest) == len(names) == 12
@@ -135,7 +135,7 @@ def test_a_pilots_files_are_its_history_oldest_first(demo_dir):
 
 def test_the_source_notices_a_changed_file_and_lists_what_it_cannot_read(tmp_path):
     write_demo_portfolio(tmp_path)
-    source = FolderSource(tmp_path)
+    source = FolderPilots(tmp_path)
     before = source.stamp()
     assert source.stamp() == before  # nothing changed: the same
     (tmp_path / "broken.json").write_text('{"schema_version": 3, "pilot": ', encoding="utf-8")
@@ -252,7 +252,7 @@ def test_the_heatmap_sorts_and_pages(portfolio):
 
 
 def test_trends_follow_each_pilots_revisions(portfolio, demo_dir):
-    source = FolderSource(demo_dir)
+    source = FolderPilots(demo_dir)
     pilot = source.latest()[0].pilot
     t = portfolio.trends([pilot])
     history = source.history(pilot)
@@ -302,7 +302,7 @@ def test_pilots_of_another_bank_and_unreadable_files_are_listed_not_scored(tmp_p
     shutil.copy(MINI, tmp_path / "mini.yaml")
     demo_assessment(mini_bank, pilot="Mini pilot").save(tmp_path / "mini-pilot.json")
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
-    p = evaluate_portfolio(FolderSource(tmp_path))
+    p = evaluate_portfolio(FolderPilots(tmp_path))
     assert p.everyone == 12
     assert [name for name, _ in p.skipped] == ["Mini pilot"]
     assert "bank 'mini'" in p.skipped[0][1]
@@ -315,7 +315,7 @@ def test_a_team_assessments_files_are_left_out_with_the_reason(tmp_path):
     write_demo_portfolio(tmp_path)
     for path in demo_team_folder().glob("*.json"):
         shutil.copy(path, tmp_path / f"team-{path.name}")
-    p = evaluate_portfolio(FolderSource(tmp_path))
+    p = evaluate_portfolio(FolderPilots(tmp_path))
     assert p.everyone == 12
     left_out = dict(p.unreadable)
     assert sorted(left_out) == sorted(f"team-{path.name}" for path in demo_team_folder().glob("*.json"))
@@ -323,7 +323,7 @@ def test_a_team_assessments_files_are_left_out_with_the_reason(tmp_path):
 
 
 def test_an_empty_folder_is_an_empty_portfolio(tmp_path):
-    p = evaluate_portfolio(FolderSource(tmp_path))
+    p = evaluate_portfolio(FolderPilots(tmp_path))
     assert p.everyone == p.total == 0
     assert p.funnel().total == 0
     assert p.funnel().since is None
@@ -339,7 +339,7 @@ def test_hostile_names_are_kept_as_given(tmp_path, bank):
         a = demo_assessment(bank, pilot=name, when=datetime(2026, 5, 1, tzinfo=timezone.utc) + timedelta(days=30 * i))
         a.business_unit = "<b>Unit</b>"
         a.save(tmp_path / f"h{i}.json")
-    p = evaluate_portfolio(FolderSource(tmp_path))
+    p = evaluate_portfolio(FolderPilots(tmp_path))
     assert list(p.pilots["name"]) == [name]
     assert p.options("business_unit") == [("<b>Unit</b>", "<b>Unit</b>")]
     assert list(p.trends()["revision"]) == [1, 2]

@@ -16,7 +16,7 @@ from test_report import Page, figures_json
 from readiness_widgets import Assessment, cli
 from readiness_widgets.charts import plotly_js
 from readiness_widgets.demo import demo_assessment, demo_portfolio_folder, write_demo_portfolio
-from readiness_widgets.pilots import FolderSource
+from readiness_widgets.pilots import FolderPilots
 from readiness_widgets.portfolio_result import evaluate_portfolio
 from readiness_widgets.report import ReportError, environment, render_portfolio_html, write_portfolio_report
 
@@ -33,7 +33,7 @@ def demo_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def portfolio(demo_dir):
-    return evaluate_portfolio(FolderSource(demo_dir))
+    return evaluate_portfolio(FolderPilots(demo_dir))
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_the_report_of_a_selection_says_so(portfolio):
 
 
 def test_hostile_text_appears_only_escaped(hostile_dir):
-    html = render_portfolio_html(evaluate_portfolio(FolderSource(hostile_dir)))
+    html = render_portfolio_html(evaluate_portfolio(FolderPilots(hostile_dir)))
     for payload in PAYLOADS:
         assert payload not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

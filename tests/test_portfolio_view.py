@@ -20,7 +20,7 @@ pytest.importorskip("anywidget")
 import ipywidgets as w
 
 from readiness_widgets.demo import demo_assessment, demo_portfolio_folder
-from readiness_widgets.pilots import FolderSource
+from readiness_widgets.pilots import FolderPilots
 from readiness_widgets.portfolio import ENV_FOLDER
 from readiness_widgets.portfolio_result import evaluate_portfolio
 from readiness_widgets.widgets.dashboard import Dashboard
@@ -60,7 +60,7 @@ def demo_dir(tmp_path):
 
 @pytest.fixture
 def page(demo_dir, frontend):
-    return PortfolioDashboard(FolderSource(demo_dir), page_size=5)
+    return PortfolioDashboard(FolderPilots(demo_dir), page_size=5)
 
 
 def sent_state(frontend, widget) -> dict:
@@ -222,7 +222,7 @@ def test_hostile_names_reach_the_browser_as_text(tmp_path, frontend, bank):
         a.business_unit, a.owner = "<b>Unit</b>", "<img src=y onerror=alert(3)>"
         a.save(tmp_path / f"hostile-{i}.json")
     demo_assessment(bank, pilot="Plain pilot").save(tmp_path / "plain.json")
-    page = PortfolioDashboard(FolderSource(tmp_path))
+    page = PortfolioDashboard(FolderPilots(tmp_path))
     frontend.custom(page.location, {"type": "painted"})
     # the heatmap carries names as data: the view puts them in with textContent
     assert HOSTILE in [r["name"] for r in page.heatmap.rows]
@@ -252,7 +252,7 @@ def test_the_heatmap_view_is_data_only(page):
 
 
 def test_an_empty_folder_shows_an_empty_portfolio(tmp_path, frontend):
-    page = PortfolioDashboard(FolderSource(tmp_path))
+    page = PortfolioDashboard(FolderPilots(tmp_path))
     assert page.heatmap.total == 0
     assert page.heatmap.rows == []
     assert "0 pilots" in page.header.value
@@ -263,7 +263,7 @@ def test_the_result_is_scored_once_per_change(demo_dir, frontend, monkeypatch):
 
     calls = []
     monkeypatch.setattr(view, "evaluate_portfolio", lambda source: calls.append(1) or evaluate_portfolio(source))
-    page = PortfolioDashboard(FolderSource(demo_dir))
+    page = PortfolioDashboard(FolderPilots(demo_dir))
     page.select(business_unit="Insurance")
     frontend.update(page.heatmap, sort="name")
     frontend.custom(page.location, {"type": "location", "search": ""})  # nothing changed on disk

@@ -25,7 +25,7 @@ import ipywidgets as w
 from ..charts import GAP_SCALE, NO_GAP, gap_colour, trend_colour, trends_spec
 from ..demo import demo_portfolio_folder
 from ..errors import ReadinessError
-from ..pilots import FolderSource, PilotSource
+from ..pilots import FolderPilots, PilotSource
 from ..portfolio import ENV_FOLDER, FolderError
 from ..portfolio_result import STATUS_LABELS, PortfolioResult, evaluate_portfolio
 from ..report import VERDICT_COLOURS, portfolio_parts, render_portfolio_html
@@ -62,10 +62,10 @@ PORTFOLIO_STYLE = """<style>
 
 def _source_of(folder: str | Path | None) -> PilotSource:
     if folder is not None:
-        return FolderSource(folder)
+        return FolderPilots(folder)
     import os
 
-    return FolderSource(os.environ.get(ENV_FOLDER) or demo_portfolio_folder())
+    return FolderPilots(os.environ.get(ENV_FOLDER) or demo_portfolio_folder())
 
 
 class PortfolioDashboard(w.VBox):
@@ -302,7 +302,7 @@ class PortfolioDashboard(w.VBox):
     def open_pilot(self, name: str) -> None:
         """Show the single-pilot dashboard of the pilot saved as ``name`` (a file of the folder)."""
         source = self.source
-        pilot = source.pilot_of_file(name) if isinstance(source, FolderSource) else None
+        pilot = source.pilot_of_file(name) if isinstance(source, FolderPilots) else None
         if pilot is None:
             notice = f"{name}: no pilot of the portfolio is saved under that name"
             board = w.HTML(value=render("notices", notices=[notice], unreadable=[]))
