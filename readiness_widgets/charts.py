@@ -392,7 +392,8 @@ def trends_spec(trends, *, height: int = 380, title: str = "Overall score and we
             values = [None if v != v else round(float(v), 3) for v in rows[kind]]
             what = "overall" if kind == "mean" else "weakest link (%{customdata[2]})"
             traces.append({
-                "type": "scatter", "mode": "lines+markers", "name": name, "legendgroup": str(i),
+                # markers only where there is no line to draw (one revision): they double a redraw's cost
+                "type": "scatter", "mode": "lines" if len(values) > 1 else "markers", "name": name, "legendgroup": str(i),
                 "showlegend": shown, "x": x, "y": values, "customdata": custom,
                 "line": {"color": colour, "dash": dash, "width": 2 if kind == "mean" else 1.5},
                 "marker": {"size": 6 if kind == "mean" else 4},
