@@ -114,7 +114,7 @@ class Phase(_Model):
 
 
 class RoadmapSettings(_Model):
-    parallel_streams: int = Field(3, ge=1, le=20, description="deliverables worked on at once")
+    parallel_streams: int = Field(4, ge=1, le=20, description="deliverables worked on at once")
     phases: list[Phase] = Field(
         default_factory=lambda: [
             Phase(phase=1, title="Data pipeline hardening and monitoring"),

@@ -96,7 +96,7 @@ class Roadmap:
     pilot: str
     target: str
     phases: list[PhasePlan]
-    parallel_streams: int = 3
+    parallel_streams: int = 4
     total_weeks: int = 0  # with the expected (midpoint) efforts
     total_weeks_low: int = 0
     total_weeks_high: int = 0
