@@ -153,7 +153,7 @@ def _core(
     """
     n, q = levels.shape
     d = len(arr.dimension_ids)
-    sums = np.empty((n, 3 * d))  # weighted score sum | weighted count that applies (not N/A) | count answered
+    sums = np.empty((n, 4 * d))  # weighted score sum | weighted count not N/A | count answered | count with a level or don't know
     knocked = np.zeros(n, dtype=bool)
     per_row = applies.ndim == 2
     if per_row:
@@ -216,10 +216,13 @@ def _core(
         np.copyto(s, has)
         sums[i:j, :d] = p @ weighted
         sums[i:j, d : 2 * d] = s @ weighted
-        sums[i:j, 2 * d :] = a @ counting
-    num, den, answered_count = sums[:, :d], sums[:, d : 2 * d], sums[:, 2 * d :]
+        sums[i:j, 2 * d : 3 * d] = a @ counting
+        a *= s  # answered with a level or "don't know"
+        sums[i:j, 3 * d :] = a @ counting
+    num, den, answered_count, assessed = sums[:, :d], sums[:, d : 2 * d], sums[:, 2 * d : 3 * d], sums[:, 3 * d :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where((den > 1e-12) & (answered_count > 0.5), num / np.where(den > 1e-12, den, 1.0), np.nan)
+        # nothing answered yet (or only N/A with the rest open): no score to show, it counts as 0
+        score = np.where((den > 1e-12) & (assessed > 0.5), num / np.where(den > 1e-12, den, 1.0), np.nan)
         coverage = np.where(applicable > 0, answered_count / np.maximum(applicable, 1), 1.0)
     void = den <= 1e-12  # nothing to score (all N/A, or nothing applies): left out below
     filled = np.where(np.isnan(score), 0.0, score)
