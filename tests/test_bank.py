@@ -144,7 +144,7 @@ MALFORMED = [
         "negative effort",
         edit("phase: 1, effort_weeks: 2}", "phase: 1, effort_weeks: -2}"),
         "questions[0].actions[0].effort_weeks",
-        "greater than 0",
+        "expected 0 < low <= high <= 52 weeks, got [-2, -2]",
         "effort_weeks: -2",
     ),
     (
@@ -172,7 +172,7 @@ MALFORMED = [
         "evidence credit out of order",
         edit("{none: 0.5, manual: 0.75, automated: 1.0}", "{none: 0.9, manual: 0.75, automated: 1.0}"),
         "scoring.evidence_credit",
-        "none <= manual <= automated",
+        "none <= manual <= reviewed and manual <= automated",
         "evidence_credit:",
     ),
     (

@@ -13,6 +13,8 @@ _TEMPLATES = {
     "question": """\
 <div class="rw-question-text"><b>{{ q.text }}</b>
 <small style="color:#6b7280">&nbsp;{{ q.id }}{% if q.weight != 1 %} &middot; weight {{ q.weight }}{% endif %}\
+{% if q.owner %} &middot; owner: {{ q.owner }}{% endif %}\
+{% if q.floor %} &middot; knock-out: at least {% for p, lv in q.floor.items() %}level {{ lv }} for {{ p }}{{ ", " if not loop.last }}{% endfor %}{% endif %}\
 {% if q.controls %} &middot; {{ q.controls | join(', ') }}{% endif %}</small></div>
 {% if q.help %}<div class="rw-question-help" style="color:#4b5563">{{ q.help }}</div>{% endif %}""",
     "evidence_hint": """{% if hint %}<small style="color:#4b5563">What would prove it: {{ hint }}</small>{% endif %}""",
