@@ -15,9 +15,10 @@ Rules (also in the README, "How the roadmap is built"):
   of work it has already done. An unanswered or "don't know" question gets an *assess* item
   (its owner finds out), and its work is planned from level 0, marked provisional.
 * **A realistic schedule.** Deliverables wait for the actions they ``need`` (and, within a
-  question, for the steps below them), and are placed on ``parallel_streams`` streams by
-  :mod:`readiness_widgets.schedule`: the longest chain first, so items with long lead times
-  start in week 0 whatever their phase. Phases are labels, and overlap. Efforts are ranges;
+  question, for the steps below them); a needed action that is not done yet is added to the plan,
+  even in a dimension that meets its target, and are placed on ``parallel_streams`` streams by
+  :mod:`readiness_widgets.schedule`: the longest chain first, with waiting time counting ten
+  times, so items with long lead times start in week 0 whatever their phase. Phases are labels, and overlap. Efforts are ranges;
   the schedule is worked out for the low, expected (midpoint) and high efforts.
 * **Go/no-go criteria.** Each planned question must reach its required level with evidence that
   backs it; the criterion sits in the phase of the question's last deliverable.
@@ -300,7 +301,7 @@ def build_roadmap(scores: Scores) -> Roadmap:
         credited = -1 if unknown else int(row["credited"])
         if not unknown and credited >= need:
             continue
-        actions = [a for a in question.actions if a.applies_if is None or _condition(a.applies_if)(scores.triage)]
+        actions = [a for a in question.actions if _applies(a, scores)]
         mine: list[dict[str, Any]] = []
         if unknown:
             phase = min((a.phase for a in actions), default=1)
@@ -320,8 +321,47 @@ def build_roadmap(scores: Scores) -> Roadmap:
         items += mine
         if need > max(credited, 0) and any(it["kind"] != "assess" for it in mine):
             planned[qid] = need
+    _prerequisites(scores, items, planned)
     _link(items)
     return _scheduled(scores, items, planned)
+
+
+def _prerequisites(scores: Scores, items: list[dict[str, Any]], planned: dict[str, int]) -> None:
+    """Add the actions that planned deliverables ``need`` and that are not done yet, even in a
+    dimension that meets its target (a risk acceptance needs a sponsor, whatever the team's average).
+
+    An action is done when its question is answered at or above the action's ``to_level``.
+    """
+    bank = scores.bank
+    q = scores.questions
+    present = {it["_action"].id for it in items if "_action" in it and it["_action"].id}
+    queue = [n for it in items if "_action" in it for n in it["_action"].needs]
+    while queue:
+        wanted = queue.pop(0)
+        if wanted in present or wanted not in bank.actions_by_id:
+            continue
+        question, action = bank.actions_by_id[wanted]
+        row = q.loc[question.id]
+        if not row["applies"] or row["status"] == "na" or not _applies(action, scores):
+            continue
+        unknown = row["status"] in ("unanswered", "dont_know")
+        level = 0 if unknown else int(row["level"])
+        if level >= action.to_level:
+            continue
+        need = max(planned.get(question.id, 0), action.to_level)
+        for a in question.actions:
+            if a.to_level > level and a.from_level < action.to_level and _applies(a, scores) and a.id not in present:
+                item = _item(row, question, "build", a.deliverable, a.phase, a.effort_weeks, a.lead_weeks, need, owner=a.owner)
+                item["_action"], item["provisional"] = a, unknown
+                items.append(item)
+                if a.id:
+                    present.add(a.id)
+                queue += a.needs
+        planned[question.id] = need
+
+
+def _applies(action, scores: Scores) -> bool:
+    return action.applies_if is None or _condition(action.applies_if)(scores.triage)
 
 
 @lru_cache(maxsize=512)

@@ -4,22 +4,25 @@ Each task takes ``work`` weeks of one stream (a person's focused effort), then `
 weeks that occupy no stream (a review, an approval, an outcome to come in). A task starts once
 every task it ``needs`` is done (work and wait).
 
-The order is the critical path first: a task's *rank* is its own work and wait plus the largest
-rank among the tasks that need it, so the task at the head of the longest chain (a DPIA waiting for
-the data protection officer, a sponsor whose approval others wait for) is placed first. Ties go to
-``priority`` (smaller first). Tasks are then placed one by one, each at the earliest time its
+The order is the critical path first: a task's *rank* is its own work plus ``WAIT_WEIGHT`` times
+its wait, plus the largest rank among the tasks that need it. The task at the head of the longest
+chain is placed first, and waiting counts extra, so that what mostly waits (a sponsor's approval,
+a data protection officer's review) is asked for in the first days. Ties go to ``priority``
+(smaller first). Tasks are then placed one by one, each at the earliest time its
 dependencies allow on the stream that can take it first, filling gaps left earlier (serial
 schedule generation). Deterministic for a given input.
 
->>> plan = schedule([Task("a", 2, 0), Task("b", 1, 0, needs=("a",)), Task("c", 1, 4)], streams=2)
+>>> plan = schedule([Task("a", 2, 0), Task("b", 1, 0, needs=("a",)), Task("c", 1, 4)], streams=1)
 >>> plan["c"].start, plan["a"].start, plan["b"].start
-(0.0, 0.0, 2.0)
+(0.0, 1.0, 3.0)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+WAIT_WEIGHT = 10.0  # in the placing order only: a week of waiting counts as ten of work
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class ScheduleError(ValueError):
 
 
 def ranks(tasks: Mapping[str, Task]) -> dict[str, float]:
-    """Each task's work and wait plus the longest chain of tasks that need it."""
+    """Each task's work and weighted wait plus the longest chain of tasks that need it."""
     needed_by: dict[str, list[str]] = {k: [] for k in tasks}
     for t in tasks.values():
         for n in t.needs:
@@ -68,7 +71,7 @@ def ranks(tasks: Mapping[str, Task]) -> dict[str, float]:
                 stack.pop()
                 visiting.discard(node)
                 t = tasks[node]
-                out[node] = t.work + t.wait + max((out[c] for c in needed_by[node]), default=0.0)
+                out[node] = t.work + WAIT_WEIGHT * t.wait + max((out[c] for c in needed_by[node]), default=0.0)
             elif child not in out:
                 if child in visiting:
                     raise ScheduleError(f"tasks depend on each other in a circle through {child!r}")
