@@ -286,10 +286,11 @@ class Action(_Model):
 
 
 class ControlTag(_Model):
-    """A control tag that holds only under a triage condition (``when``)."""
+    """A control tag, ``id`` (``"NIST AI RMF MEASURE 2.4"``), that holds only under the triage
+    condition ``when`` when one is given. A bank may write a tag without a condition as a string."""
 
     id: Annotated[str, Field(min_length=1, max_length=200)]
-    when: Text
+    when: Text | None = None
 
     @field_validator("id")
     @classmethod
@@ -301,12 +302,13 @@ class ControlTag(_Model):
 
     @field_validator("when")
     @classmethod
-    def _condition(cls, text: str, info: ValidationInfo) -> str:
-        _check_condition(text, info)
+    def _condition(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is not None:
+            _check_condition(text, info)
         return text
 
     def __str__(self) -> str:
-        return f"{self.id} (if {self.when})"
+        return self.id if self.when is None else f"{self.id} (if {self.when})"
 
 
 class SuggestRule(_Model):
@@ -334,9 +336,7 @@ class Question(_Model):
     floor: dict[str, Literal[1, 2, 3, 4]] = Field(
         default_factory=dict, description="target profile -> the lowest level allowed (a knock-out question)"
     )
-    controls: list[Annotated[str, Field(min_length=1, max_length=200)] | ControlTag] = Field(
-        default_factory=list
-    )
+    controls: list[ControlTag] = Field(default_factory=list, description="control tags, as strings or {id, when}")
     applies_if: str | None = None
     actions: list[Action] = Field(default_factory=list)
     suggest: list[SuggestRule] = Field(default_factory=list)
@@ -402,14 +402,10 @@ class Question(_Model):
             raise ValueError(f"unknown target profile(s) {', '.join(map(repr, unknown))} (known: {', '.join(targets)})")
         return floor
 
-    @field_validator("controls")
+    @field_validator("controls", mode="before")
     @classmethod
-    def _known_controls(cls, tags: list):
-        problems = [check_tag(t) for t in tags if isinstance(t, str)]
-        problems = [p for p in problems if p]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return tags
+    def _plain_tags(cls, tags):
+        return [{"id": t} if isinstance(t, str) else t for t in tags] if isinstance(tags, list) else tags
 
     @model_validator(mode="after")
     def _fitting_evidence(self):
@@ -420,7 +416,7 @@ class Question(_Model):
 
     def controls_for(self, triage: Mapping[str, str]) -> list[str]:
         """The control tags that hold under ``triage`` (the bank's defaults filled in)."""
-        return [t if isinstance(t, str) else t.id for t in self.controls if isinstance(t, str) or parse_condition(t.when)(triage)]
+        return [t.id for t in self.controls if t.when is None or parse_condition(t.when)(triage)]
 
     @property
     def level_scores(self) -> list[float]:
@@ -806,8 +802,15 @@ def _plan_problems(data: Mapping[str, Any]) -> list[tuple[tuple, str]]:
             where[aid] = ("questions", i, "actions", j)
             wanted = a.get("needs")
             needs[aid] = [n for n in wanted if isinstance(n, str)] if isinstance(wanted, list) else []
+            # a step waits for the lower steps of its question (as the roadmap orders them)
+            low = a.get("from_level", 0)
+            for other in actions:
+                oid = other.get("id") if isinstance(other, dict) else None
+                top = other.get("to_level", 4) if isinstance(other, dict) else None
+                if isinstance(oid, str) and oid != aid and isinstance(top, int) and isinstance(low, int) and top <= low:
+                    needs[aid].append(oid)
     for aid, wanted in needs.items():
-        for n in wanted:
+        for n in dict.fromkeys(wanted):
             if n not in where:
                 out.append(((*where[aid], "needs"), f"unknown action id {n!r} (actions are named by their 'id')"))
     cycle = _cycle(needs)
