@@ -31,7 +31,7 @@ from psygnal import Signal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .bank import Bank, load_bank
-from .bank_migration import carry_over
+from .bank_migration import carry_over, carry_over_agreements
 from .errors import AssessmentError, Problem, problems_from_validation
 from .storage import (
     ANY,
@@ -43,7 +43,7 @@ from .storage import (
     signature_of,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_ASSESSMENT_BYTES = 20_000_000
 NA = "na"
 DONT_KNOW = "dont_know"
@@ -67,7 +67,7 @@ class AssessmentConflictError(AssessmentError):
     found: str | None = None
 
 
-ChangeKind = Literal["answer", "triage", "meta", "reload"]
+ChangeKind = Literal["answer", "triage", "meta", "agreement", "reload"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ class Change:
     """What changed in an assessment: what :attr:`Assessment.changed` carries.
 
     ``kind`` is ``answer`` (``question_ids`` names them), ``triage``, ``meta`` (pilot,
-    respondents, target) or ``reload`` (everything may have changed). Changes made inside
+    respondents, target), ``agreement`` (a team's agreed answer; ``question_ids`` names it) or
+    ``reload`` (everything may have changed). Changes made inside
     :meth:`Assessment.batch` arrive as one.
     """
 
@@ -109,6 +110,17 @@ def _check_link(link: str) -> str:
 Link = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+def _level_or_code(v):
+    """A level 0-4 (an integral float is taken), ``"na"``, ``"dont_know"`` or None; else ValueError."""
+    if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
+        return v
+    if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
+        v = int(v)
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 4:
+        raise ValueError(f"expected a level 0-4, 'na' or 'dont_know', got {v!r}")
+    return v
+
+
 class Answer(BaseModel):
     """One question's answer: a level 0-4, ``"na"`` or ``"dont_know"``, with its evidence."""
 
@@ -122,18 +134,52 @@ class Answer(BaseModel):
     @field_validator("value", mode="before")
     @classmethod
     def _level_or_code(cls, v):
-        if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
-            return v
-        if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
-            v = int(v)
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 4:
-            raise ValueError(f"expected a level 0-4, 'na' or 'dont_know', got {v!r}")
-        return v
+        return _level_or_code(v)
 
     @field_validator("links")
     @classmethod
     def _safe_links(cls, links: list[str]) -> list[str]:
         return [_check_link(link) for link in links]
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Respondent(BaseModel):
+    """Who answered a team member's file: a name and a role of the bank (``bank.roles``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Name
+    role: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.role.replace('_', ' ')})"
+
+
+class Agreement(BaseModel):
+    """The answer a team agreed on for one question, recorded by its facilitator with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: AnswerValue
+    evidence: EvidenceKind = "none"
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    agreed_by: Name
+    agreed_at: datetime = Field(default_factory=_now)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _level_or_code(cls, v):
+        return _level_or_code(v)
+
+    @field_validator("reason", "agreed_by")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must not be blank")
+        return text.strip()
 
 
 class BankRef(BaseModel):
@@ -144,11 +190,16 @@ class BankRef(BaseModel):
 
 
 class AssessmentFile(BaseModel):
-    """The JSON document on disk (``schema_version`` 3)."""
+    """The JSON document on disk (``schema_version`` 4).
+
+    Version 3 added ``respondent`` (a team member's file: who answers, in which role) and
+    ``agreements`` (a team's consensus file: the answers its facilitator recorded as agreed).
+    Version 4 added the evidence kind ``reviewed`` (signed off by an accountable person).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[3] = SCHEMA_VERSION
+    schema_version: Literal[4] = SCHEMA_VERSION
     pilot: Annotated[str, Field(min_length=1, max_length=200)]
     respondents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default_factory=list
@@ -159,6 +210,8 @@ class AssessmentFile(BaseModel):
     target: Annotated[str, Field(max_length=64)] | None = None
     triage: dict[str, str] = Field(default_factory=dict)
     answers: dict[str, Answer] = Field(default_factory=dict)
+    respondent: Respondent | None = None
+    agreements: dict[str, Agreement] = Field(default_factory=dict)
 
 
 # ---- migrations ---------------------------------------------------------------------------
@@ -188,12 +241,22 @@ def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
-    """Version 3 adds the evidence kind ``reviewed`` (signed off, with a reference); nothing to change."""
+    """Version 3 adds the optional ``respondent`` and ``agreements`` (team assessments): nothing moves."""
     doc["schema_version"] = 3
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 adds the evidence kind ``reviewed`` (signed off, with a reference): nothing moves.
+
+    Answers given with an older version of the bank are carried over by the bank's own
+    ``migrations`` when the file is loaded (:mod:`readiness_widgets.bank_migration`).
+    """
+    doc["schema_version"] = 4
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 
 def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
@@ -260,8 +323,9 @@ class Assessment:
         target: str | None = None,
         triage: Mapping[str, str] | None = None,
         path: str | Path | None = None,
+        respondent: Respondent | Mapping[str, str] | None = None,
     ) -> Assessment:
-        """A new, empty assessment for ``pilot``."""
+        """A new, empty assessment for ``pilot`` (``respondent``: a team member's file)."""
         bank = _as_bank(bank)
         try:
             data = AssessmentFile(
@@ -270,6 +334,7 @@ class Assessment:
                 bank=BankRef(id=bank.id, version=bank.version),
                 target=target,
                 triage=dict(triage or {}),
+                respondent=respondent,
             )
         except ValidationError as exc:
             raise AssessmentError(problems_from_validation(exc, str(path or "<new assessment>"))) from None
@@ -365,6 +430,17 @@ class Assessment:
                 problems.append(Problem(file, f"answers.{qid}.value", "N/A is not allowed for this question"))
             elif ans.evidence not in self.bank.question(qid).evidence_kinds:
                 problems.append(Problem(file, f"answers.{qid}.evidence", _unfit(self.bank, qid, ans.evidence)))
+        if self.data.respondent is not None and self.data.respondent.role not in self.bank.role_ids:
+            problems.append(
+                Problem(file, "respondent.role", f"expected one of the bank's roles {self.bank.role_ids}, got {self.data.respondent.role!r}")
+            )
+        for qid, agreed in self.data.agreements.items():
+            if not self.bank.has_question(qid):
+                unknown.append(qid)
+            elif agreed.value == NA and not self.bank.question(qid).allow_na:
+                problems.append(Problem(file, f"agreements.{qid}.value", "N/A is not allowed for this question"))
+            elif agreed.evidence not in self.bank.question(qid).evidence_kinds:
+                problems.append(Problem(file, f"agreements.{qid}.evidence", _unfit(self.bank, qid, agreed.evidence)))
         if problems:
             raise AssessmentError(problems)
         if unknown:
@@ -398,6 +474,20 @@ class Assessment:
     def respondents(self, names: Iterable[str]) -> None:
         self.data = _replace(self.data, respondents=[n for n in names if n])
         self._emit("meta")
+
+    @property
+    def respondent(self) -> Respondent | None:
+        """Who answers this file, in a team assessment (None: a single assessment)."""
+        return self.data.respondent
+
+    @property
+    def role(self) -> str | None:
+        return self.data.respondent.role if self.data.respondent is not None else None
+
+    @property
+    def agreements(self) -> dict[str, Agreement]:
+        """A team's agreed answers (only a team's consensus file holds any)."""
+        return self.data.agreements
 
     @property
     def target(self) -> str | None:
@@ -480,13 +570,43 @@ class Assessment:
         self._emit("answer", question_id)
         return new
 
+    def agree(self, question_id: str, value: int | str, *, reason: str, by: str, evidence: str = "none") -> Agreement:
+        """Record the answer the team agreed on for ``question_id``, who recorded it and why.
+
+        It replaces an earlier agreement on the same question; the time is now.
+        """
+        question = self.bank.question(question_id)
+        try:
+            agreed = Agreement(value=value, evidence=evidence, reason=reason, agreed_by=by)
+        except ValidationError as exc:
+            raise AssessmentError(
+                Problem("<agreement>", f"agreements.{question_id}.{p.path}", p.message)
+                for p in problems_from_validation(exc, "<agreement>")
+            ) from None
+        if agreed.value == NA and not question.allow_na:
+            raise AssessmentError(
+                [Problem("<agreement>", f"agreements.{question_id}.value", "N/A is not allowed for this question")]
+            )
+        self.data.agreements[question_id] = agreed
+        self._touch()
+        self._emit("agreement", question_id)
+        return agreed
+
+    def withdraw_agreement(self, question_id: str) -> None:
+        """Forget the agreement on ``question_id``: the aggregate of the answers applies again."""
+        if self.data.agreements.pop(question_id, None) is not None:
+            self._touch()
+            self._emit("agreement", question_id)
+
     def value(self, question_id: str) -> int | str | None:
         ans = self.data.answers.get(question_id)
         return ans.value if ans is not None else None
 
     def progress(self) -> tuple[int, int]:
-        """(answered, applicable) over the questions that apply under the current triage."""
-        applicable = self.bank.applicable_questions(self.data.triage)
+        """(answered, applicable) over the questions that apply under the current triage
+        (and, in a team member's file, that the bank asks of the member's role)."""
+        role = self.role
+        applicable = [q for q in self.bank.applicable_questions(self.data.triage) if self.bank.asks(q.id, role)]
         answered = sum(1 for q in applicable if self.value(q.id) is not None)
         return answered, len(applicable)
 
@@ -523,7 +643,13 @@ class Assessment:
         self._emit("reload")
 
     def to_dict(self) -> dict[str, Any]:
-        return self.data.model_dump(mode="json")
+        doc = self.data.model_dump(mode="json")
+        # a single assessment's file reads as before: the team fields only where they are used
+        if doc.get("respondent") is None:
+            doc.pop("respondent", None)
+        if not doc.get("agreements"):
+            doc.pop("agreements", None)
+        return doc
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -625,6 +751,8 @@ def _carry_over(data: AssessmentFile, bank: Bank, file: str) -> tuple[Assessment
         return None
     doc = data.model_dump()
     doc["answers"], doc["bank"] = carried[0], {"id": bank.id, "version": bank.version}
+    agreements = carry_over_agreements({q: a.model_dump() for q, a in data.agreements.items()}, data.bank.version, bank)
+    doc["agreements"] = agreements or {}
     try:
         return AssessmentFile.model_validate(doc), carried[1]
     except ValidationError as exc:

@@ -25,12 +25,6 @@ from typing import Any
 from .bank import Bank, BankMigration
 
 MAX_NOTES = 20_000
-_NEAREST = {
-    "automated": ("reviewed", "manual", "none"),
-    "reviewed": ("automated", "manual", "none"),
-    "manual": ("none",),
-    "none": (),
-}
 
 
 def migration_path(bank: Bank, version: str) -> list[BankMigration] | None:
@@ -137,7 +131,41 @@ def _combine(new: str, own: Mapping[str, Any] | None, sources, step: BankMigrati
     return {"value": value, "evidence": evidence if value is not None else "none", "notes": text, "links": links}
 
 
-def _fit_evidence(answers: dict[str, dict[str, Any]], bank: Bank) -> list[str]:
+def carry_over_agreements(
+    agreements: Mapping[str, Mapping[str, Any]], version: str, bank: Bank
+) -> dict[str, dict[str, Any]] | None:
+    """A team's agreed answers (given with bank ``version``) as agreements on ``bank``'s questions.
+
+    An agreement moves like an answer; where several land on one question the lowest is kept, and
+    the reason says where it came from. None when there is no migration path.
+    """
+    steps = migration_path(bank, version)
+    if steps is None:
+        return None
+    out = {qid: dict(a) for qid, a in agreements.items()}
+    for step in steps:
+        moved: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for old, move in step.questions.items():
+            if old not in out:
+                continue
+            agreed = dict(out.pop(old))
+            if move.levels is not None and isinstance(agreed.get("value"), int):
+                agreed["value"] = move.levels[agreed["value"]]
+            for new in move.into:
+                moved.setdefault(new, []).append((old, agreed))
+        for new, sources in moved.items():
+            if new in out:
+                sources = [(new, out[new]), *sources]
+            rank = [(a["value"] if isinstance(a.get("value"), int) else -1, i) for i, (_, a) in enumerate(sources)]
+            chosen = dict(sources[min(rank)[1]][1])
+            where = "; ".join(f"{old} ({_describe(a)})" for old, a in sources)
+            chosen["reason"] = f"[bank {step.from_version} -> {step.to_version}] carried over from {where}: {chosen['reason']}"[:4000]
+            out[new] = chosen
+    _fit_evidence(out, bank, note_field="reason")
+    return out
+
+
+def _fit_evidence(answers: dict[str, dict[str, Any]], bank: Bank, note_field: str = "notes") -> list[str]:
     """Evidence kinds a question does not accept become the nearest kind it does (with a note)."""
     fitted = []
     for qid, a in answers.items():
@@ -147,9 +175,9 @@ def _fit_evidence(answers: dict[str, dict[str, Any]], bank: Bank) -> list[str]:
         kind = a.get("evidence", "none")
         if kind in kinds:
             continue
-        nearest = next(k for k in (*_NEAREST.get(kind, ()), "none") if k in kinds)
+        nearest = bank.question(qid).fitting_evidence(kind)
         note = f"[bank {bank.version}] Evidence recorded as {nearest}: this question does not accept {kind} evidence."
         a["evidence"] = nearest
-        a["notes"] = f"{note}\n{a['notes']}" if a.get("notes") else note
+        a[note_field] = f"{note}\n{a[note_field]}" if a.get(note_field) else note
         fitted.append(qid)
     return fitted

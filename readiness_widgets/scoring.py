@@ -392,6 +392,8 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
     codes = np.array([[EVIDENCE_KINDS.index(e) for e in evidence]], dtype=np.int8)
     triage = assessment.triage
     applies = np.array(bank.applies_mask(triage))
+    if assessment.role is not None:  # a team member's file: the questions the bank asks of the role
+        applies &= np.array(bank.asked_mask(assessment.role))
     resolved = bank.resolve_target(target or assessment.target, triage)
     floors = floor_vector(bank, resolved)
     core = _core(arr, levels, applies, codes, floors=floors)
