@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from readiness_widgets import Assessment, load_bank
 from readiness_widgets.assessment import SCHEMA_VERSION, Respondent
-from readiness_widgets.bank import EVIDENCE_KINDS, validate_bank
+from readiness_widgets.bank import validate_bank
 from readiness_widgets.cli import main
 from readiness_widgets.demo import demo_team_folder
 from readiness_widgets.errors import AssessmentError, BankError
@@ -70,7 +70,7 @@ def test_the_folder_holds_one_file_per_respondent_and_the_consensus(team_dir):
     names = sorted(p.name for p in team_dir.glob("*.json"))
     assert names == ["ana.json", "ben.json", CONSENSUS, "cy.json"]
     doc = json.loads((team_dir / "ana.json").read_text())
-    assert doc["schema_version"] == SCHEMA_VERSION == 3
+    assert doc["schema_version"] == SCHEMA_VERSION == 4
     assert doc["respondent"] == {"name": "Ana", "role": "data_science"}
     assert doc["answers"]["data.a"] == {"value": 3, "evidence": "automated", "notes": "Ana on data.a", "links": []}
     team = load(team_dir)
@@ -337,7 +337,7 @@ def _random_assessment(draw, bank, triage, target):
     for q in bank.questions:
         value = draw(st.sampled_from([None, 0, 1, 2, 3, 4, "dont_know"] + (["na"] if q.allow_na else [])))
         if value is not None:
-            a.answer(q.id, value, evidence=draw(st.sampled_from(EVIDENCE_KINDS)))
+            a.answer(q.id, value, evidence=draw(st.sampled_from(q.evidence_kinds)))
     return a
 
 

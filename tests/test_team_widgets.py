@@ -122,7 +122,7 @@ def test_the_facilitator_records_the_agreed_level_with_a_reason(frontend, view, 
     assert v.picker.value == "data.a"
     team_before = next(t for t in v.radar.figure["data"] if t["name"] == "Team (agreed)")["r"]
     frontend.update(v.level, index=[x for _, x in v.level.options].index(3))
-    frontend.update(v.evidence, index=2)
+    frontend.update(v.evidence, index=[x for _, x in v.evidence.options].index("automated"))
     frontend.update(v.reason, value="The nightly CI job proves it; Ben had not seen it")
     click(frontend, v.record)
     doc = json.loads((team_dir / CONSENSUS).read_text())
