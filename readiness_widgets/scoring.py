@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .bank import EVIDENCE_KINDS, Bank, ResolvedTarget, load_bank
+from .conditions import condition_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import Assessment
@@ -45,6 +46,7 @@ DONT_KNOW = "dont_know"
 NA_CODE = -1.0
 DONT_KNOW_CODE = -2.0
 STATUSES = ("ready", "ready_with_conditions", "not_ready")
+_KINDS = pd.Index(EVIDENCE_KINDS)
 
 
 # ---- bank arrays (cached per bank) ---------------------------------------------------------
@@ -171,11 +173,13 @@ def _core(
         return np.empty((rows, q), dtype=dtype, order=order)
 
     points, counted, answered = buffer(), buffer(), buffer()
-    is_answered, is_na, has_level = buffer(bool), buffer(bool), buffer(bool)
+    is_answered, is_na, has_level, low = buffer(bool), buffer(bool), buffer(bool), buffer(bool)
     scratch, flags = (buffer(), buffer(bool)) if check else (None, None)
     floors_rows = floors is not None and floors.ndim == 2
-    if floors is not None and not floors_rows and not (floors < np.inf).any():
-        floors = None  # no question has a floor
+    if floors is not None and not floors_rows:  # one triage: a question that does not apply has no floor
+        floors = np.where(applies, floors, np.nan)
+        if not (floors < np.inf).any():
+            floors = None  # no question has a floor
     for i in range(0, n, _CHUNK_ROWS):
         j = min(n, i + _CHUNK_ROWS)
         c = j - i
@@ -193,15 +197,13 @@ def _core(
         p[~has] = 0.0
         caps = arr.cap_table[evidence[i:j]] if evidence is not None else arr.cap_table[0]
         np.minimum(p, caps, out=p)  # the level counted: no higher than the evidence backs
-        if floors is not None:  # knock-outs: below the floor, unanswered or don't know
-            f = floors[i:j] if floors_rows else floors
-            low = np.where(has, p, -1.0) < f
-            low &= ~na
+        if floors is not None:  # knock-outs: below the floor (>= 1), unanswered or don't know (both 0 here)
+            lo = low[:c]
+            np.less(p, floors[i:j] if floors_rows else floors, out=lo)
+            np.greater(lo, na, out=lo)  # and not N/A
             if per_row:
-                low &= applies[i:j]
-            elif applies is not None:
-                low &= applies
-            knocked[i:j] = low.any(axis=1)
+                lo &= applies[i:j]
+            knocked[i:j] = lo.any(axis=1)
         if not arr.identity_scores:
             p[...] = np.where(has, arr.score_table[np.arange(q), p.astype(np.intp)], 0.0)
         if evidence is not None and not arr.full_credit:
@@ -655,28 +657,28 @@ def _evidence_codes(evidence: pd.DataFrame, arr: BankArrays, n: int) -> np.ndarr
         plain.append(col)
     if plain:
         raw = evidence[plain].to_numpy(dtype=object)
-        masks = [raw == kind for kind in EVIDENCE_KINDS]
-        if sum(np.count_nonzero(m) for m in masks) != raw.size:
-            bad = ~np.logical_or.reduce(masks) & ~pd.isna(raw)
+        value = _KINDS.get_indexer(raw.ravel(order="F")).reshape(raw.shape, order="F")  # -1: not a kind
+        if (value < 0).any():  # not a kind: missing values are "none", anything else is an error
+            bad = (value < 0) & ~pd.isna(raw)
             if bad.any():
                 col = plain[int(np.argmax(bad.any(axis=0)))]
                 raise ValueError(f"score_many: evidence column {col!r} must hold {', '.join(EVIDENCE_KINDS)}")
-        value = np.zeros(raw.shape, dtype=np.int8)
-        for code, mask in enumerate(masks):
-            value[mask] = code
-        codes[:, [arr.column[c] for c in plain]] = value
+        codes[:, [arr.column[c] for c in plain]] = np.maximum(value, 0)
     return codes
 
 
 def _triage_matrices(bank: Bank, arr: BankArrays, triage: pd.DataFrame, target: str | None, n: int):
-    """(applies, applicable counts, targets, floors, blocked, conditioned) per row, worked out once per
-    distinct triage combination."""
+    """(applies, applicable counts, targets, floors, blocked, conditioned) per row.
+
+    Each question's condition is evaluated once per distinct combination of the few triage ids it
+    reads, and the target once per distinct combination of the ids the target rules read: a
+    portfolio with many distinct triages costs a few dictionary look-ups per row, not a bank walk.
+    """
     ids = [t.id for t in bank.triage]
     unknown = [c for c in triage.columns if c not in ids]
     if unknown:
         raise ValueError(f"score_many: triage columns not in bank: {', '.join(map(str, unknown))}")
-    combined = np.zeros(n, dtype=np.int64)
-    uniques_per_id = []
+    codes_per_id, uniques_per_id = [], []
     for t in bank.triage:
         if t.id in triage.columns:
             codes, uniques = pd.factorize(triage[t.id].to_numpy(dtype=object), use_na_sentinel=True)
@@ -687,35 +689,57 @@ def _triage_matrices(bank: Bank, arr: BankArrays, triage: pd.DataFrame, target: 
             if t.default not in uniques:
                 uniques.append(t.default)
             codes = np.where(codes < 0, uniques.index(t.default), codes)
-        combined = combined * len(uniques) + codes
+        options = [o.value for o in t.options]
+        bad = [u for u in uniques if u not in options]
+        if bad:
+            raise ValueError(f"score_many: triage {t.id!r} has value {bad[0]!r}, expected one of {options}")
+        codes_per_id.append(np.asarray(codes, dtype=np.int64))
         uniques_per_id.append(uniques)
-    distinct, inverse = np.unique(combined, return_inverse=True)
-    app_rows, tgt_rows, floor_rows, block_rows, cond_rows = [], [], [], [], []
-    for code in distinct.tolist():
-        answers: dict[str, str] = {}
-        for t, uniques in zip(reversed(bank.triage), reversed(uniques_per_id), strict=True):
-            code, k = divmod(code, len(uniques))
-            answers[t.id] = uniques[k]
-        for tid in ids:
-            opts = [o.value for o in bank.triage_question(tid).options]
-            if answers[tid] not in opts:
-                raise ValueError(f"score_many: triage {tid!r} has value {answers[tid]!r}, expected one of {opts}")
-        app_rows.append([bank.applies(q, answers) for q in arr.question_ids])
-        resolved = bank.resolve_target(target, answers)
-        tgt_rows.append([resolved.levels[d] for d in arr.dimension_ids])
-        floor_rows.append(floor_vector(bank, resolved))
-        block_rows.append(bool(resolved.blocks))
-        cond_rows.append(bool(resolved.conditions))
-    app = np.array(app_rows, dtype=bool).reshape(len(distinct), len(arr.question_ids))
-    targets = np.array(tgt_rows, dtype=float).reshape(len(distinct), len(arr.dimension_ids))
-    floors = np.array(floor_rows, dtype=float).reshape(len(distinct), len(arr.question_ids))
-    blocked, conditioned = np.array(block_rows), np.array(cond_rows)
-    counts = app.astype(float) @ arr.onehot
-    if len(distinct) == 1:
-        return app[0], None, targets, floors[0], bool(blocked[0]), bool(conditioned[0])
-    return (  # (n, q) in column order, like the answers
-        app.T[:, inverse].T, counts[inverse], targets[inverse], floors.T[:, inverse].T, blocked[inverse], conditioned[inverse]
-    )
+    position = {tid: i for i, tid in enumerate(ids)}
+
+    seen: dict[tuple, tuple] = {}
+
+    def grouped(names):
+        """(inverse (n,), the distinct answer dicts) over the triage ids ``names`` (memoised)."""
+        if tuple(names) not in seen:
+            seen[tuple(names)] = _grouped(names)
+        return seen[tuple(names)]
+
+    def _grouped(names):
+        key = np.zeros(n, dtype=np.int64)
+        for tid in names:
+            i = position[tid]
+            key = key * len(uniques_per_id[i]) + codes_per_id[i]
+        distinct, inverse = np.unique(key, return_inverse=True)
+        combos = []
+        for code in distinct.tolist():
+            answers = {}
+            for tid in reversed(names):
+                i = position[tid]
+                code, k = divmod(code, len(uniques_per_id[i]))
+                answers[tid] = uniques_per_id[i][k]
+            combos.append(answers)
+        return inverse.reshape(n), combos
+
+    applies = np.ones((n, len(arr.question_ids)), dtype=bool)
+    by_condition: dict[str, np.ndarray] = {}
+    for j, q in enumerate(bank.questions):
+        if q.applies_if is None:
+            continue
+        if q.applies_if not in by_condition:
+            inverse, combos = grouped(sorted(condition_names(q.applies_if)))
+            by_condition[q.applies_if] = np.array([bank.applies(q.id, c) for c in combos], dtype=bool)[inverse]
+        applies[:, j] = by_condition[q.applies_if]
+    rule_names = sorted(set().union(*(condition_names(r.when) for r in bank.target_rules)))
+    inverse, combos = grouped(rule_names)
+    resolved = [bank.resolve_target(target, c) for c in combos]
+    targets = np.array([[r.levels[d] for d in arr.dimension_ids] for r in resolved], dtype=float)[inverse]
+    floors = np.array([floor_vector(bank, r) for r in resolved], dtype=float).reshape(len(resolved), -1)[inverse]
+    blocked = np.array([bool(r.blocks) for r in resolved])[inverse]
+    conditioned = np.array([bool(r.conditions) for r in resolved])[inverse]
+    if n and (applies == applies[0]).all() and (floors == floors[0])[~np.isnan(floors)].all() and len(resolved) == 1:
+        return applies[0], None, targets[:1], floors[0], bool(blocked[0]), bool(conditioned[0])
+    return applies, applies.astype(float) @ arr.onehot, targets, floors, blocked, conditioned
 
 
 def answers_frame(assessments) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
