@@ -52,11 +52,17 @@ def carry_over(
         out, step_moved = _apply(out, step, bank if step is steps[-1] else None)
         moved += step_moved
     fitted = _fit_evidence(out, bank)
+    unset = _fit_na(out, bank)
     messages = []
     if moved:
         messages.append(
             f"bank {bank.id} {version} -> {bank.version}: {len(moved)} answer(s) carried over to new, merged or "
             f"split questions ({', '.join(moved)}); each has a note saying where it came from: check them"
+        )
+    if unset:
+        messages.append(
+            f"bank {bank.id} {version} -> {bank.version}: N/A is no longer an answer to {', '.join(unset)} "
+            "(a triage answer decides whether it applies): answer it again; the note keeps the old answer"
         )
     if fitted:
         messages.append(
@@ -162,7 +168,19 @@ def carry_over_agreements(
             chosen["reason"] = f"[bank {step.from_version} -> {step.to_version}] carried over from {where}: {chosen['reason']}"[:4000]
             out[new] = chosen
     _fit_evidence(out, bank, note_field="reason")
-    return out
+    return {q: a for q, a in out.items() if not (a.get("value") == "na" and bank.has_question(q) and not bank.question(q).allow_na)}
+
+
+def _fit_na(answers: dict[str, dict[str, Any]], bank: Bank) -> list[str]:
+    """N/A on a question that no longer allows it becomes unanswered, with a note."""
+    unset = []
+    for qid, a in answers.items():
+        if a.get("value") == "na" and bank.has_question(qid) and not bank.question(qid).allow_na:
+            note = f"[bank {bank.version}] Answered N/A before; this question no longer takes N/A (the triage decides whether it applies)."
+            a["value"], a["evidence"] = None, "none"
+            a["notes"] = f"{note}\n{a['notes']}" if a.get("notes") else note
+            unset.append(qid)
+    return unset
 
 
 def _fit_evidence(answers: dict[str, dict[str, Any]], bank: Bank, note_field: str = "notes") -> list[str]:

@@ -45,6 +45,8 @@ def carried(bank):
             "infrastructure.rollback": {"value": 2, "evidence": "manual"},
             # kept, but automated evidence no longer fits a signed-off document
             "governance.compliance_checks": {"value": 3, "evidence": "automated", "notes": "legal OK"},
+            # N/A meant "no personal data": the triage says that now
+            "data.privacy": {"value": "na", "notes": "no personal data"},
         }
     )
     return Assessment.from_dict(doc, bank=bank, file="old.json")
@@ -90,6 +92,14 @@ def test_evidence_that_no_longer_fits_becomes_the_nearest_kind(carried):
     assert (a.value, a.evidence) == (3, "reviewed")
     assert a.notes.startswith("[bank 2.0.0] Evidence recorded as reviewed: this question does not accept automated evidence.")
     assert a.notes.endswith("legal OK")
+
+
+def test_na_that_is_no_longer_an_answer_is_cleared_with_a_note(carried):
+    a = carried.answers["data.privacy"]
+    assert a.value is None
+    assert a.notes.startswith("[bank 2.0.0] Answered N/A before")
+    assert a.notes.endswith("no personal data")
+    assert any("N/A is no longer an answer to data.privacy" in w for w in carried.warnings)
 
 
 def test_the_file_is_now_on_the_current_bank(carried, bank):
