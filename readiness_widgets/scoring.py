@@ -110,8 +110,9 @@ def _build_arrays(bank: Bank) -> BankArrays:
 
 
 def floor_vector(bank: Bank, target: ResolvedTarget) -> np.ndarray:
-    """(q,) the knock-out floor of each question under ``target``, NaN where there is none."""
-    return np.array([float(target.floors.get(q.id, np.nan)) for q in bank.questions])
+    """(q,) the knock-out floor of each question under ``target``, NaN where there is none (memoised)."""
+    key = ("scoring.floors", tuple(sorted(target.floors.items())))
+    return bank.cached(key, lambda b: np.array([float(target.floors.get(q.id, np.nan)) for q in b.questions]))
 
 
 # ---- the vectorized core ------------------------------------------------------------------
