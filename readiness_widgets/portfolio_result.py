@@ -33,7 +33,7 @@ from .assessment import Assessment
 from .bank import EVIDENCE_KINDS, Bank
 from .errors import InputError, Problem
 from .pilots import PilotRevision, PilotSource
-from .roadmap import roadmap_actions_many
+from .roadmap import roadmap_items_many
 from .scoring import DONT_KNOW_CODE, NA_CODE, STATUSES, Verdict, bank_arrays, question_gaps_many, score_many
 
 STATUS_LABELS = {s: Verdict(s, (), (), ()).label for s in STATUSES}
@@ -150,10 +150,10 @@ class HeatmapPage:
 class SharedBlocker:
     """A roadmap deliverable that several pilots need: how many it blocks and the effort done once saves.
 
-    ``pilots`` of ``total`` selected pilots have it in their roadmap (their answer to
-    ``question`` is below target); it ``blocked`` that many of them (the question is one of
-    their verdict's blocking questions). Done once for all of them instead of in each, it saves
-    ``effort_saved`` = (pilots - 1) x ``effort_weeks``.
+    ``pilots`` of ``total`` selected pilots have it in their roadmap (``kind``: ``build`` a bank
+    action, ``evidence`` to show, ``assess`` an unknown answer); it ``blocked`` that many of them
+    (its question is one of their verdict's blocking questions, knock-outs included). Done once for
+    all of them instead of in each, it saves ``effort_saved`` = (pilots - 1) x ``effort_weeks``.
     """
 
     question: str
@@ -161,8 +161,9 @@ class SharedBlocker:
     dimension: str
     dimension_title: str
     deliverable: str
+    kind: str
     phase: int
-    effort_weeks: float
+    effort_weeks: float  # the midpoint of the bank's range
     pilots: int
     blocked: int
     total: int
@@ -454,7 +455,8 @@ class PortfolioResult:
                 SharedBlocker(
                     question=question, question_text=self.bank.question(question).text,
                     dimension=d.at[k, "dimension"], dimension_title=titles[d.at[k, "dimension"]],
-                    deliverable=d.at[k, "deliverable"], phase=int(d.at[k, "phase"]), effort_weeks=float(effort[k]),
+                    deliverable=d.at[k, "deliverable"], kind=d.at[k, "kind"], phase=int(d.at[k, "phase"]),
+                    effort_weeks=float(effort[k]),
                     pilots=int(need[k]), blocked=int(hit[k]), total=self.total, affected=refs, more=more,
                 )
             )
@@ -510,20 +512,21 @@ class PortfolioResult:
         """Every shared deliverable of the selection, ranked, with the pilots it affects (all of them)."""
         codes, _, starts = self._grouped("actions", "group")
         d = self.deliverables
-        index = {(q, t): k for k, (q, t) in enumerate(zip(d["question"], d["deliverable"], strict=True))}
+        index = {key: k for k, key in enumerate(zip(d["question"], d["kind"], d["deliverable"], strict=True))}
         names = self._column("name")
         rows = []
         for b in self.shared_blockers(limit=None, min_pilots=min_pilots):
-            k = index[(b.question, b.deliverable)]
+            k = index[(b.question, b.kind, b.deliverable)]
             mine = codes[starts[k]:starts[k + 1]]
             mine = mine[self.mask[mine]]
             rows.append({
-                "deliverable": b.deliverable, "phase": b.phase, "question": b.question, "dimension": b.dimension,
+                "deliverable": b.deliverable, "kind": b.kind, "phase": b.phase, "question": b.question,
+                "dimension": b.dimension,
                 "pilots": b.pilots, "blocked": b.blocked, "of": b.total, "effort_weeks": b.effort_weeks,
                 "effort_saved_weeks": b.effort_saved,
                 "affected": "; ".join(names[mine[np.argsort(self._name_rank()[mine])]]),
             })
-        cols = ["deliverable", "phase", "question", "dimension", "pilots", "blocked", "of", "effort_weeks",
+        cols = ["deliverable", "kind", "phase", "question", "dimension", "pilots", "blocked", "of", "effort_weeks",
                 "effort_saved_weeks", "affected"]
         return pd.DataFrame(rows, columns=cols)
 
@@ -674,9 +677,11 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
         pilots["worst_gap"] = pilots[gap_cols].max(axis=1, skipna=True) if len(pilots) else []
     # one deliverable per (question, action of the bank): numbered in bank order
     column = bank_arrays(chosen).column
-    key = np.array([column[q] for q in actions["question"]], dtype=np.int64) * 1024 + actions["action"].to_numpy(dtype=np.int64)
+    kinds = {"assess": 0, "evidence": 1, "build": 2}
+    key = (np.array([column[q] for q in actions["question"]], dtype=np.int64) * 4
+           + actions["kind"].map(kinds).to_numpy(dtype=np.int64)) * 1024 + actions["action"].to_numpy(dtype=np.int64) + 1
     _, first_row, group = np.unique(key, return_index=True, return_inverse=True)
-    deliverables = actions.iloc[first_row][["question", "dimension", "phase", "deliverable", "effort_weeks"]].reset_index(drop=True)
+    deliverables = actions.iloc[first_row][["question", "kind", "dimension", "phase", "deliverable", "effort_weeks"]].reset_index(drop=True)
     actions = pd.DataFrame(
         {
             "code": actions["code"].to_numpy(dtype=np.int64),
@@ -706,7 +711,7 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
         r, c = np.nonzero(gaps.blocking)
         blocking_parts.append(pd.DataFrame({"code": np.asarray(rows, dtype=np.int64)[r],
                                             "question": np.asarray(gaps.question_ids, dtype=object)[c]}))
-        acts = roadmap_actions_many(gaps, bank)
+        acts = roadmap_items_many(gaps, bank, triage.loc[idx])
         if len(acts):
             row = acts["row"].to_numpy(dtype=np.int64)
             acts["code"] = np.asarray(rows, dtype=np.int64)[row]
@@ -757,7 +762,7 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
         {"code": np.zeros(0, dtype=np.int64), "question": np.zeros(0, dtype=object)})
     blocking["question"] = pd.Categorical(blocking["question"], categories=bank_arrays(bank).question_ids)
     pilots["blocking_count"] = np.bincount(blocking["code"].to_numpy(dtype=np.int64), minlength=n)[:n] if n else []
-    columns = ["code", "question", "action", "dimension", "phase", "deliverable", "effort_weeks", "blocked"]
+    columns = ["code", "question", "kind", "action", "dimension", "phase", "deliverable", "effort_weeks", "blocked"]
     actions = pd.concat([a[columns] for a in action_parts if len(a)], ignore_index=True) if any(
         len(a) for a in action_parts) else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return pilots, blocking, actions
