@@ -159,40 +159,43 @@ DEMO_SEED = 15
 # name, business unit, owner, triage, target (None: the triage decides), maturity per dimension
 _PORTFOLIO = [
     ("Customer churn predictor", "Retail banking", "Priya Raman",
-     {"deployment": "online", "risk_tier": "limited"}, "production",
+     {"deployment": "online", "affects_people": "yes"}, "production",
      {"data": 2.9, "model": 2.8, "infrastructure": 2.0, "team": 2.6, "governance": 2.2, "business": 2.8}),
     ("Mortgage document reader", "Retail banking", "Priya Raman",
-     {"deployment": "batch", "risk_tier": "limited", "regulated": "yes"}, "production",
+     {"deployment": "batch", "regulated": "yes", "third_party_model": "yes"}, "production",
      {"data": 2.6, "model": 2.7, "infrastructure": 1.6, "team": 2.4, "governance": 2.3, "business": 3.0}),
     ("Credit limit advisor", "Retail banking", "Daniel Osei",
-     {"deployment": "online", "risk_tier": "high", "customer_facing": "yes", "regulated": "yes"}, None,
+     {"deployment": "online", "criticality": "severe", "risk_tier": "high", "customer_facing": "yes",
+      "regulated": "yes", "fria_scope": "yes"}, None,
      {"data": 3.0, "model": 2.9, "infrastructure": 2.2, "team": 2.8, "governance": 2.4, "business": 3.1}),
     ("Support reply assistant", "Customer service", "Lena Okafor",
-     {"deployment": "generative", "risk_tier": "limited", "customer_facing": "yes"}, None,
+     {"deployment": "generative", "risk_tier": "limited", "customer_facing": "yes", "affects_people": "no",
+      "third_party_model": "yes"}, None,
      {"data": 2.0, "model": 1.9, "infrastructure": 2.7, "team": 2.9, "governance": 1.8, "business": 3.0}),
     ("Call summary generator", "Customer service", "Lena Okafor",
-     {"deployment": "generative", "risk_tier": "minimal"}, "pilot",
+     {"deployment": "generative", "criticality": "low", "affects_people": "no", "third_party_model": "yes",
+      "prohibited_practice": "not_screened"}, "pilot",
      {"data": 2.2, "model": 2.3, "infrastructure": 1.8, "team": 2.4, "governance": 1.9, "business": 2.6}),
     ("Complaint router", "Customer service", "Marc Dubois",
-     {"deployment": "online", "risk_tier": "minimal"}, "production",
-     {"data": 3.4, "model": 3.3, "infrastructure": 3.2, "team": 3.3, "governance": 3.1, "business": 3.4}),
+     {"deployment": "online", "affects_people": "no"}, "production",
+     {"data": 3.5, "model": 3.4, "infrastructure": 3.3, "team": 3.4, "governance": 3.3, "business": 3.5}),
     ("Claims fraud scorer", "Insurance", "Sofia Lindqvist",
-     {"deployment": "batch", "risk_tier": "limited", "regulated": "yes"}, "production",
-     {"data": 3.5, "model": 3.4, "infrastructure": 3.1, "team": 3.2, "governance": 3.1, "business": 3.3}),
+     {"deployment": "batch", "regulated": "yes"}, "production",
+     {"data": 3.6, "model": 3.5, "infrastructure": 3.3, "team": 3.3, "governance": 3.4, "business": 3.4}),
     ("Claims triage assistant", "Insurance", "Sofia Lindqvist",
-     {"deployment": "generative", "risk_tier": "limited", "customer_facing": "no"}, None,
+     {"deployment": "generative", "risk_tier": "limited", "third_party_model": "yes"}, None,
      {"data": 1.9, "model": 2.0, "infrastructure": 1.4, "team": 2.2, "governance": 1.6, "business": 2.5}),
     ("Underwriting price model", "Insurance", "Tom Becker",
-     {"deployment": "batch", "risk_tier": "high", "regulated": "yes"}, None,
+     {"deployment": "batch", "criticality": "severe", "risk_tier": "high", "regulated": "yes", "fria_scope": "yes"}, None,
      {"data": 3.0, "model": 3.2, "infrastructure": 2.4, "team": 2.9, "governance": 2.6, "business": 3.0}),
     ("Demand forecaster", "Operations", "Amara Nwosu",
-     {"deployment": "batch", "risk_tier": "minimal"}, "production",
-     {"data": 3.6, "model": 3.5, "infrastructure": 3.3, "team": 3.4, "governance": 3.2, "business": 3.6}),
+     {"deployment": "batch", "affects_people": "no", "personal_data": "no"}, "production",
+     {"data": 3.7, "model": 3.6, "infrastructure": 3.4, "team": 3.5, "governance": 3.3, "business": 3.7}),
     ("Invoice matcher", "Operations", "Amara Nwosu",
-     {"deployment": "batch", "risk_tier": "minimal"}, "pilot",
+     {"deployment": "batch", "criticality": "low", "affects_people": "no", "personal_data": "no"}, "pilot",
      {"data": 2.4, "model": 2.2, "infrastructure": 1.5, "team": 2.1, "governance": 1.7, "business": 2.7}),
     ("Campaign audience model", "Marketing", None,
-     {"deployment": "batch", "risk_tier": "minimal"}, "production",
+     {"deployment": "batch", "prohibited_practice": "not_screened"}, "production",
      {"data": 2.3, "model": 2.5, "infrastructure": 1.3, "team": 1.9, "governance": 1.5, "business": 2.4}),
 ]
 _PORTFOLIO_RESPONDENTS = {
@@ -229,7 +232,7 @@ def demo_portfolio(bank: Bank | None = None, *, seed: int = DEMO_SEED) -> list[l
     shared = {q.id: -1.0 for q in bank.questions if rng.random() < 0.2}
     out = []
     for name, unit, owner, triage, target, profile in _PORTFOLIO:
-        triage = {t: v for t, v in triage.items() if t in triage_ids and v in triage_ids[t]}
+        triage = {t: v for t, v in {**DEMO_TRIAGE, **triage}.items() if t in triage_ids and v in triage_ids[t]}
         target = target if target in targets else None
         noise = {q.id: rng.gauss(0, 0.55) for q in bank.questions}
         order = {q.id: rng.random() for q in bank.questions}  # which questions get answered first
@@ -240,9 +243,12 @@ def demo_portfolio(bank: Bank | None = None, *, seed: int = DEMO_SEED) -> list[l
         for _ in range(revisions - 1):
             stamps.insert(0, stamps[0] - timedelta(weeks=rng.randint(9, 15), hours=rng.randint(0, 8)))
         history = []
+        mature = sum(profile.values()) / len(profile) >= 3.2
+        # a mature pilot's last assessment also clears the bank's knock-outs for its target
+        floors = bank.resolve_target(target, bank.triage_with_defaults(triage)).floors if mature else {}
         for r, when in enumerate(stamps):
             progress = (0.72, 0.88, 1.0)[r + 3 - revisions]
-            mature = sum(profile.values()) / len(profile) >= 3.2
+            last = r == len(stamps) - 1
             answered_share = (0.7, 0.9, 1.01 if mature else 0.97)[r + 3 - revisions]
             a = Assessment.new(name, bank=bank, respondents=_PORTFOLIO_RESPONDENTS[unit], target=target,
                                triage=triage, business_unit=unit, owner=owner)
@@ -254,7 +260,10 @@ def demo_portfolio(bank: Bank | None = None, *, seed: int = DEMO_SEED) -> list[l
                     continue
                 raw = profile.get(q.dimension, 2.0) * progress + shared.get(q.id, 0.0) + noise[q.id]
                 level = int(min(4, max(0, round(raw))))
-                evidence = "automated" if level >= 3 and noise[q.id] > 0 else "manual" if level >= 2 else "none"
+                evidence = _evidence(q, level, 0.5 + noise[q.id])
+                if last and q.id in floors and level <= floors[q.id]:
+                    level = max(level, floors[q.id])
+                    evidence = _evidence(q, max(level, 3), 1.0)  # shown: a run or a sign-off
                 a.answer(q.id, level, evidence=evidence)
             a.data.created = when - timedelta(days=10)
             a.data.updated = when

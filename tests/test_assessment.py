@@ -194,10 +194,10 @@ def test_migrates_version_1(tmp_path, mini_bank):
     assert saved["bank"] == {"id": "mini", "version": "1.0"}
 
 
-@pytest.mark.parametrize("version", [2, 3])
-def test_migrates_versions_2_and_3_and_keeps_everything(tmp_path, mini_bank, version):
+@pytest.mark.parametrize("version", [2, 3, 4])
+def test_migrates_versions_2_to_4_and_keeps_everything(tmp_path, mini_bank, version):
     old = valid_doc(schema_version=version)
-    if version == 3:  # version 3 added the team fields
+    if version >= 3:  # version 3 added the team fields
         old["respondent"] = {"name": "Ana", "role": "data_science"}
     path = write_json(tmp_path, old)
     a = Assessment.load(path, bank=mini_bank)
@@ -205,7 +205,7 @@ def test_migrates_versions_2_and_3_and_keeps_everything(tmp_path, mini_bank, ver
     assert a.answers["data.a"].value == 2
     a.save()
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["schema_version"] == SCHEMA_VERSION == 4
+    assert saved["schema_version"] == SCHEMA_VERSION == 5
     new = ("schema_version", "business_unit", "owner", *(("respondent", "agreements") if version == 2 else ("agreements",)))
     assert {k: v for k, v in saved.items() if k not in new} == {k: v for k, v in old.items() if k != "schema_version"}
     assert saved["business_unit"] is None

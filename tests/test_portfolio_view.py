@@ -213,7 +213,7 @@ def test_downloads_hold_the_selection(page, frontend):
     assert msg["filename"].endswith(".html")
     assert "Business unit: Operations" in msg["content"]
     frontend.custom(blockers, {"type": "request"})
-    assert frontend.customs(blockers)[0]["content"].startswith("deliverable,phase,question")
+    assert frontend.customs(blockers)[0]["content"].startswith("deliverable,kind,phase,question")
 
 
 def test_hostile_names_reach_the_browser_as_text(tmp_path, frontend, bank):
