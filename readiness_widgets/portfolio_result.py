@@ -40,7 +40,7 @@ STATUS_LABELS = {s: Verdict(s, (), (), ()).label for s in STATUSES}
 METADATA_FILTERS = {"business_unit": "Business unit", "owner": "Owner", "target": "Target profile"}
 NOT_SET = ""  # the value of a metadata field nobody filled in; shown as "(not set)"
 NOT_SET_LABEL = "(not set)"
-SORTS = ("name", "status", "mean", "weakest", "worst_gap", "updated")
+SORTS = ("name", "status", "mean", "weakest", "worst_gap", "knockouts", "updated")
 DEFAULT_SINCE_DAYS = 90
 MAX_AFFECTED = 12  # pilots named under one shared blocker; the rest are counted
 
@@ -119,6 +119,7 @@ class HeatmapRow:
     mean: float | None
     weakest: float | None
     target: str  # the target profile's title
+    knockouts: int  # questions below their knock-out floor
     updated: datetime
     gaps: tuple[float | None, ...]  # per dimension, target minus score (None: nothing to score)
     scores: tuple[float | None, ...]
@@ -377,6 +378,7 @@ class PortfolioResult:
                 HeatmapRow(
                     pilot=r["pilot"], name=r["name"], link=r["link"], status=str(r["status"]),
                     mean=_opt(r["mean"]), weakest=_opt(r["weakest"]), target=r["target_title"],
+                    knockouts=int(r["knockouts"]),
                     updated=r["updated"].to_pydatetime(),
                     gaps=tuple(_opt(r[f"gap_{d}"]) for d in dims),
                     scores=tuple(_opt(r[f"score_{d}"]) for d in dims),
@@ -505,7 +507,7 @@ class PortfolioResult:
         }
         cols.update({f"gap_{d}": s[f"gap_{d}"] for d, _ in self.dimensions})
         cols.update({"revision": s["revision"], "revisions": s["revisions"], "updated": s["updated"],
-                     "blocking_questions": s["blocking_count"]})
+                     "knockouts": s["knockouts"], "blocking_questions": s["blocking_count"]})
         return pd.DataFrame(cols).reset_index(drop=True)
 
     def blockers_frame(self, *, min_pilots: int = 1) -> pd.DataFrame:
@@ -707,7 +709,7 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
     for target, rows in _by_target(assessments).items():
         idx = pd.Index(rows)
         gaps = question_gaps_many(answers.loc[idx], bank, evidence=evidence.loc[idx], triage=triage.loc[idx], target=target)
-        gap_parts.append(gaps.scores)
+        gap_parts.append(gaps.scores.assign(knockouts=gaps.knocked.sum(axis=1)))
         r, c = np.nonzero(gaps.blocking)
         blocking_parts.append(pd.DataFrame({"code": np.asarray(rows, dtype=np.int64)[r],
                                             "question": np.asarray(gaps.question_ids, dtype=object)[c]}))
@@ -761,6 +763,7 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
     blocking = pd.concat(blocking_parts, ignore_index=True) if blocking_parts else pd.DataFrame(
         {"code": np.zeros(0, dtype=np.int64), "question": np.zeros(0, dtype=object)})
     blocking["question"] = pd.Categorical(blocking["question"], categories=bank_arrays(bank).question_ids)
+    pilots["knockouts"] = scores["knockouts"].to_numpy(dtype=np.int64) if n else []
     pilots["blocking_count"] = np.bincount(blocking["code"].to_numpy(dtype=np.int64), minlength=n)[:n] if n else []
     columns = ["code", "question", "kind", "action", "dimension", "phase", "deliverable", "effort_weeks", "blocked"]
     actions = pd.concat([a[columns] for a in action_parts if len(a)], ignore_index=True) if any(

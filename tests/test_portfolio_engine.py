@@ -175,6 +175,7 @@ def test_every_pilot_is_scored_as_the_single_pilot_dashboard_scores_it(portfolio
             assert row[f"target_{d.id}"] == d.target
             assert (row[f"gap_{d.id}"], d.gap) == pytest.approx((d.gap, d.gap), nan_ok=True)
         assert row["blocking_count"] == len(r.verdict.blocking_questions)
+        assert row["knockouts"] == len(r.verdict.knockouts)
 
 
 def test_the_funnel_counts_the_latest_verdicts_and_how_they_moved_since_a_date(portfolio, demo_dir):

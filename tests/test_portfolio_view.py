@@ -81,9 +81,9 @@ def test_the_page_sends_one_page_of_the_heatmap_and_the_funnel_of_every_pilot(pa
     assert [r["link"] for r in state["rows"]] == [r.link for r in expected.rows]
     first = state["rows"][0]
     assert first["cells"][0]["text"] == expected.rows[0].name
-    gaps = [c["text"] for c in first["cells"][6:-1]]
+    gaps = [c["text"] for c in first["cells"][7:-1]]
     assert gaps == [f"{g:.2f}" if g is not None else "–" for g in expected.rows[0].gaps]
-    assert [c["title"] for c in state["columns"]][6:-1] == [t for _, t in expected.dimensions]
+    assert [c["title"] for c in state["columns"]][7:-1] == [t for _, t in expected.dimensions]
     f = page.full.funnel(page.since.value)
     funnel = sent_state(frontend, page.funnel)["value"]
     for stage in f.stages:

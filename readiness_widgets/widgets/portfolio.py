@@ -226,6 +226,7 @@ class PortfolioDashboard(w.VBox):
             {"title": "Overall", "sort": "mean", "numeric": True},
             {"title": "Weakest", "sort": "weakest", "numeric": True},
             {"title": "Worst gap", "sort": "worst_gap", "numeric": True},
+            {"title": "Knock-outs", "sort": "knockouts", "numeric": True},
             *({"title": title, "sort": f"gap_{d}", "numeric": True} for d, title in page.dimensions),
             {"title": "Updated", "sort": "updated"},
         ]
@@ -239,6 +240,8 @@ class PortfolioDashboard(w.VBox):
                 {"text": _num(r.mean), "cls": "n"},
                 {"text": _num(r.weakest), "cls": "n"},
                 {"text": _num(max(gaps) if gaps else None), "cls": "n"},
+                {"text": str(r.knockouts) if r.knockouts else "–", "cls": "n",
+                 "title": f"{r.knockouts} question(s) below the level the target requires, whatever the averages"},
             ]
             for (_, title), gap, score, target in zip(page.dimensions, r.gaps, r.scores, r.targets, strict=True):
                 bg, fg = gap_colour(gap)

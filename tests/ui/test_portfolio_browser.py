@@ -134,7 +134,7 @@ def test_a_click_on_a_heatmap_row_opens_that_pilot(page, portfolio_url, portfoli
 
 def test_a_filter_narrows_every_view(page, portfolio_url, portfolio_copy, shots):
     _open(page, portfolio_url)
-    page.wait_for_selector(".rw-portfolio .js-plotly-plot .scatterlayer .trace")
+    page.wait_for_selector(".rw-portfolio .js-plotly-plot .scatterlayer .trace", state="attached")
     insurance = {a.pilot for a in map(Assessment.load, portfolio_copy.glob("*.json")) if a.business_unit == "Insurance"}
     everyone = set(heatmap_names(page))
     page.get_by_label("Business unit").select_option(label="Insurance")
@@ -174,7 +174,7 @@ def test_hostile_pilot_names_stay_text(page, tmp_path, bank):
     demo_assessment(bank, pilot="Plain pilot").save(tmp_path / "plain.json")
     with voila("portfolio", tmp_path, log_dir=tmp_path) as url:
         _open(page, url)
-        page.wait_for_selector(".rw-portfolio .js-plotly-plot .scatterlayer .trace")
+        page.wait_for_selector(".rw-portfolio .js-plotly-plot .scatterlayer .trace", state="attached")
         page.wait_for_timeout(500)
         assert page.evaluate("() => window.__pwned") is None
         assert HOSTILE_PILOT in heatmap_names(page)
