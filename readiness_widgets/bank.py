@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -32,12 +31,14 @@ from .conditions import Condition, ConditionError, parse_condition
 from .errors import (
     BankError,
     Problem,
+    ReadinessError,
     UnknownIdError,
     line_of,
     loc_to_path,
     problems_from_validation,
 )
-from .yamlio import parse_yaml, yaml_lines
+from .storage import FileReadError, NotTextError, decode_utf8, read_regular_file
+from .yamlio import YAMLDataError, parse_yaml, yaml_lines
 
 LEVELS = (0, 1, 2, 3, 4)
 EVIDENCE_KINDS = ("none", "manual", "automated")
@@ -51,7 +52,8 @@ Level = Annotated[float, Field(ge=0, le=4)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # NaN and infinity are refused as such ("Input should be a finite number"), not by a bound
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class EvidenceCredit(_Model):
@@ -467,22 +469,15 @@ def load_bank(path: str | Path | None = None) -> Bank:
 
 def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
     try:
-        if file.stat().st_size > MAX_BANK_BYTES:
-            raise BankError([Problem(str(file), "", f"file larger than {MAX_BANK_BYTES} bytes")])
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BankError([Problem(str(file), "", "not UTF-8 text")]) from None
-    except OSError as exc:
-        raise BankError([Problem(str(file), "", f"cannot read bank: {exc.strerror or exc}")]) from None
+        text = decode_utf8(read_regular_file(file, MAX_BANK_BYTES))
+    except FileReadError as exc:
+        raise BankError([Problem(str(file), "", exc.reason.replace("cannot read:", "cannot read bank:", 1))]) from None
+    except NotTextError as exc:
+        raise BankError([Problem(str(file), "", exc.reason, exc.line)]) from None
     try:
         node, data = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        msg = getattr(exc, "problem", None) or str(exc)
-        raise BankError([Problem(str(file), "", f"not valid YAML: {msg}", line)]) from None
-    except RecursionError:
-        raise BankError([Problem(str(file), "", "not a usable YAML document: nested too deeply")]) from None
+    except YAMLDataError as exc:
+        raise BankError([Problem(str(file), exc.path, exc.message, exc.line)]) from None
     if not isinstance(data, dict):
         raise BankError([Problem(str(file), "", "expected a YAML mapping at the top level", 1)])
     duplicates: list[tuple[tuple, int]] = []
@@ -499,10 +494,15 @@ def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
 
 
 def _load_uncached(file: Path) -> Bank:
-    data, lines = _read_yaml(file)
-    if "extends" in data:
-        data, lines = _extend(file, data, lines)
-    return validate_bank(data, file, lines)
+    try:
+        data, lines = _read_yaml(file)
+        if "extends" in data:
+            data, lines = _extend(file, data, lines)
+        return validate_bank(data, file, lines)
+    except ReadinessError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # never a bare traceback
+        raise BankError([Problem(str(file), "", f"cannot be read: {type(exc).__name__}: {exc}")]) from None
 
 
 def validate_bank(data: Mapping[str, Any], file: str | Path = "<bank>", lines=None) -> Bank:

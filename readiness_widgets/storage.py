@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import hashlib
@@ -124,6 +125,52 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
         raise FileReadError(path, f"cannot read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+class NotTextError(ReadinessError):
+    """Bytes that are not UTF-8 text; ``line`` (1-based) where the first bad byte is."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        self.reason = reason
+        self.line = line
+        super().__init__(reason if line is None else f"line {line}: {reason}")
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def decode_utf8(raw: bytes) -> str:
+    """``raw`` as UTF-8 text (a UTF-8 byte-order mark is dropped); :class:`NotTextError` if not.
+
+    UTF-16 and UTF-32, with or without a byte-order mark, and NUL bytes are named as such, with
+    the line of the first bad byte.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            raise NotTextError(f"not UTF-8 text: {name} with a byte-order mark; save it as UTF-8", 1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        head = raw[:200]
+        if head and (head[1::2].count(0) >= 0.8 * len(head[1::2]) or head[0::2].count(0) >= 0.8 * len(head[0::2])):
+            raise NotTextError("not UTF-8 text: UTF-16 without a byte-order mark; save it as UTF-8", line)
+        raise NotTextError("not UTF-8 text: it holds a NUL byte", line)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise NotTextError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column}; save it as UTF-8",
+            line,
+        ) from None
 
 
 def signature_of(data: bytes) -> str:
@@ -289,8 +336,10 @@ __all__ = [
     "ANY",
     "FileReadError",
     "LockTimeout",
+    "NotTextError",
     "WriteConflict",
     "atomic_write_text",
+    "decode_utf8",
     "describe_version",
     "lock_path",
     "locked",

@@ -306,7 +306,7 @@ def test_file_that_does_not_exist(tmp_path):
 
 
 def test_folder_instead_of_file(tmp_path):
-    with pytest.raises(BankError, match="cannot read bank"):
+    with pytest.raises(BankError, match="refused: a folder, not a regular file"):
         load_bank(tmp_path)
 
 
@@ -315,6 +315,30 @@ def test_not_utf8(tmp_path):
     path.write_bytes(b"id: \xff\xfe\n")
     with pytest.raises(BankError, match="not UTF-8"):
         load_bank(path)
+
+
+HOSTILE_BANKS = [  # (id, bytes, field path, message, line)
+    ("integer of 5,000 digits", edit("    weight: 3\n", f"    weight: {'9' * 5000}\n").encode(), "", "a number of 5,000 digits", line_of(MINI, "    weight: 3")),
+    ("year 0", edit('version: "1.0"', "version: 0000-01-01").encode(), "", "'0000-01-01' cannot be read: year 0 is out of range", 2),
+    ("NaN weight", edit("    weight: 3\n", "    weight: .nan\n").encode(), "questions[1].weight", "Input should be a finite number", line_of(MINI, "    weight: 3")),
+    ("infinite weight", edit("    weight: 3\n", "    weight: .inf\n").encode(), "questions[1].weight", "Input should be a finite number", line_of(MINI, "    weight: 3")),
+    ("NUL byte", edit("text: Question B?", "text: Question\x00B?").encode(), "", "NUL byte", line_of(MINI, "text: Question B?")),
+    ("control character", edit("text: Question B?", "text: Question\x07B?").encode(), "", "not valid YAML: control characters are not allowed", line_of(MINI, "text: Question B?")),
+    ("UTF-16LE without BOM", MINI.encode("utf-16-le"), "", "UTF-16 without a byte-order mark", 1),
+    ("UTF-16 with BOM", MINI.encode("utf-16"), "", "UTF-16 with a byte-order mark", 1),
+    ("Latin-1 byte", edit("text: Question B?", "text: Qu\xe8stion B?").encode("latin-1"), "", "byte 0xe8 at column", line_of(MINI, "text: Question B?")),
+]
+
+
+@pytest.mark.parametrize(("content", "path", "message", "line"), [c[1:] for c in HOSTILE_BANKS], ids=[c[0] for c in HOSTILE_BANKS])
+def test_hostile_bank_is_a_bank_error_naming_file_field_and_line(tmp_path, content, path, message, line):
+    file = tmp_path / "bank.yaml"
+    file.write_bytes(content)
+    with pytest.raises(BankError) as info:
+        load_bank(file)
+    [problem] = info.value.problems
+    assert (problem.file, problem.path, problem.line) == (str(file), path, line)
+    assert message in problem.message
 
 
 def test_alias_bomb_is_rejected_without_expanding(tmp_path):
