@@ -147,9 +147,9 @@ class TargetProfile(_Model):
             missing = [d for d in dims if d not in levels]
             unknown = [d for d in levels if d not in dims]
             if missing:
-                raise ValueError(f"missing a level for dimension(s) {', '.join(missing)}")
+                raise ValueError(f"missing a level for dimension(s) {_listing(missing)}")
             if unknown:
-                raise ValueError(f"unknown dimension(s) {', '.join(unknown)}")
+                raise ValueError(f"unknown dimension(s) {_listing(unknown)}")
         return levels
 
 
@@ -173,7 +173,7 @@ class TargetRule(_Model):
         dims = _context(info, "dimensions")
         unknown = [d for d in levels if dims is not None and d not in dims]
         if unknown:
-            raise ValueError(f"unknown dimension(s) {', '.join(unknown)}")
+            raise ValueError(f"unknown dimension(s) {_listing(unknown)}")
         return levels
 
     @field_validator("profile")
@@ -181,7 +181,7 @@ class TargetRule(_Model):
     def _profile(cls, profile: str | None, info: ValidationInfo):
         targets = _context(info, "targets")
         if profile is not None and targets is not None and profile not in targets:
-            raise ValueError(f"unknown target profile {profile!r} (known: {', '.join(targets)})")
+            raise ValueError(f"unknown target profile {profile!r} (known: {_listing(targets)})")
         return profile
 
     @model_validator(mode="after")
@@ -227,7 +227,7 @@ class Question(_Model):
     def _known_dimension(cls, dim: str, info: ValidationInfo) -> str:
         dims = _context(info, "dimensions")
         if dims is not None and dim not in dims:
-            raise ValueError(f"unknown dimension {dim!r} (known: {', '.join(dims)})")
+            raise ValueError(f"unknown dimension {dim!r} (known: {_listing(dims)})")
         return dim
 
     @field_validator("levels")
@@ -238,9 +238,9 @@ class Question(_Model):
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing level(s) {', '.join(missing)}")
+                parts.append(f"missing level(s) {_listing(missing)}")
             if extra:
-                parts.append(f"unexpected level(s) {', '.join(extra)}")
+                parts.append(f"unexpected level(s) {_listing(extra)}")
             raise ValueError(f"expected the five levels 0-4 each with a description; {'; '.join(parts)}")
         texts = [levels[lv].casefold() for lv in LEVELS]
         if len(set(texts)) != len(texts):
@@ -268,6 +268,13 @@ class Question(_Model):
     @property
     def level_scores(self) -> list[float]:
         return list(self.scores) if self.scores is not None else [float(lv) for lv in LEVELS]
+
+
+def _listing(ids, most: int = 10) -> str:
+    """``a, b, c``, or the first ``most`` and how many more: one message stays one line."""
+    ids = list(ids)
+    shown = ", ".join(ids[:most])
+    return shown if len(ids) <= most else f"{shown} and {len(ids) - most:,} more"
 
 
 def _context(info: ValidationInfo, key: str):
@@ -335,7 +342,7 @@ class Bank(_Model):
         used = {q.dimension for q in self.questions}
         empty = [d.id for d in self.dimensions if d.id not in used]
         if empty:
-            problems.append(f"dimension(s) with no question: {', '.join(empty)}")
+            problems.append(f"dimension(s) with no question: {_listing(empty)}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -555,11 +562,11 @@ def _cross_problems(data: Mapping[str, Any]) -> list[tuple[tuple, str]]:
 def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
     """Ids defined elsewhere in the same document, so that references can be checked."""
 
-    def ids(key):
+    def ids(key):  # ordered like the file, with constant-time membership (a bank may hold thousands)
         items = data.get(key)
         if not isinstance(items, list):
             return None
-        return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+        return dict.fromkeys(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
 
     triage: dict[str, set[str]] = {}
     raw_triage = data.get("triage")
@@ -609,6 +616,10 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
     if not isinstance(added, list):
         problems.append(Problem(str(file), "questions", "expected a list of questions to add or replace", lines.get(("questions",))))
         added = []
+    lines_of_question: dict[str, list[tuple[tuple, int]]] = {}  # grouped once: linear, not added x lines
+    for path, line in lines.items():
+        if len(path) >= 2 and path[0] == "questions":
+            lines_of_question.setdefault(path[1], []).append((path[2:], line))
     for j, q in enumerate(added):
         qid = q.get("id") if isinstance(q, dict) else None
         if qid in index:
@@ -618,9 +629,8 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
             pos = len(questions)
             questions.append(q)
             index[qid] = pos
-        for path, line in lines.items():
-            if path[:2] == ("questions", str(j)):
-                new_lines[("questions", str(pos), *path[2:])] = line
+        for rest, line in lines_of_question.get(str(j), ()):
+            new_lines[("questions", str(pos), *rest)] = line
     remove = data.get("remove") or []
     if not isinstance(remove, list):
         problems.append(Problem(str(file), "remove", "expected a list of question ids", lines.get(("remove",))))

@@ -15,13 +15,17 @@ class YAMLDataError(ValueError):
         super().__init__(message)
 
 
-def parse_yaml(text: str) -> tuple[Any, Any]:
+def parse_yaml(text: str, *, aliases: bool = False) -> tuple[Any, Any]:
     """Parse once into a node tree (for line numbers) and the data, with YAML's *safe* loader.
 
     ``CSafeLoader`` is libyaml's build of ``SafeLoader`` (same tags, no Python objects), about ten
     times faster; the pure-Python ``SafeLoader`` is used where libyaml is missing. Raises
     :class:`YAMLDataError` (with the line where known) for text that is not YAML, and for values
     YAML reads but Python cannot hold (an integer of 5,000 digits, the year 0).
+
+    Aliases (``*name``, and ``<<: *name`` merges) are refused unless ``aliases`` is true, before
+    anything is built from the nodes: a file of a million aliases to one node would otherwise be
+    a million copies to validate (an "alias bomb"). Our files are data; nobody needs them.
     """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
@@ -37,6 +41,8 @@ def parse_yaml(text: str) -> tuple[Any, Any]:
             raise YAMLDataError("not a usable YAML document: nested too deeply") from None
         if node is None:
             return None, None
+        if not aliases and _shares_a_node(node):
+            raise _first_alias(text)
         try:
             data = loader.construct_document(node)
         except yaml.YAMLError as exc:
@@ -50,6 +56,38 @@ def parse_yaml(text: str) -> tuple[Any, Any]:
     finally:
         loader.dispose()
     return node, data
+
+
+def _shares_a_node(root) -> bool:
+    """Is some node reached twice (which only an alias does)? Stops at the first one."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return False
+
+
+def _first_alias(text: str) -> YAMLDataError:
+    """The error for the first alias of ``text``, with its line (from the parser's events)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return YAMLDataError(
+                    f"YAML aliases are not allowed here (*{event.anchor}): write the value out",
+                    event.start_mark.line + 1,
+                )
+    finally:
+        loader.dispose()
+    return YAMLDataError("YAML aliases are not allowed here: write the value out")  # pragma: no cover
 
 
 _INT, _TIMESTAMP = "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp"
