@@ -48,9 +48,10 @@ class FileReadError(ReadinessError):
     ``reason`` is the message without the path, for loaders that wrap it in their own error.
     """
 
-    def __init__(self, path: str | Path, reason: str):
+    def __init__(self, path: str | Path, reason: str, errno: int | None = None):
         self.path = str(path)
         self.reason = reason
+        self.errno = errno  # the OS error number when opening or reading failed
         super().__init__(f"{path}: {reason}")
 
 
@@ -94,26 +95,28 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular_file(path: str | Path, limit: int) -> bytes:
+def read_regular_file(path: str | Path, limit: int, *, truncate: bool = False) -> bytes:
     """The bytes of ``path``, which must be a regular file of at most ``limit`` bytes.
 
     The type is checked on the open handle, after opening without blocking (so a FIFO cannot
     hang the open and a symbolic link swapped in after a ``stat`` cannot slip through), and
     the read stops at ``limit + 1`` bytes whatever the size says. Raises :class:`FileReadError`.
+    With ``truncate``, a larger file gives its first ``limit`` bytes instead.
     """
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
-        raise FileReadError(path, f"cannot read: {exc.strerror or exc}") from None
+        raise FileReadError(path, f"cannot read: {exc.strerror or exc}", exc.errno) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise FileReadError(path, f"refused: {_kind(st.st_mode)}, not a regular file")
-        if st.st_size > limit:
+        if st.st_size > limit and not truncate:
             raise FileReadError(path, f"larger than {limit:,} bytes ({st.st_size:,} bytes)")
+        want = limit if truncate else limit + 1
         chunks, got = [], 0
-        while got <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+        while got < want:
+            chunk = os.read(fd, min(1 << 20, want - got))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -122,7 +125,7 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
             raise FileReadError(path, f"larger than {limit:,} bytes")
         return b"".join(chunks)
     except OSError as exc:
-        raise FileReadError(path, f"cannot read: {exc.strerror or exc}") from None
+        raise FileReadError(path, f"cannot read: {exc.strerror or exc}", exc.errno) from None
     finally:
         os.close(fd)
 
