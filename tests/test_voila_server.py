@@ -195,8 +195,11 @@ def test_with_a_token_nothing_is_served_or_started_without_it(folder, tmp_path):
         assert websocket_status(url, f"/api/kernels/{kid}/channels", host=local, origin=f"http://{local}") == 403
         jar = cookies(headers)
         assert websocket_status(url, f"/api/kernels/{kid}/channels", host=local, origin=f"http://{local}", cookie=jar) == 101
-        # the token is asked for, not handed to the page's code
+        # the token is asked for, not written into the page; the server's variable is not inherited
+        # by the kernels (they do see the URL of the visit that started them, as Voila passes it on)
         assert token not in page.replace(f"token={token}", "")
+        for pid in kernel_pids(url):
+            assert b"READINESS_DASHBOARD_TOKEN" not in Path(f"/proc/{pid}/environ").read_bytes()
 
 
 # ---- Binder: Voila as a Jupyter server extension ---------------------------------------------------
