@@ -300,8 +300,9 @@ def test_autosave_happens_by_itself(tmp_path, apps, form_bank):
     app.question(qid).level.value = 4
     assert app.header.status_text.startswith("unsaved changes")
     deadline = time.monotonic() + 10  # generous: this checks that it happens, not how fast
-    while time.monotonic() < deadline:
-        if json.loads(path.read_text())["answers"].get(qid, {}).get("value") == 4:
+    while time.monotonic() < deadline:  # the file is renamed into place a moment before the header says so
+        saved = json.loads(path.read_text())["answers"].get(qid, {}).get("value") == 4
+        if saved and app.header.status_text.startswith("saved "):
             break
         time.sleep(0.05)
     assert json.loads(path.read_text())["answers"][qid]["value"] == 4
