@@ -303,7 +303,7 @@ class Assessment:
         except ReadinessError:
             raise
         except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # never a bare traceback
-            raise AssessmentError([Problem(str(file), "", f"cannot be read: {type(exc).__name__}: {exc}")]) from None
+            raise AssessmentError([Problem(str(file), "", f"cannot be read: {type(exc).__name__}: {str(exc)[:200]}")]) from None
         obj.path = file
         obj._disk_signature = sig
         return obj

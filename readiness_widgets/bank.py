@@ -509,7 +509,7 @@ def _load_uncached(file: Path) -> Bank:
     except ReadinessError:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # never a bare traceback
-        raise BankError([Problem(str(file), "", f"cannot be read: {type(exc).__name__}: {exc}")]) from None
+        raise BankError([Problem(str(file), "", f"cannot be read: {type(exc).__name__}: {str(exc)[:200]}")]) from None
 
 
 def validate_bank(data: Mapping[str, Any], file: str | Path = "<bank>", lines=None) -> Bank:
