@@ -1,7 +1,7 @@
 """The notebook form, tested on widget state with no browser and no kernel.
 
-Every change goes through the widgets' own controls (``.value`` of the RadioButtons, the
-ToggleButtons, the Textarea, the Dropdowns, ``.click()`` of the buttons, or a message from the
+Every change goes through the widgets' own controls (``.value`` of the radio groups, the
+Textarea, the Dropdowns, ``.click()`` of the buttons, or a message from the
 ``frontend`` fixture, the browser's side of the comms), then the test looks at the engine's
 Assessment, the result, the radar's chart spec, the roadmap, the messages sent and the file.
 """
@@ -26,6 +26,7 @@ from readiness_widgets.bank import bundled_bank_path
 from readiness_widgets.errors import ReadinessError
 from readiness_widgets.widgets import ReadinessApp, assess, open_apps
 from readiness_widgets.widgets._debounce import Debouncer
+from readiness_widgets.widgets.choice import Choice
 from readiness_widgets.widgets.question import DONT_KNOW_LABEL, NA_LABEL
 
 MINI = Path(__file__).parent / "banks" / "mini.yaml"
@@ -101,16 +102,25 @@ def test_tabs_are_built_when_opened_and_every_control_is_reachable(tmp_path, app
         assert [v for _, v in row.evidence.options] == ["none", "manual", "automated"]
         assert str(escape(q.text)) in row.title.value  # the text, HTML-escaped
         for control in row.controls:  # accessibility: every control is labelled
-            assert control.description
+            assert getattr(control, "label", "") or control.description
 
 
-def test_every_control_has_a_label(tmp_path, apps, form_bank):
+def test_every_control_has_a_label_and_no_two_share_a_name(tmp_path, apps, form_bank):
     app = apps(tmp_path / "a.json", bank=form_bank)
     app.build_all()
-    inputs = (w.RadioButtons, w.ToggleButtons, w.Textarea, w.Text, w.Dropdown, w.Button, w.IntProgress)
+    app.review  # noqa: B018 - built when first opened
+    app.scan  # noqa: B018
+    inputs = (w.Textarea, w.Text, w.Dropdown, w.Button, w.IntProgress)
+    names = []
     for widget in _walk(app):
-        if isinstance(widget, inputs):
+        if isinstance(widget, Choice):
+            assert widget.label.strip(), "unlabelled radio group"
+            names.append(widget.label)
+        elif isinstance(widget, inputs):
             assert widget.description.strip(), f"unlabelled {type(widget).__name__}"
+            names.append(widget.description)
+    assert not [n for n in set(names) if names.count(n) > 1]  # "Notes on: <question>", never 53 x "Notes"
+    assert not any(isinstance(widget, (w.RadioButtons, w.ToggleButtons)) for widget in _walk(app))
 
 
 def _walk(widget):
@@ -169,7 +179,7 @@ def test_answers_through_the_controls_update_assessment_scores_radar_and_roadmap
     assert any(t.startswith(f"{title} ({n}/") for t in app.tabs.titles)
 
 
-def test_na_dont_know_and_clear(tmp_path, apps, form_bank):
+def test_na_dont_know_and_clear(tmp_path, apps, form_bank, frontend):
     app = apps(tmp_path / "a.json", bank=form_bank)
     q = next(q for q in form_bank.questions if q.allow_na and form_bank.applies(q.id, app.assessment.triage))
     row = app.question(q.id)
@@ -178,7 +188,7 @@ def test_na_dont_know_and_clear(tmp_path, apps, form_bank):
     row.level.value = "dont_know"
     assert app.assessment.value(q.id) == "dont_know"
     assert app.scores.dimensions.at[q.dimension, "dont_know"] == 1
-    row.clear.click()
+    frontend.update(row.level, value=None)  # the group's Clear button in the browser
     assert row.level.value is None
     assert app.assessment.value(q.id) is None
 
@@ -230,7 +240,7 @@ def test_an_answer_from_the_browser_redraws_the_radar_in_place(tmp_path, apps, f
     radar = app.results.radar
     mark, sent = len(frontend.log), len(frontend.updates(radar))
     before = current_r(app)
-    frontend.update(row.level, index=4)  # the user clicks level 4 in the browser
+    frontend.update(row.level, value=4)  # the user picks level 4 in the browser (a click, or an arrow key)
     assert app.assessment.value(q.id) == 4
     assert app.results.radar is radar
     assert frontend.opened_since(mark) == []  # nothing rebuilt: no new widget, no new view
@@ -482,7 +492,7 @@ def test_each_question_has_a_suggestion_slot_from_the_scan_panel(tmp_path, apps,
     row = app.question(qid)
     assert row.slot is app.scan.slot(qid)
     assert row.slot in row.box.children
-    assert app.scan.widget in app.tabs.children
+    assert app.scan.widget in app.scan_box.children and app.scan_box in app.tabs.children
     assert app.scan.accept_all_button.disabled  # nothing to accept before a scan
 
 
