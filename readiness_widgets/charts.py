@@ -71,7 +71,7 @@ def plotly_text(text: object) -> str:
 
 
 def _title(result: Result) -> str:
-    return f"Readiness of {plotly_text(result.pilot)} vs {plotly_text(result.target.title)}"
+    return f"Readiness of {plotly_text(result.pilot)}<br>vs {plotly_text(result.target.title)}"
 
 
 def _closed(values, labels):
@@ -79,9 +79,18 @@ def _closed(values, labels):
     return values + values[:1], labels + labels[:1]
 
 
+def _wrapped(text: str, width: int = 14) -> str:
+    """``text`` broken into lines of about ``width`` characters (Plotly's ``<br>``), escaped."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "<br>".join(plotly_text(line) for line in lines)
+
+
 def radar_labels(result: Result) -> list[str]:
-    """The radar's spoke labels: each dimension's title, marked "(no data)" when nothing is scored."""
-    return [plotly_text(d.title) + ("" if d.score is not None else f" ({NO_DATA_LABEL})") for d in result.dimensions]
+    """The radar's spoke labels: each dimension's title on short lines (they must fit beside a
+    narrow radar), marked "(no data)" when nothing is scored."""
+    return [_wrapped(d.title) + ("" if d.score is not None else f"<br>({NO_DATA_LABEL})") for d in result.dimensions]
 
 
 def radar_traces(result: Result) -> dict[str, dict]:
@@ -143,7 +152,7 @@ def radar_spec(result: Result, *, height: int = 420) -> dict:
             "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.1},
-            "margin": {"l": 60, "r": 60, "t": 40, "b": 40},
+            "margin": {"l": 70, "r": 70, "t": 50, "b": 40},
             "height": height,
             "title": {"text": _title(result), "x": 0.5},
             "meta": {"description": radar_summary(result)},

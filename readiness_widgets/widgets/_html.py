@@ -151,6 +151,9 @@ STYLE = """<style>
 .rw-choice-caption {font-weight: 600; margin: 2px 0}
 .rw-choice-hint {color: #4b5563; font-size: 0.9em; margin-top: 2px}
 .rw-choice .rw-clear {margin-top: 4px}
+.rw-choice [hidden], .rw-app [hidden] {display: none !important}
+.rw-app .widget-html-content {line-height: 1.4}
+.rw-app .widget-html-content p {margin: 4px 0}
 .rw-app .rw-row-message {color: #b91c1c}
 
 /* controls sized to their labels, focus always visible (3 px, 6.7:1 on white) */
