@@ -79,7 +79,7 @@ def _closed(values, labels):
     return values + values[:1], labels + labels[:1]
 
 
-def _wrapped(text: str, width: int = 14) -> str:
+def _wrapped(text: str, width: int = 12) -> str:
     """``text`` broken into lines of about ``width`` characters (Plotly's ``<br>``), escaped."""
     import textwrap
 
@@ -152,7 +152,7 @@ def radar_spec(result: Result, *, height: int = 420) -> dict:
             "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.1},
-            "margin": {"l": 70, "r": 70, "t": 50, "b": 40},
+            "margin": {"l": 70, "r": 70, "t": 95, "b": 40},
             "height": height,
             "title": {"text": _title(result), "x": 0.5},
             "meta": {"description": radar_summary(result)},

@@ -106,11 +106,15 @@ STYLE = """<style>
   color: #1f2937; line-height: 1.4}
 .rw-app, .rw-app .widget-box, .rw-app .jupyter-widget-tab-contents, .rw-app .lm-TabPanel-stackedPanel
   {overflow: visible}
+/* a sticky results column needs every box up to the notebook's scroller to let it out: the
+   output area around the form (JupyterLab, Notebook 7, Voila) clips or scrolls by default */
+.jp-OutputArea:has(> * .rw-app), .jp-OutputArea-child:has(.rw-app), .jp-OutputArea-output:has(.rw-app)
+  {overflow: visible}
 .rw-app .rw-body {display: flex; flex-flow: row wrap; align-items: flex-start; gap: 8px 20px; width: 100%}
 .rw-app .rw-main {flex: 1 1 100%; min-width: 0; max-width: 100%}
 .rw-app .rw-results {flex: 1 1 100%; min-width: 0; max-width: 100%; box-sizing: border-box;
   border-top: 2px solid #d1d5db; padding-top: 8px}
-@container rw-app (min-width: 880px) {
+@container rw-app (min-width: 800px) {
   .rw-app .rw-body {flex-wrap: nowrap}
   .rw-app .rw-main {flex: 3 1 0}
   .rw-app .rw-results {flex: 2 1 0; max-width: 560px; position: sticky; top: 0; max-height: 100vh;

@@ -41,16 +41,31 @@ export default { render };
 """
 
 _FRAME = r"""
+const FOCUSABLE = "input, select, textarea, button, a[href], [tabindex], [contenteditable]";
 function render({ model, el }) {
   el.style.display = "none";
   let tries = 0;
+  let observer = null;
   const mark = () => {
     const root = el.isConnected ? el.closest(model.get("root")) : null;
     if (!root) {
       if (++tries < 600) requestAnimationFrame(mark);  // the page attaches the form a little later
       return;
     }
-    root.setAttribute("data-lm-suppress-shortcuts", "true");
+    // Lumino stops looking for a shortcut at the first element that carries the attribute, but a
+    // shortcut whose selector ends in ":focus" matches the focused element itself first: every
+    // element that can take the focus carries it, including those that tabs build later.
+    const keep = () => {
+      root.setAttribute("data-lm-suppress-shortcuts", "true");
+      for (const node of root.querySelectorAll(FOCUSABLE)) {
+        if (!node.hasAttribute("data-lm-suppress-shortcuts")) node.setAttribute("data-lm-suppress-shortcuts", "true");
+      }
+    };
+    keep();
+    if (!observer) {
+      observer = new MutationObserver(keep);
+      observer.observe(root, { childList: true, subtree: true });
+    }
     root.setAttribute("role", "form");
     root.setAttribute("aria-label", model.get("label"));
     for (const [selector, name] of Object.entries(model.get("regions"))) {
@@ -60,7 +75,7 @@ function render({ model, el }) {
   };
   mark();
   model.on("change:label", mark);
-  return () => model.off("change:label", mark);
+  return () => { model.off("change:label", mark); if (observer) observer.disconnect(); };
 }
 export default { render };
 """

@@ -39,6 +39,7 @@ function render({ model, el }) {
   const clear = document.createElement("button");
   clear.type = "button";
   clear.className = "jupyter-button rw-clear";
+  clear.setAttribute("data-lm-suppress-shortcuts", "true");
   clear.addEventListener("click", () => { model.set("value", null); model.save_changes(); });
   el.append(caption, group, hint, clear);
   let inputs = [];
@@ -63,6 +64,7 @@ function render({ model, el }) {
       input.name = uid;
       input.value = String(i);
       input.disabled = model.get("disabled");
+      input.setAttribute("data-lm-suppress-shortcuts", "true");  // on the focused element itself
       input.addEventListener("change", () => {
         if (!input.checked) return;
         model.set("value", model.get("options")[i][1]);

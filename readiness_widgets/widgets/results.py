@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..result import Result
 
 MAX_BLOCKING_SHOWN = 8
-RADAR_HEIGHT = 400
+RADAR_HEIGHT = 440
 
 
 def _fmt(x: float) -> str:
