@@ -151,8 +151,8 @@ def radar_spec(result: Result, *, height: int = 420) -> dict:
             "template": TEMPLATE,
             "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
             "showlegend": True,
-            "legend": {"orientation": "h", "y": -0.1},
-            "margin": {"l": 70, "r": 70, "t": 95, "b": 40},
+            "legend": {"orientation": "h", "y": -0.18},
+            "margin": {"l": 70, "r": 70, "t": 95, "b": 60},
             "height": height,
             "title": {"text": _title(result), "x": 0.5},
             "meta": {"description": radar_summary(result)},
@@ -180,10 +180,29 @@ def gap_bars_spec(result: Result, *, height: int = 320) -> dict:
             "height": height,
             "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
             "title": {"text": "Gap to target by dimension", "x": 0.5},
+            "meta": {"description": gap_bars_summary(result)},
             "shapes": [{"type": "line", "xref": "x", "yref": "y domain", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
                         "line": {"color": "#374151"}}],
         },
     }
+
+
+def gap_bars_summary(result: Result) -> str:
+    """The gap bars in words (their text alternative), worst first."""
+    parts = [
+        f"{d.title}: {NO_DATA_LABEL if d.gap is None else f'{d.gap:.2f}'}" for d in result.dimension_gaps
+    ]
+    return "Bar chart of the gap to the target by dimension, largest first: " + "; ".join(parts) + "."
+
+
+def timeline_summary(roadmap: Roadmap) -> str:
+    """The roadmap's Gantt chart in words (its text alternative)."""
+    phases = [
+        f"phase {p.phase}, {p.title}: weeks {p.start_week} to {p.end_week}, {len(p.deliverables)} deliverable(s)"
+        for p in roadmap.phases
+        if p.has_gaps
+    ]
+    return f"Gantt chart of the roadmap, {roadmap.total_weeks} weeks: " + ("; ".join(phases) or "no gaps") + "."
 
 
 def radar(result: Result, *, height: int = 420) -> go.Figure:
@@ -262,6 +281,7 @@ def timeline_spec(roadmap: Roadmap, *, height: int | None = None) -> dict:
             "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
             "legend": {"orientation": "h", "y": -0.15 if len(labels) < 20 else -0.03},
             "title": {"text": f"Roadmap: {roadmap.total_weeks} weeks", "x": 0.5},
+            "meta": {"description": timeline_summary(roadmap)},
         },
     }
 

@@ -33,6 +33,7 @@ PREHEAT = ["--VoilaConfiguration.preheat_kernel=True"]
 NO_PREHEAT = ["--VoilaConfiguration.preheat_kernel=False"]
 PAGE_OPTIONS: dict[str, list[str]] = {"self-assessment": NO_PREHEAT}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
+NO_CDN_MATHJAX = {"mathjax_url": None, "mathjax_config": None}
 DEFAULT_FORM_FILE = "self-assessment.json"
 
 
@@ -106,6 +107,10 @@ def install_server_config(config_dir: str | Path | None = None, data_dir: str | 
     voila = {k: v for k, v in ours["VoilaConfiguration"].items() if k not in ("preheat_kernel", "default_pool_size")}
     current["VoilaConfiguration"] = {**current.get("VoilaConfiguration", {}), **voila}
     current["MappingKernelManager"] = {**current.get("MappingKernelManager", {}), **ours["MappingKernelManager"]}
+    # Voila as a server extension gives its page MathJax 2 from a CDN unless the server's settings
+    # hold no MathJax URL: with none, the page uses the MathJax that JupyterLab bundles
+    server = current.setdefault("ServerApp", {})
+    server["tornado_settings"] = {**server.get("tornado_settings", {}), **NO_CDN_MATHJAX}
     config_file.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(config_file, json.dumps(current, indent=2) + "\n")
     source = voila_config_dir() / "jupyter" / "voila" / "templates" / "readiness"

@@ -51,7 +51,8 @@ def test_server_config_for_binder_is_merged_and_hardened(tmp_path):
     )
     written, template = install_server_config(config, tmp_path / "data")
     merged = json.loads(written.read_text(encoding="utf-8"))
-    assert merged["ServerApp"] == {"ip": "0.0.0.0"}  # other settings kept
+    assert merged["ServerApp"]["ip"] == "0.0.0.0"  # other settings kept
+    assert merged["ServerApp"]["tornado_settings"] == {"mathjax_url": None, "mathjax_config": None}  # no CDN
     voila = merged["VoilaConfiguration"]
     assert voila["show_tracebacks"] is False  # ours win
     assert voila["strip_sources"] is True
