@@ -125,6 +125,11 @@ def chromium() -> Iterator:
             browser.close()
 
 
+def _where(message) -> str:
+    loc = message.location or {}
+    return f"{loc.get('url', '')}:{loc.get('lineNumber', '')}"
+
+
 class PageWatch:
     """Console errors, page errors and the requests a page makes."""
 
@@ -133,8 +138,8 @@ class PageWatch:
         self.requests: list[str] = []
         self.errors: list[str] = []
         page.on("request", lambda r: self.requests.append(r.url))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(f"{m.text} [{_where(m)}]") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"{e} [{(e.stack or '').splitlines()[1:2]}]"))
 
     def external_requests(self, base: str) -> list[str]:
         """Requests that left the page's own server (blob: and data: URLs stay in the browser)."""
@@ -210,7 +215,7 @@ def jupyter_server(
         folders["data"] = data_dir
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
-    for name, settings in QUIET_SETTINGS.items():
+    for name, settings in QUIET_SETTINGS.items() if client == "lab" else ():
         target = folders["settings"] / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(settings), encoding="utf-8")
