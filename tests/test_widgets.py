@@ -492,7 +492,8 @@ def test_each_question_has_a_suggestion_slot_from_the_scan_panel(tmp_path, apps,
     row = app.question(qid)
     assert row.slot is app.scan.slot(qid)
     assert row.slot in row.box.children
-    assert app.scan.widget in app.scan_box.children and app.scan_box in app.tabs.children
+    assert app.scan.widget in app.scan_box.children
+    assert app.scan_box in app.tabs.children
     assert app.scan.accept_all_button.disabled  # nothing to accept before a scan
 
 

@@ -102,7 +102,7 @@ STYLE = """<style>
 .rw-dashboard h2 {font-size: 1.2em; margin: 12px 0 4px 0}
 
 /* the form: a column of questions and, beside it when there is room, the results in view */
-.rw-app {container: rw-app / inline-size; width: 100%; max-width: 100%; box-sizing: border-box;
+.rw-app {container: rw-app / inline-size; width: 100%; max-width: 100%; box-sizing: border-box; background: #fff;
   color: #1f2937; line-height: 1.4}
 .rw-app, .rw-app .widget-box, .rw-app .jupyter-widget-tab-contents, .rw-app .lm-TabPanel-stackedPanel
   {overflow: visible}

@@ -117,7 +117,7 @@ class ReadinessApp(w.VBox):
         self._refresher.schedule()  # the table, roadmap and review follow a moment later
         assessment.changed.connect(self._on_change)  # a weak reference: a closed app is forgotten
         if assessment.path is not None and not self.autosave:
-            self.header.show_status("autosave off", "#6b7280")
+            self.header.show_status("autosave off", "#4b5563")
 
     # ---- reaching the controls ---------------------------------------------------------------
     def question(self, question_id: str) -> QuestionRow:
@@ -175,7 +175,7 @@ class ReadinessApp(w.VBox):
         for q in self.bank.applicable_questions(self.assessment.triage):
             if self.assessment.value(q.id) is None:
                 return self.show_question(q.id)
-        self.header.show_status("every question that applies is answered", "#15803d")
+        self.header.show_status("every question that applies is answered", "#166534")
         return None
 
     def _build_section(self, dimension_id: str) -> None:
@@ -228,7 +228,7 @@ class ReadinessApp(w.VBox):
                 elif field == "target":
                     a.target = value
             except (ReadinessError, KeyError) as exc:
-                self.header.show_status(f"{field} not changed: {_reason(exc)}", "#b91c1c")
+                self.header.show_status(f"{field} not changed: {_reason(exc)}", "#991b1b")
                 self.header.refresh()
 
     # ---- the one subscriber: every change of the Assessment, from anywhere ---------------------
@@ -321,7 +321,7 @@ class ReadinessApp(w.VBox):
             try:
                 self.assessment.reload()  # the change signal redraws the form
             except ReadinessError as exc:
-                self.header.show_status(f"reload failed: {_reason(exc)}", "#b91c1c")
+                self.header.show_status(f"reload failed: {_reason(exc)}", "#991b1b")
                 return
             self._refresh_slow()
             self.header.show_saved()
@@ -423,7 +423,7 @@ def assess(
     if fresh is not None and autosave:
         app.save()
     elif fresh is None and autosave:
-        app.header.show_status(f"resumed {file.name}", "#15803d")
+        app.header.show_status(f"resumed {file.name}", "#166534")
     return app
 
 

@@ -98,14 +98,14 @@ class Header:
 
     def show_saved(self, when: datetime | None = None) -> None:
         stamp = (when or datetime.now()).strftime("%H:%M:%S")
-        self.show_status(f"saved {stamp}", "#15803d")
+        self.show_status(f"saved {stamp}", "#166534")
         self.show_conflict(False)
 
     def show_pending(self) -> None:
-        self.show_status("unsaved changes (saving...)", "#6b7280")
+        self.show_status("unsaved changes (saving...)", "#4b5563")
 
     def show_failed(self, reason: str, *, conflict: bool = False) -> None:
-        self.show_status(f"save failed: {reason}", "#b91c1c", urgent=True)
+        self.show_status(f"save failed: {reason}", "#991b1b", urgent=True)
         self.show_conflict(conflict)
 
     def show_conflict(self, visible: bool) -> None:

@@ -73,6 +73,7 @@ class QuestionRow:
             horizontal=True,
             layout=w.Layout(width="100%"),
         )
+        self.level.add_class("rw-level")
         self.evidence.add_class("rw-evidence-choice")
         self.notes = w.Textarea(
             value="",

@@ -287,6 +287,6 @@ def run_first_cell(page, tries: int = 20) -> float:
                 "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)", arg=prompt.element_handle(), timeout=3000
             )
             return started
-        except Exception:  # noqa: S112 - not queued yet: ask again
+        except Exception:  # not queued yet: ask again
             continue
     raise RuntimeError("the notebook never ran its first cell")

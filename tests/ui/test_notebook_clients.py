@@ -65,10 +65,15 @@ def _assert_radar_fits(page, label: str) -> None:
     _settled(page)
     page.locator(RADAR_SVG).first.scroll_into_view_if_needed()
     svg, area = _rect(page, RADAR_SVG), _rect(page, SCROLLER)
-    assert area["left"] - 1 <= svg["left"] and svg["right"] <= area["right"] + 1, (label, svg, area)
-    assert area["top"] - 1 <= svg["top"] and svg["bottom"] <= area["bottom"] + 1, (label, svg, area)
     view = _rect(page, ".rw-app .rw-results .rw-plotly-view")
-    assert view["left"] - 1 <= svg["left"] and svg["right"] <= view["right"] + 1, (label, svg, view)
+    for outer in (area, view):
+        assert _inside(svg, outer, ("left", "right")), (label, svg, outer)
+    assert _inside(svg, area, ("top", "bottom")), (label, svg, area)
+
+
+def _inside(inner: dict, outer: dict, sides: tuple[str, str]) -> bool:
+    low, high = sides
+    return outer[low] - 1 <= inner[low] and inner[high] <= outer[high] + 1
 
 
 def _side_by_side(page) -> bool:
@@ -121,7 +126,7 @@ def test_the_form_in_a_real_client(client, browser, docs_images):
     # ---- the keyboard: arrows answer, d d does nothing to the notebook ---------------------------
     cells = page.locator(".jp-Notebook .jp-Cell").count()
     page.get_by_role("tab", name="Data readiness").click()
-    group = page.locator(".rw-question [role=radiogroup]").first
+    group = page.locator(".rw-level [role=radiogroup]").first
     group.locator("input").first.wait_for()
     assert group.get_attribute("aria-label")  # named by its question
     group.locator("input").first.focus()
@@ -139,7 +144,7 @@ def test_the_form_in_a_real_client(client, browser, docs_images):
 
     # ---- a click redraws the radar; the results stayed in view (sticky) -------------------------
     before = page.get_attribute(CURRENT_PATH, "d")
-    second = page.locator(".rw-question [role=radiogroup]").nth(2)
+    second = page.locator(".rw-level [role=radiogroup]").nth(1)
     second.locator(".rw-option").nth(3).click()
     page.wait_for_function(
         "([sel, before]) => document.querySelector(sel)?.getAttribute('d') !== before", arg=[CURRENT_PATH, before]
