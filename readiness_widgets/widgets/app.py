@@ -113,7 +113,7 @@ class ReadinessApp(w.VBox):
             label="Readiness assessment", regions={".rw-main": "Questions", ".rw-results": "Results"}
         )
         self.children = [w.HTML(value=STYLE), self.frame, self.header.box, body]
-        self._refresh_fast()
+        self._show_progress(self.result)  # scored once above; the results drew it already
         self._refresher.schedule()  # the table, roadmap and review follow a moment later
         assessment.changed.connect(self._on_change)  # a weak reference: a closed app is forgotten
         if assessment.path is not None and not self.autosave:
@@ -272,8 +272,14 @@ class ReadinessApp(w.VBox):
 
     def _refresh_fast(self) -> None:
         """Cheap, on every change: score once, then the radar in place, verdict, progress, tab titles."""
-        self.result = result = evaluate(self.assessment)
+        self.result = evaluate(self.assessment)
+        self._show_fast(self.result)
+
+    def _show_fast(self, result: Result) -> None:
         self.results.update_fast(result)
+        self._show_progress(result)
+
+    def _show_progress(self, result: Result) -> None:
         self.header.show_progress(*result.progress)
         titles = ["Triage"]
         for d in result.dimensions:

@@ -30,7 +30,7 @@ class Results:
     """The results column. :meth:`update_fast` is cheap (radar, verdict); :meth:`update_slow` is not."""
 
     def __init__(self, result: Result):
-        self.radar = PlotlyView(radar_spec(result, height=RADAR_HEIGHT), layout=w.Layout(min_height=f"{RADAR_HEIGHT}px"))
+        self.radar = PlotlyView(layout=w.Layout(min_height=f"{RADAR_HEIGHT}px"))
         self.verdict = w.HTML(value="")
         self.table = w.HTML(value="")
         self.roadmap = w.HTML(value="")
@@ -45,6 +45,7 @@ class Results:
             ],
         )
         self.box.add_class("rw-results")
+        self.update_fast(result)
 
     def update_fast(self, result: Result) -> None:
         """The radar's spec (the same view, redrawn in place by ``Plotly.react``) and the verdict."""
