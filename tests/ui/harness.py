@@ -254,7 +254,9 @@ def jupyter_server(
 
 
 def notebook_url(client: str, base: str, name: str) -> str:
-    return base + JUPYTER_APPS[client][2] + name
+    """The page that opens notebook ``name``; in JupyterLab with a fresh layout (``?reset``: the
+    notebooks opened before are not opened again in other tabs)."""
+    return base + JUPYTER_APPS[client][2] + name + ("?reset" if client == "lab" else "")
 
 
 def write_notebook(path: Path, *sources: str) -> Path:
@@ -276,10 +278,13 @@ def run_first_cell(page, tries: int = 20) -> float:
     The toolbar can say "idle" a moment before the kernel's session is connected, and a run
     asked for then is dropped: the run is asked for again until the prompt shows it queued."""
     page.wait_for_selector(KERNEL_IDLE, state="attached")
-    cell = page.locator(".jp-Notebook .jp-Cell").first
+    cell = page.locator(".jp-Notebook .jp-Cell:visible").first
     prompt = cell.locator(".jp-InputPrompt")
     for _ in range(tries):
-        cell.locator(".cm-content").click()
+        dialogs = page.locator(".jp-Dialog").all_inner_texts()
+        if dialogs:  # say what the client asks instead of timing out on a covered cell
+            raise RuntimeError(f"the notebook shows a dialog: {dialogs}")
+        cell.locator(".cm-content").click(timeout=10_000)
         started = page.evaluate("() => performance.now()")
         page.keyboard.press("Control+Enter")
         try:
