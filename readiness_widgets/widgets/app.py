@@ -88,11 +88,17 @@ class ReadinessApp(w.VBox):
         self._refresher = Debouncer(refresh_delay, self._refresh_slow)
 
         self.header = Header(assessment, self._on_meta)
+        if assessment.respondent is not None:  # a team member: who they are and the team's triage are fixed
+            self.header.pilot.disabled = self.header.respondents.disabled = True
+            self.header.respondents.value = assessment.respondent.label
         self.header.save_now.on_click(lambda _: self.save())
         self.header.reload.on_click(lambda _: self.reload())
         self.header.overwrite.on_click(lambda _: self.save(force=True))
         self.header.next_unanswered.on_click(lambda _: self.next_unanswered())
         self.triage = TriageForm(self.bank, assessment, self._on_triage)
+        if assessment.respondent is not None:
+            for control in self.triage.controls.values():
+                control.disabled = True
         # the review and the evidence scan are built when first opened (not on the first screen)
         self._review: Review | None = None
         self._scan: ScanPanel | None = None
@@ -173,7 +179,7 @@ class ReadinessApp(w.VBox):
 
     def next_unanswered(self) -> QuestionRow | None:
         for q in self.bank.applicable_questions(self.assessment.triage):
-            if self.assessment.value(q.id) is None:
+            if self.assessment.value(q.id) is None and self.bank.asks(q.id, self.assessment.role):
                 return self.show_question(q.id)
         self.header.show_status("every question that applies is answered", "#166534")
         return None
@@ -185,9 +191,10 @@ class ReadinessApp(w.VBox):
         dim = self.bank.dimension(dimension_id)
         triage = self.assessment.triage
         rows = []
+        role = self.assessment.role
         for q in self.bank.questions_in(dimension_id):
             row = QuestionRow(q, self.assessment, self._on_answer, slot=self.scan.slot(q.id))
-            row.set_visible(self.bank.applies(q.id, triage))
+            row.set_visible(self.bank.applies(q.id, triage) and self.bank.asks(q.id, role))
             self.rows[q.id] = row
             rows.append(row.box)
         intro = w.HTML(value=render("dimension_intro", d=dim))
@@ -248,7 +255,8 @@ class ReadinessApp(w.VBox):
                         self.rows[qid].refresh()  # a no-op for the control that made the change
             if change.everything or "triage" in change.kinds:
                 self.triage.refresh()
-                mask = dict(zip([q.id for q in self.bank.questions], self.bank.applies_mask(self.assessment.triage), strict=True))
+                shown = zip(self.bank.applies_mask(self.assessment.triage), self.bank.asked_mask(self.assessment.role), strict=True)
+                mask = dict(zip([q.id for q in self.bank.questions], (a and b for a, b in shown), strict=True))
                 for qid, row in self.rows.items():
                     row.set_visible(mask[qid])
             self._refresh_fast()
@@ -391,12 +399,22 @@ def assess(
     pilot: str | None = None,
     respondents: list[str] | None = None,
     autosave: bool = True,
+    respondent: str | None = None,
+    role: str | None = None,
 ) -> ReadinessApp:
     """Open the assessment form for ``path``: resume the file if it exists, else create it.
 
     ``bank`` is a Bank or a bank YAML path (default: the bundled bank). ``target`` sets the
     target profile. A second call on a file already open in this kernel returns that app.
+
+    With ``respondent`` and ``role``, ``path`` is a team folder (``readiness team new``): the
+    form opens that respondent's own file (made on first use), shows only the questions the
+    bank asks of the role, and never writes another person's file.
     """
+    if respondent is not None or role is not None or _is_team(path):
+        bank = bank if bank is None or isinstance(bank, Bank) else load_bank(bank)
+        path = _member_file(path, respondent, role, bank)
+        pilot, respondents = None, None
     file = Path(path).expanduser()
     key = file.resolve()
     current = _OPEN.get(key)
@@ -431,6 +449,27 @@ def assess(
     elif fresh is None and autosave:
         app.header.show_status(f"resumed {file.name}", "#166534")
     return app
+
+
+def _is_team(path: str | Path) -> bool:
+    from ..team import is_team_folder
+
+    return is_team_folder(Path(path).expanduser())
+
+
+def _member_file(folder: str | Path, respondent: str | None, role: str | None, bank: Bank | None) -> Path:
+    """The respondent's own file in the team ``folder`` (made now if it does not exist)."""
+    from ..errors import InputError, Problem
+    from ..team import TeamFolder
+
+    if not respondent or not role:
+        raise InputError("form", [Problem(str(folder), "respondent" if not respondent else "role",
+                                          "a team folder needs assess(FOLDER, respondent=NAME, role=ROLE)")])
+    tf = TeamFolder(folder, bank=bank)
+    current = tf.member_file(respondent)
+    if current.resolve() in _OPEN and not _OPEN[current.resolve()].closed:
+        return current  # open in this kernel already: the same form
+    return tf.open_member(respondent, role, assessment_class=Assessment).path
 
 
 @atexit.register
