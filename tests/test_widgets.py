@@ -372,6 +372,7 @@ def test_failed_save_is_shown_not_swallowed(tmp_path, apps, form_bank):
     blocker.write_text("")
     app = apps(blocker / "a.json", bank=form_bank)  # its folder is a file: every save fails
     assert app.header.status_text.startswith("save failed: cannot write")
+    assert app.header.status.urgent  # announced at once (role=alert), not politely
     assert app.last_save_error
     app.question(form_bank.questions[0].id).level.value = 1
     app.flush()
@@ -635,3 +636,61 @@ def test_timer_thread_saves_never_race_the_controls(tmp_path, form_bank):
         assert app.roadmap.to_dict() == a.roadmap().to_dict()
     finally:
         app.close()
+
+
+# ---- no data is not zero; radio groups; the first screen -------------------------------------
+
+
+def test_unanswered_dimensions_are_no_data_on_the_radar_and_in_the_verdict(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    spec = app.results.radar.figure
+    (current,) = [t for t in spec["data"] if t["name"] == "Current"]
+    assert set(current["r"]) == {None}  # a gap, never 0
+    (missing,) = [t for t in spec["data"] if t["name"] == "No data"]
+    assert missing["visible"]
+    assert len(missing["theta"]) == len(form_bank.dimension_ids)
+    assert all(label.endswith("(no data)") for label in current["theta"])
+    assert "no data yet" in app.results.verdict.value
+    assert "mean 0.00" not in app.results.verdict.value
+    assert "no data" in spec["layout"]["meta"]["description"]  # the radar's text alternative
+
+    dim = form_bank.dimension_ids[0]
+    q = next(q for q in form_bank.questions_in(dim) if form_bank.applies(q.id, app.assessment.triage))
+    app.question(q.id).level.value = 0  # level 0 is a score of 0: data
+    (current,) = [t for t in app.results.radar.figure["data"] if t["name"] == "Current"]
+    assert current["r"][0] == 0
+    assert current["r"][1] is None
+    assert not current["theta"][0].endswith("(no data)")
+    verdict = app.results.verdict.value
+    assert "no data yet" not in verdict
+    assert "<b>No data</b>" in verdict
+    assert form_bank.dimension(dim).title not in verdict.split("<b>No data</b>")[1].split("</div>")[0]
+
+
+def test_levels_are_one_radio_group_per_question_that_refuses_unknown_values(tmp_path, apps, form_bank, frontend):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    row = app.question(form_bank.questions[0].id)
+    assert row.level.label == row.question.text  # the group is named by its question
+    assert row.evidence.label == f"Evidence for: {row.question.text}"
+    assert "Notes" in row.notes.description
+    assert row.question.text in row.notes.description  # "Notes on: <question>" to a screen reader
+    with pytest.raises(Exception, match="not one of the options"):
+        row.level.value = 7
+    assert app.assessment.value(row.id) is None
+    assert {"data-lm-suppress-shortcuts", "radiogroup"} <= {
+        word for word in row.level._esm.replace('"', " ").split() if word in ("data-lm-suppress-shortcuts", "radiogroup")
+    }
+
+
+def test_the_first_screen_builds_no_question_review_or_scan(tmp_path, apps, form_bank, frontend):
+    mark = len(frontend.log)
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    opened = len(frontend.opened_since(mark))
+    assert app.rows == {}
+    assert app.review_box.children == ()
+    assert app.scan_box.children == ()
+    mark = len(frontend.log)
+    app.tabs.selected_index = 1  # the first dimension's tab, built when opened
+    assert len(frontend.opened_since(mark)) > opened // 2  # the 53 questions would be far more than the first screen
+    app.tabs.selected_index = app.review_index
+    assert app.review.box in app.review_box.children
