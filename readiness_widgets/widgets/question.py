@@ -20,11 +20,24 @@ if TYPE_CHECKING:  # pragma: no cover
 
 NA_LABEL = "N/A: does not apply to this pilot"
 DONT_KNOW_LABEL = "Don't know"
-EVIDENCE_OPTIONS = [
-    ("none: my word", "none"),
-    ("manual: checked by hand", "manual"),
-    ("automated: runs by itself, e.g. in CI", "automated"),
-]
+EVIDENCE_TOOLTIPS = {
+    "none": "No evidence: the respondent's word (counts up to level 1)",
+    "manual": "An artefact someone can open: a document, a screenshot, a run log (counts up to level 2)",
+    "reviewed": "Signed off by an accountable person, with a reference: who and when (counts up to level 4)",
+    "automated": "A check that runs by itself and keeps proving it, e.g. a CI job or an alert rule (counts up to level 4)",
+}
+# the form's evidence options say what each kind means on the option itself (no tooltip to find)
+EVIDENCE_LABELS = {
+    "none": "none: my word (up to level 1)",
+    "manual": "manual: a document, screenshot or run log (up to level 2)",
+    "reviewed": "reviewed: signed off by an accountable person",
+    "automated": "automated: a check that runs by itself, e.g. in CI",
+}
+
+
+def evidence_options(question: Question) -> list[tuple[str, str]]:
+    """The evidence kinds that fit the question (the bank's ``evidence_kinds``)."""
+    return [(kind, kind) for kind in question.evidence_kinds]
 
 
 def level_options(question: Question) -> list[tuple[str, Any]]:
@@ -65,7 +78,7 @@ class QuestionRow:
             layout=w.Layout(width="100%"),
         )
         self.evidence = Choice(
-            options=EVIDENCE_OPTIONS,
+            options=[(EVIDENCE_LABELS.get(kind, kind), kind) for _, kind in evidence_options(q)],
             value="none",
             description="Evidence",
             label=f"Evidence for: {q.text}",
