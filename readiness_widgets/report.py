@@ -25,11 +25,14 @@ from .charts import (
     NO_GAP,
     disagreement_heatmap_spec,
     gap_bars_spec,
+    gap_bars_summary,
     gap_colour,
     plotly_js,
     radar_spec,
+    radar_summary,
     team_radar_spec,
     timeline_spec,
+    timeline_summary,
     trends_spec,
 )
 from .errors import ReadinessError
@@ -173,7 +176,8 @@ def figures(result: Result) -> dict[str, dict]:
 def render_html(result: Result) -> str:
     """A standalone HTML report: plotly.js inlined once, nothing fetched from the network."""
     template = environment().get_template("report.html.j2")
-    return template.render(r=result, figures=figures(result), plotly_js=_plotly_js(), version=__version__)
+    alt = {"radar": radar_summary(result), "gaps": gap_bars_summary(result), "timeline": timeline_summary(result.roadmap)}
+    return template.render(r=result, figures=figures(result), alt=alt, plotly_js=_plotly_js(), version=__version__)
 
 
 def render_markdown(result: Result) -> str:

@@ -105,6 +105,9 @@ function render({ model, el }) {
     }
     table.appendChild(body);
     const wrap = cell("div", null, "rw-heatmap-scroll");
+    wrap.setAttribute("role", "region");  // a wide table scrolls sideways, and the keyboard can reach it
+    wrap.setAttribute("aria-label", model.get("caption") || "Pilots by dimension");
+    wrap.tabIndex = 0;
     wrap.appendChild(table);
     root.appendChild(wrap);
     const pager = cell("div", null, "rw-pager");

@@ -29,7 +29,7 @@ from ..pilots import FolderPilots, PilotSource
 from ..portfolio import ENV_FOLDER, FolderError
 from ..portfolio_result import STATUS_LABELS, PortfolioResult, evaluate_portfolio
 from ..report import VERDICT_COLOURS, portfolio_parts, render_portfolio_html
-from ._html import STYLE, render
+from ._html import STYLE, render, scroll
 from .dashboard import Dashboard
 from .download import DownloadButton
 from .heatmap import HeatmapView
@@ -39,10 +39,14 @@ from .plotly_view import PlotlyView
 ALL = "\x00all"  # the "any value" choice of a filter
 TRIAGE_FILTERS = ("risk_tier",)
 PAGE_SIZE = 15
+# the verdict's colour as text in a table (striped rows): darker than the banner's, >= 4.5:1 on #eee
+VERDICT_TEXT = {"ready": "#166534", "ready_with_conditions": "#92400e", "not_ready": "#991b1b"}
 BLOCKERS_SHOWN = 10
 
 PORTFOLIO_STYLE = """<style>
-.rw-portfolio h3 {margin: 14px 0 4px 0}
+.rw-portfolio h1 {font-size: 1.6em; margin: 4px 0}
+.rw-portfolio h2 {font-size: 1.2em; margin: 14px 0 4px 0}
+.rw-portfolio h3 {font-size: 1.05em; margin: 12px 0 4px 0}
 .rw-funnel {display: flex; flex-wrap: wrap; gap: 10px}
 .rw-funnel-stage {flex: 1 1 200px; background: #f9fafb; padding: 6px 12px; border-radius: 4px}
 .rw-funnel-label {font-weight: 600}
@@ -102,7 +106,7 @@ class PortfolioDashboard(w.VBox):
         self.funnel = w.HTML()
         self.legend = w.HTML(value=portfolio_parts().gap_legend(GAP_SCALE, NO_GAP))
         self.heatmap = HeatmapView(limit=page_size, caption="Pilots by dimension: gap to each pilot's target")
-        self.blockers = w.HTML(layout=w.Layout(overflow="auto"))
+        self.blockers = w.HTML()
         self.trends: PlotlyView | None = None  # made after the first paint, like the dashboard's Gantt chart
         self.trends_box = w.Box(layout=w.Layout(width="100%"))
         self.downloads = self._downloads()
@@ -120,16 +124,16 @@ class PortfolioDashboard(w.VBox):
             self.notice,
             w.HBox([*self.filters.values(), self.since, self.clear], layout=w.Layout(flex_flow="row wrap")),
             self.summary,
-            w.HTML(value="<h3>Verdicts</h3>"),
+            w.HTML(value="<h2>Verdicts</h2>"),
             self.funnel,
-            w.HTML(value="<h3>Pilots by dimension</h3>"),
+            w.HTML(value="<h2>Pilots by dimension</h2>"),
             self.legend,
             self.heatmap,
-            w.HTML(value="<h3>Shared blockers: what to fix once</h3>"),
+            w.HTML(value="<h2>Shared blockers: what to fix once</h2>"),
             self.blockers,
-            w.HTML(value="<h3>Trends</h3>"),
+            w.HTML(value="<h2>Trends</h2>"),
             self.trends_box,
-            w.HTML(value="<h3>Take it away</h3>"),
+            w.HTML(value="<h2>Take it away</h2>"),
             w.HBox(self.downloads, layout=w.Layout(flex_flow="row wrap")),
         ]
         self.children = self.portfolio_children
@@ -235,7 +239,7 @@ class PortfolioDashboard(w.VBox):
             gaps = [g for g in r.gaps if g is not None]
             cells = [
                 {"text": r.name, "swatch": trend_colour(i)},  # its lines' colour on the trends below
-                {"text": STATUS_LABELS[r.status], "fg": VERDICT_COLOURS[r.status], "bg": "transparent", "cls": "rw-verdict-cell"},
+                {"text": STATUS_LABELS[r.status], "fg": VERDICT_TEXT[r.status], "bg": "transparent", "cls": "rw-verdict-cell"},
                 {"text": r.target},
                 {"text": _num(r.mean), "cls": "n"},
                 {"text": _num(r.weakest), "cls": "n"},
@@ -262,8 +266,8 @@ class PortfolioDashboard(w.VBox):
 
     def _render_blockers(self) -> None:
         v = self.view
-        self.blockers.value = str(portfolio_parts().blockers(
-            v.shared_blockers(limit=BLOCKERS_SHOWN), v.shared_questions(limit=BLOCKERS_SHOWN), True))
+        self.blockers.value = scroll(str(portfolio_parts().blockers(
+            v.shared_blockers(limit=BLOCKERS_SHOWN), v.shared_questions(limit=BLOCKERS_SHOWN), True)), "Shared blockers")
 
     def _render_trends(self) -> None:
         if self.trends is None:

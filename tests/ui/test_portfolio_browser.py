@@ -16,9 +16,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from harness import BANNER, HOSTILE_PILOT, IMG, SCRIPT, voila
+from test_accessibility import _axe, _page_structure
 
 from readiness_widgets import Assessment
 from readiness_widgets.demo import demo_assessment, demo_portfolio_folder
+from readiness_widgets.pilots import FolderPilots
+from readiness_widgets.portfolio_result import evaluate_portfolio
+from readiness_widgets.report import write_portfolio_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -192,3 +196,19 @@ def test_hostile_pilot_names_stay_text(page, tmp_path, bank):
         assert HOSTILE_PILOT in pilot.inner_text(".rw-meta")
         pilot.close()
         _clean(page, url)
+
+
+def test_the_portfolio_page_and_its_report_meet_wcag_aa(page, portfolio_url, tmp_path):
+    _open(page, portfolio_url)
+    page.wait_for_selector(".rw-portfolio .js-plotly-plot .main-svg")
+    page.wait_for_selector(".rw-blockers td")
+    _page_structure(page)
+    assert page.title() == "AI pilot portfolio"
+    assert page.locator(".rw-portfolio [role=figure][aria-describedby]").count() == 1  # the trends, described
+    assert _axe(page) == []
+    out = write_portfolio_report(evaluate_portfolio(FolderPilots(demo_portfolio_folder())), tmp_path / "p.html")
+    page.goto(out.as_uri())
+    page.wait_for_selector("#fig-trends .main-svg")
+    _page_structure(page)
+    assert page.locator(".chart[role=figure][aria-label]").count() == 1
+    assert _axe(page) == []
