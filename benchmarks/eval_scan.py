@@ -24,7 +24,7 @@ import argparse
 import json
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,10 +33,10 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scan_repos import CACHE, DEFAULT_MIRROR, checkout  # noqa: E402
+from scan_repos import CACHE, DEFAULT_MIRROR, checkout
 
-from readiness_widgets.bank import load_bank  # noqa: E402
-from readiness_widgets.evidence import scan  # noqa: E402
+from readiness_widgets.bank import load_bank
+from readiness_widgets.evidence import scan
 
 LABELS = Path(__file__).resolve().parent / "scan_eval"
 EXPECTS = ("suggest", "absence", "silent")
@@ -76,7 +76,7 @@ class Tally:
     repos: list[dict] = field(default_factory=list)
 
 
-def load_labels(path: Path, questions: set[str]) -> tuple[dict, dict[str, Label]]:
+def load_labels(path: Path, questions: set[str], known: set[str]) -> tuple[dict, dict[str, Label]]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     where = path.name
     for key in ("repository", "commit", "questions"):
@@ -84,8 +84,8 @@ def load_labels(path: Path, questions: set[str]) -> tuple[dict, dict[str, Label]
             raise SystemExit(f"{where}: missing field {key!r}")
     labels: dict[str, Label] = {}
     for qid, item in doc["questions"].items():
-        if qid not in questions:
-            raise SystemExit(f"{where}: questions.{qid}: not a question of the bundled bank with suggest rules")
+        if qid not in known:
+            raise SystemExit(f"{where}: questions.{qid}: not a question of the bundled bank")
         low, high = item.get("accept", [None, None])
         if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= 4):
             raise SystemExit(f"{where}: questions.{qid}.accept: expected [low, high] levels 0-4, got {item.get('accept')!r}")
@@ -107,12 +107,13 @@ def ratio(n: int, d: int) -> str:
 def evaluate(args) -> Tally:
     bank = load_bank()
     questions = {q.id for q in bank.questions if q.suggest}
+    known = {q.id for q in bank.questions}
     tally = Tally()
     files = sorted(LABELS.glob("*.yaml"))
     if args.only:
         files = [f for f in files if any(w.lower() in f.stem.lower() for w in args.only)]
     for path in files:
-        doc, labels = load_labels(path, questions)
+        doc, labels = load_labels(path, questions, known)
         repo = doc["repository"]
         tree = checkout(repo, doc["commit"], mirror=args.mirror, repos=args.repos, cache=args.cache)
         if tree is None or not tree.path.parts:

@@ -91,12 +91,13 @@ def _write_tree(gdir: Path, commit: str, target: Path) -> int:
             continue  # never write outside the target
         entries.append((mode.decode(), kind.decode(), sha.decode(), rel))
     blobs = [e for e in entries if e[1] == "blob"]
-    for mode, kind, _sha, rel in entries:
+    for _mode, kind, _sha, rel in entries:
         if kind == "commit":  # a submodule: an empty folder, as a clone without --recursive has
             (target / rel).mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(["git", f"--git-dir={gdir}", "cat-file", "--batch"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE)
-    assert proc.stdin is not None and proc.stdout is not None
+    if proc.stdin is None or proc.stdout is None:  # pragma: no cover - Popen with PIPE always gives both
+        raise RuntimeError("git cat-file: no pipes")
     missing = 0
     for mode, _kind, sha, rel in blobs:
         proc.stdin.write(sha.encode() + b"\n")
