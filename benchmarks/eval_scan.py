@@ -79,6 +79,8 @@ class Tally:
 def load_labels(path: Path, questions: set[str], known: set[str]) -> tuple[dict, dict[str, Label]]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     where = path.name
+    if doc.get("set", "development") not in ("development", "holdout"):
+        raise SystemExit(f"{where}: set: expected development or holdout, got {doc.get('set')!r}")
     for key in ("repository", "commit", "questions"):
         if key not in doc:
             raise SystemExit(f"{where}: missing field {key!r}")
@@ -144,61 +146,73 @@ def evaluate(args) -> Tally:
                 tally.misses.append((repo, label, "nothing" if got is None else f"level {got.level}"))
         right = sum(j.right for j in tally.judged if j.repository == repo)
         n = sum(1 for j in tally.judged if j.repository == repo)
-        tally.repos.append({"repository": repo, "kind": doc.get("kind", ""), "suggestions": n, "right": right,
+        tally.repos.append({"repository": repo, "set": doc.get("set", "development"), "kind": doc.get("kind", ""),
+                            "suggestions": n, "right": right,
                             "seconds": round(seconds, 2), "complete": result.complete,
                             "missing_blobs": tree.missing_blobs})
     return tally
 
 
-def report(tally: Tally, args) -> dict:
-    judged = tally.judged
-    out: dict = {"repositories": tally.repos}
-    print(f"\n{'repository':<58} {'kind':<19} {'right':>11}  seconds")
-    for r in tally.repos:
-        print(f"{r['repository']:<58} {r['kind']:<19} {r['right']:>4}/{r['suggestions']:<4} {r['seconds']:>8.2f}"
-              + ("" if r["complete"] else "  PARTIAL"))
+def figures(judged: list[Judged], expected: list[tuple[str, Label, bool]], title: str, quiet: bool = False) -> dict:
+    """Precision and recall of ``judged`` suggestions and ``expected`` labels, printed under ``title``."""
+    say = (lambda *a: None) if quiet else print
     right = sum(j.right for j in judged)
     high_levels = [j for j in judged if j.level >= 3]
-    print(f"\n{len(tally.repos)} repositories, {len(judged)} suggestions judged")
-    print(f"precision overall        {ratio(right, len(judged))}   (target >= 90%)")
-    print(f"precision at levels 3-4  {ratio(sum(j.right for j in high_levels), len(high_levels))}   (target >= 85%)")
+    out: dict = {}
+    repos = len({j.repository for j in judged} | {r for r, _, _ in expected})
+    say(f"\n== {title}: {repos} repositories, {len(judged)} suggestions judged")
+    say(f"precision overall        {ratio(right, len(judged))}   (target >= 90%)")
+    say(f"precision at levels 3-4  {ratio(sum(j.right for j in high_levels), len(high_levels))}   (target >= 85%)")
     out["precision"] = {"overall": [right, len(judged)], "levels_3_4": [sum(j.right for j in high_levels), len(high_levels)]}
-
-    print("\nper suggested level      precision              recall (labels expecting a suggestion that accept the level)")
+    say("per suggested level      precision              recall (labels expecting a suggestion that accept the level)")
     out["per_level"] = {}
     for level in range(5):
         at = [j for j in judged if j.level == level]
-        accepting = [(lab, ok) for _, lab, ok in tally.expected if lab.accepts(level)]
+        accepting = [(lab, ok) for _, lab, ok in expected if lab.accepts(level)]
         rec_n = sum(1 for lab, ok in accepting if ok)
-        print(f"  level {level}                {ratio(sum(j.right for j in at), len(at)):<22} {ratio(rec_n, len(accepting))}")
+        say(f"  level {level}                {ratio(sum(j.right for j in at), len(at)):<22} {ratio(rec_n, len(accepting))}")
         out["per_level"][level] = {"precision": [sum(j.right for j in at), len(at)], "recall": [rec_n, len(accepting)]}
-
-    print("\nper confidence bucket    precision")
+    say("per confidence bucket    precision")
     out["per_bucket"] = {}
     for bucket in ("high", "medium", "low"):
         at = [j for j in judged if j.bucket == bucket]
         target = {"high": "   (target >= 90%)", "medium": "   (target >= 70%)", "low": "   (shown as 'to check', never applied)"}[bucket]
-        print(f"  {bucket:<22} {ratio(sum(j.right for j in at), len(at))}{target}")
+        say(f"  {bucket:<22} {ratio(sum(j.right for j in at), len(at))}{target}")
         out["per_bucket"][bucket] = [sum(j.right for j in at), len(at)]
-
-    exp = tally.expected
-    rec = sum(ok for _, _, ok in exp)
-    absence = [(lab, ok) for _, lab, ok in exp if lab.expect == "absence"]
+    rec = sum(ok for _, _, ok in expected)
+    absence = [(lab, ok) for _, lab, ok in expected if lab.expect == "absence"]
     none_kind = [j for j in judged if j.kind == "none"]
-    print(f"\nrecall (expect suggest or absence)     {ratio(rec, len(exp))}")
-    print(f"recall of level 0 from absence         {ratio(sum(ok for _, ok in absence), len(absence))}   (target >= 80%)")
-    print(f"precision of absence suggestions       {ratio(sum(j.right for j in none_kind), len(none_kind))}")
     applied = [j for j in judged if j.bucket == "high"]
-    print(f"applied by --into / Accept all (high)  {len(applied)} suggestions, {ratio(sum(j.right for j in applied), len(applied))} right")
-    out["recall"] = [rec, len(exp)]
+    say(f"recall (expect suggest or absence)     {ratio(rec, len(expected))}")
+    say(f"recall of level 0 from absence         {ratio(sum(ok for _, ok in absence), len(absence))}   (target >= 80%)")
+    say(f"precision of absence suggestions       {ratio(sum(j.right for j in none_kind), len(none_kind))}")
+    say(f"applied by --into / Accept all (high)  {len(applied)} suggestions, {ratio(sum(j.right for j in applied), len(applied))} right")
+    out["recall"] = [rec, len(expected)]
     out["absence_recall"] = [sum(ok for _, ok in absence), len(absence)]
     out["absence_precision"] = [sum(j.right for j in none_kind), len(none_kind)]
+    out["applied_high"] = [sum(j.right for j in applied), len(applied)]
+    return out
+
+
+def report(tally: Tally, args) -> dict:
+    judged = tally.judged
+    out: dict = {"repositories": tally.repos}
+    print(f"\n{'repository':<58} {'set':<12} {'kind':<19} {'right':>11}  seconds")
+    for r in tally.repos:
+        print(f"{r['repository']:<58} {r['set']:<12} {r['kind']:<19} {r['right']:>4}/{r['suggestions']:<4} {r['seconds']:>8.2f}"
+              + ("" if r["complete"] else "  PARTIAL"))
+    sets = {r["repository"]: r["set"] for r in tally.repos}
+    out["all"] = figures(judged, tally.expected, "all repositories")
+    for name in ("development", "holdout"):
+        chosen = [j for j in judged if sets[j.repository] == name]
+        exp = [e for e in tally.expected if sets[e[0]] == name]
+        if chosen or exp:
+            out[name] = figures(chosen, exp, f"{name} set")
     if tally.unlabelled:
         print(f"unlabelled questions suggested: {dict(tally.unlabelled)}")
     seconds = [r["seconds"] for r in tally.repos]
     if seconds:
         print(f"scan time per repository: {min(seconds):.2f}-{max(seconds):.2f} s")
-
     if args.wrong:
         print("\nwrong suggestions:")
         for j in sorted(judged, key=lambda j: (j.repository, j.question)):
