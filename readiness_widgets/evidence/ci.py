@@ -744,8 +744,16 @@ _ACTIONS = (  # GitHub Actions (owner/name prefix) -> signal
 
 
 def classify_action(uses: str, params: dict) -> str:
-    """The signal of a GitHub action or an Azure Pipelines task ("" when it does nothing we count)."""
+    """The signal of a GitHub action or an Azure Pipelines task ("" when it does nothing we count).
+    A reusable workflow (``owner/repo/.github/workflows/create-deployment.yml``) counts by its name."""
     low = uses.lower().split("@")[0]
+    if "/.github/workflows/" in low or low.startswith("./.github/workflows/"):
+        name = posixpath.basename(low)
+        if _DEPLOY_WORD_RE.search(name) and not _DOC_WORD_RE.search(name):
+            return DEPLOY
+        if _TRAIN_WORD_RE.search(name) or re.search(r"(?:^|[-_])run-pipeline", name):
+            return TRAINS
+        return ""
     if low.startswith("docker/build-push-action"):
         return IMAGE if str(params.get("push", "")).lower() == "true" else ""
     for prefix, signal in _ACTIONS:

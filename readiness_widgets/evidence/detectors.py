@@ -28,7 +28,7 @@ from functools import lru_cache
 from . import ci
 from . import tables as T
 from .model import Evidence, ScanProblem
-from .text import decode, has_content, headings, in_comment, words_in
+from .text import decode, has_content, in_comment, raw_headings, section_end, words_in
 from .yamlish import outline
 
 
@@ -59,6 +59,8 @@ def classify(lower: str, rel: str = "") -> str | None:
 def zone_of(folder: str, doc: bool = False) -> str:
     """``side`` for files under example, vendored, fixture... folders (and templated folders), else ``main``."""
     for part in folder.lower().split("/"):
+        if doc and part in T.DOC_ONLY_DIRS:
+            continue
         if part in T.SIDE_DIRS or "{{" in part or (not doc and part in T.DOC_DIRS):
             return "side"
     return "main"
@@ -85,6 +87,10 @@ _PROJECT_NAME_RE = re.compile(r"^\s*name\s*=\s*['\"]([A-Za-z0-9_.\-]+)['\"]", re
 _SETUP_NAME_RE = re.compile(r"\bname\s*=\s*['\"]([A-Za-z0-9_.\-]+)['\"]")
 _ROLLBACK = (("kubectl", ("rollout", "undo")), ("helm", ("rollback",)), ("argocd", ("app", "rollback")),
              ("aws", ("deploy", "stop-deployment")), ("kubectl", ("rollout", "undo")))
+_PLAIN_EXTS = frozenset(["py", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "sh", "csv", "parquet", "md"])
+_CI_KEYS = ("steps:", "phases:", "stages:", "jobs:", "trigger:", "pool:", "schedules:")
+_CI_KEYS_RE = re.compile(r"^(?:steps|phases|stages|jobs|trigger|pr|pool|schedules)\s*:", re.MULTILINE)
+_MAIN_DEPS = frozenset(["requirements.txt", "environment.yml", "environment.yaml"])
 _LIBRARY_KEEP = frozenset(["tests.runner.pytest", "tests.runner.unittest"])
 _SCOPED = {"@split": "split", "@metrics": "metrics", "@seeds": "seeds"}
 _GATED = (T.SEED_LIBS | T.RANDOM_STATE_LIBS | T.REGISTRY_WORDS.keys() | T.WEB_LIBS | T.PIPELINE_LIBS | T.DATA_VALIDATION_LIBS
@@ -107,6 +113,8 @@ class Detectors:
         self._packaged = 0
         # decided in finish()
         self._code_hits: list[tuple[str, str, int | None, int | None, str, str, str]] = []  # signal, path, line, cell, detail, top, zone
+        self._code_seen: set[tuple[str, str, str]] = set()
+        self._code_counts: dict[str, int] = {}
         self._jobs: list[ci.Job] = []
         self._tasks = ci.Tasks()
         self._ci_templates: dict[str, list[ci.Job]] = {}
@@ -154,7 +162,16 @@ class Detectors:
 
     def _code(self, signal: str, path: str, text: str, pos: int, detail: str, top: str, zone: str, cells=None) -> None:
         """Evidence from a project's code, decided in :meth:`finish` (own package, library)."""
-        line, cell = _where(text, pos, cells)
+        key = (signal, path, top)
+        if key in self._code_seen:
+            return
+        self._code_seen.add(key)
+        n = self._code_counts.get(signal, 0)
+        self._code_counts[signal] = n + 1
+        if n < 4 * self.max_evidence:  # line numbers only for evidence that can be shown
+            line, cell = _where(text, pos, cells)
+        else:
+            line, cell = None, None
         self._code_hits.append((signal, path, line, cell, detail, top, zone))
 
     def has(self, signal: str) -> bool:
@@ -184,7 +201,9 @@ class Detectors:
         if hits:
             for signal, detail in hits:
                 self.add(signal, rel, detail=detail, zone=zone)
-        if ext in T.MODEL_EXTS:
+        if ext in _PLAIN_EXTS:  # .py, .yaml, ... count by content (and a few by their full name above)
+            pass
+        elif ext in T.MODEL_EXTS:
             self.add("model.files", rel, detail=T.MODEL_EXTS[ext], zone=zone)
         elif ext == "dvc":
             in_tests = "/tests/" in f"/{rel}/" or "/test/" in f"/{rel}/"
@@ -252,12 +271,16 @@ class Detectors:
             self.add("monitoring.none", ".", detail=nothing)
 
     def _finish_deps(self) -> None:
+        """Pinning is judged on the project's main requirements: the shallowest ``requirements.txt``
+        (or, without one, the shallowest dependency files); others (dev, docs, a function's, an
+        example's) are secondary and neither cap nor lift."""
         main = [d for d in self._deps if d[0] >= 0]
         if not main:
             return
         top = min(d[0] for d in main)
+        named = [d for d in main if d[0] == top and posixpath.basename(d[2]).lower() in _MAIN_DEPS]
         for depth, signal, path, detail in self._deps:
-            primary = depth == top
+            primary = depth == top and (not named or posixpath.basename(path).lower() in _MAIN_DEPS)
             self.add(signal, path, detail=detail if primary else f"{detail}; not the main requirements file",
                      zone="main" if primary else "side")
 
@@ -318,15 +341,19 @@ class Detectors:
     def _doc_name(self, rel: str, lower: str, dot: int, text: str | None) -> None:
         """A document named for what it is (runbook.md, MODEL_CARD.md) counts when it has content
         (its text is read for .md/.rst; other documents count by name alone)."""
+        signals = _stem_signals(lower[:dot].translate(_NO_DIGITS))
+        adr = dot > 0 and lower[dot + 1 :] in ("md", "rst", "markdown") and any(d in f"/{rel.lower()}" for d in T.ADR_DIRS)
+        if not signals and not adr:
+            return
         if text is not None and words_in(text, 40) < 15:
             return
         folder = rel[: rel.rfind("/")] if "/" in rel else ""
         zone = zone_of(folder, doc=True) if folder else "main"
-        for signal in _stem_signals(lower[:dot].translate(_NO_DIGITS)):
+        for signal in signals:
             if signal == "docs.architecture" and not lower.startswith("architecture"):
                 continue
             self.add(signal, rel, detail=f"file name {rel.rsplit('/', 1)[-1]}", zone=zone)
-        if dot > 0 and lower[dot + 1 :] in ("md", "rst", "markdown") and any(d in f"/{rel.lower()}" for d in T.ADR_DIRS):
+        if adr:
             self.add("docs.adr", rel, detail="decision record", zone=zone)
 
     # ---- Python and notebooks -------------------------------------------------------------
@@ -360,7 +387,7 @@ class Detectors:
                 self.counts["code.packaged"] += 1
             self._packaged += 1
         found = self._python_text(rel, text, "code", is_test, lower, zone=zone)
-        if not is_test and zone == "main" and (_TRAIN_STEM_RE.search(lower[:-3]) or "TrainingStep(" in text) and any(
+        if not is_test and zone == "main" and "train" in lower and _TRAIN_STEM_RE.search(lower[:-3]) and any(
             w in text for w in T.TRAIN_CALLS
         ):
             pos = min((p for p in (text.find(w) for w in T.TRAIN_CALLS) if p >= 0), default=0)
@@ -411,12 +438,16 @@ class Detectors:
         found.discard("")  # relative imports
         if "google" in found and "aiplatform" in text:
             found.add("vertexai")
+        evaluation = None
         for start, dotted, top in interesting:  # few per file
             for name in dotted:
                 for sig in _resolve(name):
                     signal = f"{scope}.{_SCOPED[sig]}" if sig[0] == "@" else sig
-                    if sig[0] == "@" and scope == "code" and not _evaluation_file(lower, text):
-                        continue  # split/metrics count in training or evaluation scripts, not in any module
+                    if sig[0] == "@" and scope == "code":
+                        if evaluation is None:
+                            evaluation = _evaluation_file(lower, text)
+                        if not evaluation:
+                            continue  # split/metrics count in training or evaluation scripts, not in any module
                     self._code(signal, rel, text, start, f"imports {name}", top, zone, cells)
             if is_test and top in T.TEST_IMPORTS:
                 self._code(T.TEST_IMPORTS[top], rel, text, start, f"imports {top}", "", zone, cells)
@@ -442,12 +473,18 @@ class Detectors:
             m = _RANDOM_STATE_RE.search(text)
             if m and not in_comment(text, m.start()):
                 self._code(f"{scope}.seeds", rel, text, m.start(), "random_state", "", zone, cells)
-        for lib in sorted(gated & T.REGISTRY_WORDS.keys()):
+        for lib in gated & T.REGISTRY_WORDS.keys():
+            if lib == "mlflow" and "regist" not in text and "model_version" not in text:
+                continue
             hit = first(T.REGISTRY_WORDS[lib])
             if hit:
                 self._code("model.registry", rel, text, hit[0], _word_at(text, hit[0]), "", zone, cells)
                 break
-        if not is_test and not gated.isdisjoint(T.CLOUD_LIBS | {"mlflow"}):
+        if not is_test and "mlflow" in gated and "hreshold" in text:
+            hit = first(T.MLFLOW_THRESHOLD_WORDS)
+            if hit:
+                self._code("model.threshold", rel, text, hit[0], "MLflow validation thresholds", "", zone, cells)
+        if not is_test and not gated.isdisjoint(T.CLOUD_LIBS):
             for word, signal, detail in T.CLOUD_WORDS:
                 p = text.find(word)
                 if p >= 0 and not in_comment(text, p):
@@ -555,7 +592,7 @@ class Detectors:
         if lower in ("dvc.yaml", "dvc.yml"):
             self._dvc_yaml(rel, text, zone)
         entries = None
-        if re.search(r"^(?:steps|phases|stages|jobs|trigger|pr|pool|schedules)\s*:", text, re.MULTILINE):
+        if any(k in text for k in _CI_KEYS) and _CI_KEYS_RE.search(text):
             entries = outline(text)
             found = ci.sniff(entries, text)
             if found is not None and zone == "main":
@@ -741,25 +778,28 @@ class Detectors:
             head = text[:3000]
             if head.startswith("---") and ("model-index:" in head or "pipeline_tag:" in head):
                 self.add("docs.model_card", rel, 1, detail="Hugging Face model card metadata")
-        found = headings(text, rst=lower.endswith(".rst"), limit=T.MAX_HEADINGS)
-        for h in found:
-            low = h.title[:200].lower().strip(" :*_`")
+        found = raw_headings(text, rst=lower.endswith(".rst"), limit=T.MAX_HEADINGS)
+        for i, (pos, body_start, _level, title) in enumerate(found):
+            low = title[:200].lower().strip(" :*_`")
             signals = _heading_signals(low) + (_readme_sections(low) if is_readme else ())
+            if not signals:
+                continue
             new = [sig for sig in signals if (sig, rel) not in self._seen]
-            if not new or not has_content(text, h.body_start, h.body_end):
+            body_end = section_end(found, i, len(text))
+            if not new or not has_content(text, body_start, body_end):
                 continue
             if any(sig in T.BODY_WORDS for sig in new):
-                body = text[h.body_start : h.body_end].lower()
+                body = text[body_start:body_end].lower()
                 new = [sig for sig in new if sig not in T.BODY_WORDS or any(w in body for w in T.BODY_WORDS[sig])]
                 if not new:
                     continue
-            line = text.count("\n", 0, h.pos) + 1
+            line = text.count("\n", 0, pos) + 1
             for signal in new:
-                self.add(signal, rel, line, detail=f"section '{h.title[:80]}'", zone=zone)
-            if "docs.security" in new or "docs.security_controls" in new:
-                body = text[h.body_start : h.body_end].lower()
+                self.add(signal, rel, line, detail=f"section '{title[:80]}'", zone=zone)
+            if "docs.security" in new:
+                body = text[body_start:body_end].lower()
                 if sum(1 for w in T.SECURITY_CONTROL_WORDS if w in body) >= 3:
-                    self.add("docs.security_controls", rel, line, detail=f"section '{h.title[:80]}' covers security controls", zone=zone)
+                    self.add("docs.security_controls", rel, line, detail=f"section '{title[:80]}' covers security controls", zone=zone)
         if ("security" in lower and dot > 0) and (words_in(text, 40) >= 15):
             body = text.lower()
             if sum(1 for w in T.SECURITY_CONTROL_WORDS if w in body) >= 3:

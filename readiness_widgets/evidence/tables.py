@@ -29,12 +29,15 @@ SIDE_DIRS = frozenset([
     "examples", "example", "samples", "sample", "demo", "demos", "tutorial", "tutorials", "vendor", "vendored",
     "_vendor", "third_party", "third-party", "thirdparty", "external", "externals", "extern", "test_data",
     "testdata", "fixtures", "benchmarks", "benchmark", "asv_bench", "playground", "sandbox", "archive", "archived",
-    "legacy", "deprecated", "cookbook", "recipes", "future_examples",
+    "legacy", "deprecated", "cookbook", "recipes", "future_examples", ".agents", ".gemini", ".claude", ".cursor", ".codex",
+    ".continue", "issue_template",
 ])
 """Folders whose code and configuration are not the project's deployable path: counted as "side"
 evidence, which never raises nor caps a suggestion. Documentation folders are not side folders
 for documents, but code under them is."""
 DOC_DIRS = frozenset(["docs", "doc", "documentation", "site", "website"])
+DOC_ONLY_DIRS = frozenset(["tutorial", "tutorials", "cookbook", "recipes"])
+"""Side folders for code that are the project's documentation for documents."""
 JSON_CONFIG_RE = re.compile(r"template|cfn|cloudformation|stack|azuredeploy|arm[-_/]|pipeline|deploy|infra|grafana|expectations/")
 """JSON files read for their content (CloudFormation, ARM, pipeline definitions); other JSON is data."""
 
@@ -195,7 +198,6 @@ CLOUD_WORDS: tuple[tuple[str, str, str], ...] = (  # (word, signal, detail); sea
     ("ExampleValidator(", "data_validation.tfdv", "TFX ExampleValidator"),
     ("MetricThreshold(", "model.threshold", "metric threshold on evaluation"),
     ("GenericValueThreshold(", "model.threshold", "TFMA value threshold"),
-    ("validation_thresholds", "model.threshold", "MLflow validation thresholds"),
     ("PipelineJob(", "pipeline.vertex", "Vertex AI PipelineJob"),
     ("ManagedOnlineDeployment(", "deploy.azureml", "Azure ML online deployment"),
     ("codepipeline.Pipeline(", "ci.present", "AWS CodePipeline (CDK)"),
@@ -208,6 +210,7 @@ CLOUD_WORDS: tuple[tuple[str, str, str], ...] = (  # (word, signal, detail); sea
     ("cloudwatch.Alarm(", "monitoring.alerting", "CloudWatch alarm with a threshold (CDK)"),
     ("CfnAlarm(", "monitoring.alerting", "CloudWatch alarm with a threshold (CDK)"),
 )
+MLFLOW_THRESHOLD_WORDS = ("validation_thresholds", "MetricThreshold(")
 SCHEDULE_WORDS = ("Schedule.expression(", "Schedule.cron(", "Schedule.rate(", "PipelineJobSchedule(", "create_schedule(")
 
 # ---- YAML and other configuration -----------------------------------------------------------

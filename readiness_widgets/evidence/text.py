@@ -17,6 +17,7 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _PROBE = 8192
+_BOM_STARTS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -37,21 +38,21 @@ def encoding_of(data: bytes) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
-    if b"\x00" in data[:_PROBE]:
+    if data.find(b"\x00", 0, _PROBE) >= 0:
         return _utf16_without_bom(data) or "utf-8"
     return "utf-8"
 
 
 def looks_binary(data: bytes) -> bool:
     """True for bytes that are not text: NUL bytes that no UTF-16/32 encoding explains."""
-    if b"\x00" not in data[:_PROBE]:
+    if data.find(b"\x00", 0, _PROBE) < 0:
         return False
     return encoding_of(data) == "utf-8"
 
 
 def decode(data: bytes) -> str:
     """Text of ``data`` (UTF-8 by default; BOMs and UTF-16 honoured; undecodable bytes replaced)."""
-    if b"\x00" not in data[:_PROBE] and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+    if data.find(b"\x00", 0, _PROBE) < 0 and not data.startswith(_BOM_STARTS):
         return data.decode("utf-8", "replace")  # the common case, without looking further
     enc = encoding_of(data)
     if enc.startswith("utf-16") and len(data) % 2:
@@ -91,6 +92,9 @@ class Heading:
     body_end: int  # the section runs to the next heading of the same or a higher level
 
 
+_PLAIN_HEADING_RE = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]*)")
+
+
 def _strip_fences(text: str) -> str:
     """``text`` with fenced code blocks and HTML comments blanked out (offsets kept)."""
     out = []
@@ -103,10 +107,10 @@ def _strip_fences(text: str) -> str:
     return "".join(out)
 
 
-def headings(text: str, rst: bool = False, limit: int = 5000) -> list[Heading]:
-    """Headings outside code blocks and comments, each with the extent of its section."""
+def raw_headings(text: str, rst: bool = False, limit: int = 5000) -> list[tuple[int, int, int, str]]:
+    """``(pos, body_start, level, title)`` of the headings outside code blocks and comments."""
+    found: list[tuple[int, int, int, str]] = []
     if rst:
-        found = []
         levels: dict[str, int] = {}
         for m in _RST_HEADING_RE.finditer(text):
             title = m.group(1).strip()
@@ -116,39 +120,53 @@ def headings(text: str, rst: bool = False, limit: int = 5000) -> list[Heading]:
             found.append((m.start(), m.end(), level, title))
             if len(found) >= limit:
                 break
-    else:
-        found = []
-        fence = None
-        front = _FRONT_MATTER_RE.match(text)
-        start = front.end() if front else 0
-        for m in _MD_BLOCK_RE.finditer(text, start):
-            if m.group(0) == "<!--":
-                end = text.find("-->", m.end())
-                if fence is None and end < 0:
-                    break
-                continue
-            if m.group(3):
-                marker = m.group(3)
-                if fence is None:
-                    fence = marker
-                elif marker[0] == fence[0] and len(marker) >= len(fence) and not m.group(0).strip()[len(marker):].strip():
-                    fence = None
-                continue
-            if fence is not None:
-                continue
-            title = m.group(2).strip().rstrip("#").strip()
-            found.append((m.start(), m.end(), len(m.group(1)), title))
+        return found
+    if "#" not in text:
+        return found
+    front = _FRONT_MATTER_RE.match(text) if text.startswith("---") else None
+    start = front.end() if front else 0
+    if "```" not in text and "~~~" not in text and "<!--" not in text:  # the common case: one simple regex
+        padded = "\n" + text  # a literal start lets the regex engine skip ahead
+        for m in _PLAIN_HEADING_RE.finditer(padded, start):
+            found.append((m.start(), m.end() - 1, len(m.group(1)), m.group(2).strip().rstrip("#").strip()))
             if len(found) >= limit:
                 break
-    out = []
-    for i, (pos, body_start, level, title) in enumerate(found):
-        end = len(text)
-        for later in found[i + 1 :]:
-            if later[2] <= level:
-                end = later[0]
-                break
-        out.append(Heading(title, level, pos, body_start, end))
-    return out
+        return found
+    fence = None
+    for m in _MD_BLOCK_RE.finditer(text, start):
+        if m.group(0) == "<!--":
+            continue
+        if m.group(3):
+            marker = m.group(3)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not m.group(0).strip()[len(marker):].strip():
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        found.append((m.start(), m.end(), len(m.group(1)), m.group(2).strip().rstrip("#").strip()))
+        if len(found) >= limit:
+            break
+    if "<!--" in text:  # headings inside HTML comments do not count
+        blanked = _strip_fences(text)
+        found = [h for h in found if blanked[h[0] : h[0] + 3].strip()]
+    return found
+
+
+def section_end(found: list[tuple[int, int, int, str]], i: int, size: int) -> int:
+    """Where the section of heading ``i`` ends: the next heading of the same or a higher level."""
+    level = found[i][2]
+    for later in found[i + 1 :]:
+        if later[2] <= level:
+            return later[0]
+    return size
+
+
+def headings(text: str, rst: bool = False, limit: int = 5000) -> list[Heading]:
+    """Headings outside code blocks and comments, each with the extent of its section."""
+    found = raw_headings(text, rst, limit)
+    return [Heading(title, level, pos, start, section_end(found, i, len(text))) for i, (pos, start, level, title) in enumerate(found)]
 
 
 def has_content(text: str, start: int, end: int, words: int = CONTENT_WORDS) -> bool:
@@ -167,4 +185,4 @@ def words_in(text: str, limit: int = 1_000_000) -> int:
 
 
 __all__ = ["CONTENT_WORDS", "Heading", "decode", "encoding_of", "has_content", "headings", "in_comment", "line_of",
-           "looks_binary", "words_in"]
+           "looks_binary", "raw_headings", "section_end", "words_in"]
