@@ -67,7 +67,9 @@ def zone_of(folder: str, doc: bool = False) -> str:
 
 
 _TEST_DEF_RE = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(", re.MULTILINE)
-_PLACEHOLDER_RE = re.compile(r"^\s*(?:pass|\.\.\.|assert\s+(?:False|True|0|1)\b|raise\s+NotImplementedError|pytest\.(?:skip|fail)\()")
+_PLACEHOLDER_RE = re.compile(
+    r"^\s*(?:pass|\.\.\.|assert\s+\(?(?:False|True|0|1)\)?\s*(?:,.*)?|raise\s+NotImplementedError\b.*|pytest\.(?:skip|fail)\(.*)\s*(?:#.*)?$"
+)
 _METRIC_RE = re.compile(
     r"\b(?:\w+_)?(?:accuracy|acc|auc|roc_auc|f1|f1_score|precision|recall|rmse|mse|mae|r2|r2_score|score|loss|dice|iou|bleu|"
     r"rouge|perplexity|map|ndcg)\b"
@@ -589,6 +591,11 @@ class Detectors:
             return
         if lower in ("environment.yml", "environment.yaml"):
             self._conda_env(rel, text)
+        if lower in ("dependabot.yml", "dependabot.yaml"):
+            ecosystems = re.findall(r"package-ecosystem:[ \t]*['\"]?([\w-]+)", text)
+            packages = [e for e in ecosystems if e != "github-actions"]
+            if packages:
+                self.add("deps.audit", rel, detail=f"Dependabot updates {', '.join(sorted(set(packages)))}", zone=zone)
         if lower in ("dvc.yaml", "dvc.yml"):
             self._dvc_yaml(rel, text, zone)
         entries = None
@@ -779,7 +786,7 @@ class Detectors:
             if head.startswith("---") and ("model-index:" in head or "pipeline_tag:" in head):
                 self.add("docs.model_card", rel, 1, detail="Hugging Face model card metadata")
         found = raw_headings(text, rst=lower.endswith(".rst"), limit=T.MAX_HEADINGS)
-        for i, (pos, body_start, _level, title) in enumerate(found):
+        for i, (pos, body_start, _level, title) in enumerate(found[: T.MAX_HEADINGS]):
             low = title[:200].lower().strip(" :*_`")
             signals = _heading_signals(low) + (_readme_sections(low) if is_readme else ())
             if not signals:

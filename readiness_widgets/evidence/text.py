@@ -108,7 +108,9 @@ def _strip_fences(text: str) -> str:
 
 
 def raw_headings(text: str, rst: bool = False, limit: int = 5000) -> list[tuple[int, int, int, str]]:
-    """``(pos, body_start, level, title)`` of the headings outside code blocks and comments."""
+    """``(pos, body_start, level, title)`` of the headings outside code blocks and comments, up to
+    ``limit`` (and one more, so that the last section listed ends where the next heading starts)."""
+    limit += 1
     found: list[tuple[int, int, int, str]] = []
     if rst:
         levels: dict[str, int] = {}
