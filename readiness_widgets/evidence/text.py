@@ -179,10 +179,15 @@ def has_content(text: str, start: int, end: int, words: int = CONTENT_WORDS) -> 
     return any(count >= words for count, _ in enumerate(_WORD_RE.finditer(body), 1))
 
 
+_HEADING_LINE_RE = re.compile(r"^ {0,3}#{1,6}[ \t][^\n]*$|^[^\n]*\n(?:={3,}|-{3,}|~{3,}|\^{3,})[ \t]*$", re.MULTILINE)
+
+
 def words_in(text: str, limit: int = 1_000_000) -> int:
-    """Number of words of prose in ``text`` (code blocks and comments excluded)."""
+    """Number of words of prose in ``text`` (headings, code blocks and comments excluded)."""
     if "```" in text or "~~~" in text or "<!--" in text:
         text = _strip_fences(text)
+    if "#" in text or "==" in text or "--" in text:
+        text = _HEADING_LINE_RE.sub("", text)
     return sum(1 for _ in itertools.islice(_WORD_RE.finditer(text), limit))
 
 
