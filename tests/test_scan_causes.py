@@ -119,7 +119,8 @@ def test_one_drift_statistic_in_a_notebook_is_not_drift_monitoring(tmp_path, ban
     tree(tmp_path, {"explore.ipynb": json.dumps(nb)})
     sug = scan(tmp_path, bank)["model.drift_detection"]
     assert sug.level == 1
-    assert sug.confirm and sug.confidence_label == "low"
+    assert sug.confirm
+    assert sug.confidence_label == "low"
     tree(tmp_path, {"infra/monitor_stack.py": (
         "from aws_cdk import aws_sagemaker as sagemaker, aws_cloudwatch as cloudwatch\n"
         "schedule = sagemaker.CfnMonitoringSchedule(self, 'drift', monitoring_schedule_config=config)\n"
