@@ -37,6 +37,7 @@ from scan_repos import CACHE, DEFAULT_MIRROR, checkout
 
 from readiness_widgets.bank import load_bank
 from readiness_widgets.evidence import scan
+from readiness_widgets.evidence.signals import strength
 
 LABELS = Path(__file__).resolve().parent / "scan_eval"
 EXPECTS = ("suggest", "absence", "silent")
@@ -65,6 +66,7 @@ class Judged:
     right: bool
     label: Label
     reason: str = ""
+    strength: str = ""
 
 
 @dataclass
@@ -133,7 +135,7 @@ def evaluate(args) -> Tally:
                 continue
             reason = sug.reasons[0] if sug.reasons else ""
             judged = Judged(repo, sug.question, sug.level, sug.confidence, sug.confidence_label, sug.evidence_kind,
-                            label.accepts(sug.level), label, reason)
+                            label.accepts(sug.level), label, reason, strength(sug.signals[0]) if sug.signals else "")
             tally.judged.append(judged)
             found[sug.question] = judged
         for qid, label in labels.items():
@@ -179,6 +181,13 @@ def figures(judged: list[Judged], expected: list[tuple[str, Label, bool]], title
         target = {"high": "   (target >= 90%)", "medium": "   (target >= 70%)", "low": "   (shown as 'to check', never applied)"}[bucket]
         say(f"  {bucket:<22} {ratio(sum(j.right for j in at), len(at))}{target}")
         out["per_bucket"][bucket] = [sum(j.right for j in at), len(at)]
+    say("per strength of the deciding evidence")
+    out["per_strength"] = {}
+    for name in ("runs", "defines", "mentions", "absence", "smell"):
+        at = [j for j in judged if j.strength == name]
+        if at:
+            say(f"  {name:<22} {ratio(sum(j.right for j in at), len(at))}")
+            out["per_strength"][name] = [sum(j.right for j in at), len(at)]
     rec = sum(ok for _, _, ok in expected)
     absence = [(lab, ok) for _, lab, ok in expected if lab.expect == "absence"]
     none_kind = [j for j in judged if j.kind == "none"]
