@@ -90,7 +90,6 @@ _SETUP_NAME_RE = re.compile(r"\bname\s*=\s*['\"]([A-Za-z0-9_.\-]+)['\"]")
 _ROLLBACK = (("kubectl", ("rollout", "undo")), ("helm", ("rollback",)), ("argocd", ("app", "rollback")),
              ("aws", ("deploy", "stop-deployment")), ("kubectl", ("rollout", "undo")))
 _PLAIN_EXTS = frozenset(["py", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "sh", "csv", "parquet", "md"])
-_CI_KEYS = ("steps:", "phases:", "stages:", "jobs:", "trigger:", "pool:", "schedules:")
 _CI_KEYS_RE = re.compile(r"^(?:steps|phases|stages|jobs|trigger|pr|pool|schedules)\s*:", re.MULTILINE)
 _MAIN_DEPS = frozenset(["requirements.txt", "environment.yml", "environment.yaml"])
 _LIBRARY_KEEP = frozenset(["tests.runner.pytest", "tests.runner.unittest"])
@@ -568,7 +567,7 @@ class Detectors:
     # ---- configuration files --------------------------------------------------------------
     def _ci_provider(self, rel: str, lower: str) -> str | None:
         provider = T.CI_NAMES.get(lower)
-        if provider is None:
+        if provider is None and (rel[0] == "." or "/." in rel or "pipelines/" in rel):
             for prefix, name in T.CI_DIRS:
                 if rel.startswith(prefix) or f"/{prefix}" in rel:
                     return name
@@ -599,7 +598,7 @@ class Detectors:
         if lower in ("dvc.yaml", "dvc.yml"):
             self._dvc_yaml(rel, text, zone)
         entries = None
-        if any(k in text for k in _CI_KEYS) and _CI_KEYS_RE.search(text):
+        if ("steps:" in text or "jobs:" in text or "stages:" in text or "phases:" in text or "trigger:" in text) and _CI_KEYS_RE.search(text):
             entries = outline(text)
             found = ci.sniff(entries, text)
             if found is not None and zone == "main":
@@ -847,12 +846,12 @@ def _count_tests(text: str) -> tuple[int, int]:
     return real, placeholders
 
 
+_EVALUATION_STEM_RE = re.compile(r"train|eval|score|metric|valid|test|model|experiment|pipeline|fit|predict|main|run")
+
+
 def _evaluation_file(lower: str, text: str) -> bool:
     """Splits and metrics count in scripts that train or evaluate, not in any module importing them."""
-    stem = lower.rsplit(".", 1)[0]
-    return bool(re.search(r"train|eval|score|metric|valid|test|model|experiment|pipeline|fit|predict|main|run", stem)) or (
-        "__main__" in text
-    ) or lower.endswith(".ipynb")
+    return _EVALUATION_STEM_RE.search(lower) is not None or "__main__" in text
 
 
 @lru_cache(maxsize=8192)

@@ -52,7 +52,7 @@ def looks_binary(data: bytes) -> bool:
 
 def decode(data: bytes) -> str:
     """Text of ``data`` (UTF-8 by default; BOMs and UTF-16 honoured; undecodable bytes replaced)."""
-    if data.find(b"\x00", 0, _PROBE) < 0 and not data.startswith(_BOM_STARTS):
+    if not data.startswith(_BOM_STARTS) and b"\x00" not in data:
         return data.decode("utf-8", "replace")  # the common case, without looking further
     enc = encoding_of(data)
     if enc.startswith("utf-16") and len(data) % 2:
@@ -125,12 +125,12 @@ def raw_headings(text: str, rst: bool = False, limit: int = 5000) -> list[tuple[
         return found
     if "#" not in text:
         return found
-    front = _FRONT_MATTER_RE.match(text) if text.startswith("---") else None
+    front = _FRONT_MATTER_RE.match(text) if text[:3] == "---" else None
     start = front.end() if front else 0
-    if "```" not in text and "~~~" not in text and "<!--" not in text:  # the common case: one simple regex
-        padded = "\n" + text  # a literal start lets the regex engine skip ahead
-        for m in _PLAIN_HEADING_RE.finditer(padded, start):
-            found.append((m.start(), m.end() - 1, len(m.group(1)), m.group(2).strip().rstrip("#").strip()))
+    if "`" not in text and "~~~" not in text and "<!--" not in text:  # the common case: one simple regex
+        for m in _PLAIN_HEADING_RE.finditer("\n" + text, start):  # a literal start lets the engine skip ahead
+            title = m.group(2)
+            found.append((m.start(), m.end() - 1, len(m.group(1)), title.strip().rstrip("#").strip() if title[-1:] in " #\t" else title))
             if len(found) >= limit:
                 break
         return found
