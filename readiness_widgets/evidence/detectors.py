@@ -79,6 +79,8 @@ _NUMBER_CMP_RE = re.compile(r"(?:>=|<=|>|<)\s*[-+]?(?:\d+\.?\d*|\.\d+)\b|\b(?:\d
 _RANDOM_STATE_RE = re.compile(r"random_state[ \t]*=[ \t]*\d")
 _DUMMY_RE = re.compile(r"\bDummy(?:Classifier|Regressor)\b")
 _DRIFT_STATS_RE = re.compile(r"\b(?:ks_2samp|wasserstein_distance|jensenshannon|population_stability\w*|chi2_contingency)\b")
+_DRIFT_STATS_WORDS = ("ks_2samp", "wasserstein_distance", "jensenshannon", "population_stability", "chi2_contingency")
+_BOM_STARTS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _HEALTH_WORDS = ("/health", "/live", "/ready", "/ping")
 _RETRIES_RE = re.compile(r"\bretries[ \t]*[=:][ \t]*[1-9]")
 _TEST_DATA_NAME_RE = re.compile(r"data|schema|validat|quality|expectation|feature|preprocess|transform|etl")
@@ -228,7 +230,11 @@ class Detectors:
             self._init(rel)
         if kind is None or data is None:
             return
-        self._handlers[kind](rel, lower, decode(data), zone)
+        if data.startswith(_BOM_STARTS) or b"\x00" in data:
+            text = decode(data)  # BOMs and UTF-16/32
+        else:
+            text = data.decode("utf-8", "replace")
+        self._handlers[kind](rel, lower, text, zone)
 
     def _init(self, rel: str) -> None:
         parts = rel.split("/")
@@ -343,7 +349,10 @@ class Detectors:
         """A document named for what it is (runbook.md, MODEL_CARD.md) counts when it has content
         (its text is read for .md/.rst; other documents count by name alone)."""
         signals = _stem_signals(lower[:dot].translate(_NO_DIGITS))
-        adr = dot > 0 and lower[dot + 1 :] in ("md", "rst", "markdown") and any(d in f"/{rel.lower()}" for d in T.ADR_DIRS)
+        adr = False
+        if dot > 0 and "/" in rel and lower[dot + 1 :] in ("md", "rst", "markdown"):
+            path = f"/{rel.lower()}"
+            adr = ("adr" in path or "decision" in path) and any(d in path for d in T.ADR_DIRS)
         if not signals and not adr:
             return
         if text is not None and words_in(text, 40) < 15:
@@ -470,7 +479,7 @@ class Detectors:
             hit = first(T.SEED_WORDS)
             if hit:
                 self._code(f"{scope}.seeds", rel, text, hit[0], hit[1].rstrip("("), "", zone, cells)
-        if not gated.isdisjoint(T.RANDOM_STATE_LIBS):
+        if not gated.isdisjoint(T.RANDOM_STATE_LIBS) and "random_state" in text:
             m = _RANDOM_STATE_RE.search(text)
             if m and not in_comment(text, m.start()):
                 self._code(f"{scope}.seeds", rel, text, m.start(), "random_state", "", zone, cells)
@@ -503,7 +512,7 @@ class Detectors:
             m = _DUMMY_RE.search(text)
             if m and not in_comment(text, m.start()):
                 self._code("model.baseline", rel, text, m.start(), m.group(0), "", zone, cells)
-        if "scipy" in gated:
+        if "scipy" in gated and any(w in text for w in _DRIFT_STATS_WORDS):
             m = _DRIFT_STATS_RE.search(text)
             if m and not in_comment(text, m.start()):
                 self._code("monitoring.drift", rel, text, m.start(), m.group(0), "", zone, cells)
@@ -624,10 +633,12 @@ class Detectors:
                     self._add_at(signal, rel, text, m.start(), hit[1], zone=zone)
                 self._add_at("deploy.kubernetes", rel, text, m.start(), f"kind: {m.group(1)}", zone=zone)
         for signal, detail, gates, pattern in T.YAML_PATTERNS:
-            if any(g in text for g in gates):
-                m = pattern.search(text)
-                if m:
-                    self._add_at(signal, rel, text, m.start(), detail, zone=zone)
+            for gate in gates:  # a plain loop: this runs for every YAML file
+                if gate in text:
+                    m = pattern.search(text)
+                    if m:
+                        self._add_at(signal, rel, text, m.start(), detail, zone=zone)
+                    break
 
     def _dvc_yaml(self, rel: str, text: str, zone: str) -> None:
         self.add("pipeline.dvc", rel, 1, detail="dvc.yaml stages", zone=zone)
@@ -784,7 +795,11 @@ class Detectors:
             head = text[:3000]
             if head.startswith("---") and ("model-index:" in head or "pipeline_tag:" in head):
                 self.add("docs.model_card", rel, 1, detail="Hugging Face model card metadata")
-        found = raw_headings(text, rst=lower.endswith(".rst"), limit=T.MAX_HEADINGS)
+        rst = lower.endswith(".rst")
+        if rst or is_readme or _any_heading_signal(text):
+            found = raw_headings(text, rst=rst, limit=T.MAX_HEADINGS)
+        else:
+            found = []  # the common case: no heading names anything we look for
         for i, (pos, body_start, _level, title) in enumerate(found[: T.MAX_HEADINGS]):
             low = title[:200].lower().strip(" :*_`")
             signals = _heading_signals(low) + (_readme_sections(low) if is_readme else ())
@@ -895,6 +910,19 @@ _NO_DIGITS = str.maketrans("", "", "0123456789")
 def _stem_signals(stem: str) -> tuple[str, ...]:
     """Signals named by a document's file name (digits removed, so that names repeat)."""
     return _heading_signals(T.STEM_SEP_RE.sub(" ", stem).strip())
+
+
+_LOOSE_HEADING_RE = re.compile(r"\n {0,3}#{1,6}[ \t]+([^\n]*)")
+
+
+def _any_heading_signal(text: str) -> bool:
+    """Whether any heading-like line (code blocks included: a superset) names a signal."""
+    if "#" not in text:
+        return False
+    for title in _LOOSE_HEADING_RE.findall("\n" + text):
+        if _heading_signals(title.strip().rstrip("#").strip()[:200].lower().strip(" :*_`")):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
