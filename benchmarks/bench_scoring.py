@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_widgets.bank import EVIDENCE_KINDS, load_bank
-from readiness_widgets.scoring import DONT_KNOW_CODE, NA_CODE, bank_arrays, score_many
+from readiness_widgets.scoring import DONT_KNOW_CODE, NA_CODE, bank_arrays, score, score_many
 
 
 def random_inputs(bank, n: int, seed: int = 0):
@@ -86,7 +86,7 @@ def main(argv=None) -> None:
     for name, fn in cases.items():
         t = median_time(fn, args.repeat)
         print(f"{name:<52} {t * 1e3:9.3f} ms   {t / lower:8.2f}      {t / with_nan:8.2f}")
-    # the loop score_many replaces: one Assessment.evaluate() per assessment (on a sample)
+    # the loop score_many replaces: the engine scoring one assessment at a time (on a sample)
     from readiness_widgets.assessment import Assessment
 
     sample = min(200, n)
@@ -99,9 +99,9 @@ def main(argv=None) -> None:
                 value = "na" if code == NA_CODE else "dont_know" if code == DONT_KNOW_CODE else code
                 a.data.answers[qid] = a.data.answers.get(qid, None) or _answer(value, evidence.iloc[i][qid])
         docs.append(a)
-    loop = median_time(lambda: [a.evaluate() for a in docs], 3) / sample
+    loop = median_time(lambda: [score(a) for a in docs], 3) / sample
     vec = median_time(lambda: score_many(answers, bank, evidence=categorical), args.repeat) / n
-    print(f"per assessment: score_many {vec * 1e6:.1f} us; a Python loop of Assessment.evaluate() {loop * 1e6:.0f} us "
+    print(f"per assessment: score_many {vec * 1e6:.1f} us; a Python loop of scoring.score() {loop * 1e6:.0f} us "
           f"({loop / vec:.0f}x slower)")
     print("(a) is a floor no real scorer reaches (no validation, coverage, verdict or output frame); the issue sets no target")
 

@@ -14,12 +14,16 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _EXPORTS = {
     "load_bank": ".bank",
     "Bank": ".bank",
-    "Assessment": ".assessment",
+    "Assessment": ".api",
+    "Result": ".result",
+    "evaluate": ".result",
+    "evaluate_team": ".result",
+    "TeamFolder": ".team",
     "Answer": ".assessment",
     "score_many": ".scoring",
     "answers_frame": ".scoring",
@@ -35,18 +39,22 @@ _EXPORTS = {
 __all__ = [*sorted(_EXPORTS), "__version__", "load_ipython_extension"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .api import Assessment as Assessment
     from .assessment import Answer as Answer
-    from .assessment import Assessment as Assessment
     from .bank import Bank as Bank
     from .bank import load_bank as load_bank
     from .errors import AssessmentError as AssessmentError
     from .errors import BankError as BankError
     from .errors import ReadinessError as ReadinessError
+    from .result import Result as Result
+    from .result import evaluate as evaluate
+    from .result import evaluate_team as evaluate_team
     from .roadmap import Roadmap as Roadmap
     from .roadmap import build_roadmap as build_roadmap
     from .scoring import Scores as Scores
     from .scoring import answers_frame as answers_frame
     from .scoring import score_many as score_many
+    from .team import TeamFolder as TeamFolder
     from .widgets import assess as assess
 
 

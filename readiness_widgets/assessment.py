@@ -1,31 +1,48 @@
 """The assessment: answers plus metadata, stored as versioned JSON and written atomically.
 
+This is the data model only: no scoring, no charts, no widgets. Every change goes through a
+method (:meth:`Assessment.answer`, :meth:`~Assessment.set_triage`, the metadata setters,
+:meth:`~Assessment.reload`) and is announced on :attr:`Assessment.changed`, the one signal the
+views subscribe to. Scores, the roadmap and the charts live above it
+(:func:`readiness_widgets.result.evaluate`; ``readiness_widgets.Assessment`` adds the friendly
+``a.scores()``, ``a.roadmap()``, ``a.radar()`` on top of this class).
+
 >>> a = Assessment.new("Churn model", respondents=["Ana"])
+>>> a.changed.connect(print)                                      # doctest: +SKIP
 >>> a.answer("data.pipeline_reliability", 2, evidence="manual")  # doctest: +SKIP
+Change(kind='answer', question_ids=('data.pipeline_reliability',))
 >>> a.save("readiness.json")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import numbers
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+from psygnal import Signal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .bank import Bank, load_bank
 from .errors import AssessmentError, Problem, problems_from_validation
-from .storage import atomic_write_text
+from .storage import (
+    ANY,
+    FileReadError,
+    LockTimeout,
+    WriteConflict,
+    read_regular_file,
+    save_if_unchanged,
+    signature_of,
+)
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_ASSESSMENT_BYTES = 20_000_000
 NA = "na"
 DONT_KNOW = "dont_know"
@@ -39,7 +56,43 @@ class UnknownQuestionWarning(UserWarning):
 
 
 class AssessmentConflictError(AssessmentError):
-    """The file changed on disk since this assessment was loaded or saved."""
+    """The file changed on disk since this assessment was loaded or saved.
+
+    ``expected`` is the signature of the version this object was read from (None: it was not
+    read from the file), ``found`` the signature of the file on disk when the save was refused.
+    """
+
+    expected: str | None = None
+    found: str | None = None
+
+
+ChangeKind = Literal["answer", "triage", "meta", "agreement", "reload"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed in an assessment: what :attr:`Assessment.changed` carries.
+
+    ``kind`` is ``answer`` (``question_ids`` names them), ``triage``, ``meta`` (pilot,
+    respondents, target), ``agreement`` (a team's agreed answer; ``question_ids`` names it) or
+    ``reload`` (everything may have changed). Changes made inside
+    :meth:`Assessment.batch` arrive as one.
+    """
+
+    kinds: frozenset[ChangeKind]
+    question_ids: tuple[str, ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        return "reload" in self.kinds
+
+    def __add__(self, other: Change) -> Change:
+        ids = tuple(dict.fromkeys((*self.question_ids, *other.question_ids)))
+        return Change(self.kinds | other.kinds, ids)
+
+
+def _merge(first: tuple, second: tuple) -> tuple:
+    return (first[0] + second[0],)
 
 
 def _now() -> datetime:
@@ -56,6 +109,17 @@ def _check_link(link: str) -> str:
 Link = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+def _level_or_code(v):
+    """A level 0-4 (an integral float is taken), ``"na"``, ``"dont_know"`` or None; else ValueError."""
+    if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
+        return v
+    if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
+        v = int(v)
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 4:
+        raise ValueError(f"expected a level 0-4, 'na' or 'dont_know', got {v!r}")
+    return v
+
+
 class Answer(BaseModel):
     """One question's answer: a level 0-4, ``"na"`` or ``"dont_know"``, with its evidence."""
 
@@ -69,18 +133,52 @@ class Answer(BaseModel):
     @field_validator("value", mode="before")
     @classmethod
     def _level_or_code(cls, v):
-        if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
-            return v
-        if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
-            v = int(v)
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 4:
-            raise ValueError(f"expected a level 0-4, 'na' or 'dont_know', got {v!r}")
-        return v
+        return _level_or_code(v)
 
     @field_validator("links")
     @classmethod
     def _safe_links(cls, links: list[str]) -> list[str]:
         return [_check_link(link) for link in links]
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Respondent(BaseModel):
+    """Who answered a team member's file: a name and a role of the bank (``bank.roles``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Name
+    role: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.role.replace('_', ' ')})"
+
+
+class Agreement(BaseModel):
+    """The answer a team agreed on for one question, recorded by its facilitator with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: AnswerValue
+    evidence: EvidenceKind = "none"
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    agreed_by: Name
+    agreed_at: datetime = Field(default_factory=_now)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _level_or_code(cls, v):
+        return _level_or_code(v)
+
+    @field_validator("reason", "agreed_by")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must not be blank")
+        return text.strip()
 
 
 class BankRef(BaseModel):
@@ -91,11 +189,15 @@ class BankRef(BaseModel):
 
 
 class AssessmentFile(BaseModel):
-    """The JSON document on disk (``schema_version`` 2)."""
+    """The JSON document on disk (``schema_version`` 3).
+
+    Version 3 added ``respondent`` (a team member's file: who answers, in which role) and
+    ``agreements`` (a team's consensus file: the answers its facilitator recorded as agreed).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: Literal[3] = SCHEMA_VERSION
     pilot: Annotated[str, Field(min_length=1, max_length=200)]
     respondents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default_factory=list
@@ -106,6 +208,8 @@ class AssessmentFile(BaseModel):
     target: Annotated[str, Field(max_length=64)] | None = None
     triage: dict[str, str] = Field(default_factory=dict)
     answers: dict[str, Answer] = Field(default_factory=dict)
+    respondent: Respondent | None = None
+    agreements: dict[str, Agreement] = Field(default_factory=dict)
 
 
 # ---- migrations ---------------------------------------------------------------------------
@@ -134,7 +238,13 @@ def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 adds the optional ``respondent`` and ``agreements`` (team assessments): nothing moves."""
+    doc["schema_version"] = 3
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
@@ -174,14 +284,20 @@ def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
 
 
 class Assessment:
-    """Answers to a bank, with metadata; the one object every view reads and writes."""
+    """Answers to a bank, with metadata; the one object every view reads and writes.
+
+    ``changed`` (a psygnal signal) is emitted with a :class:`Change` after every change.
+    """
+
+    changed = Signal(Change)
 
     def __init__(self, data: AssessmentFile, bank: Bank | None = None, path: str | Path | None = None):
         self.bank = bank if bank is not None else load_bank()
         self.data = data
         self.path = Path(path) if path is not None else None
         self.warnings: list[str] = []
-        self._disk_signature: tuple[int, int] | None = None
+        # the version of the file this object was read from or last saved (storage.signature)
+        self._disk_signature: str | None = None
         self._check_against_bank(str(self.path or "<assessment>"))
 
     # ---- construction ---------------------------------------------------------------------
@@ -195,8 +311,9 @@ class Assessment:
         target: str | None = None,
         triage: Mapping[str, str] | None = None,
         path: str | Path | None = None,
+        respondent: Respondent | Mapping[str, str] | None = None,
     ) -> Assessment:
-        """A new, empty assessment for ``pilot``."""
+        """A new, empty assessment for ``pilot`` (``respondent``: a team member's file)."""
         bank = _as_bank(bank)
         try:
             data = AssessmentFile(
@@ -205,6 +322,7 @@ class Assessment:
                 bank=BankRef(id=bank.id, version=bank.version),
                 target=target,
                 triage=dict(triage or {}),
+                respondent=respondent,
             )
         except ValidationError as exc:
             raise AssessmentError(problems_from_validation(exc, str(path or "<new assessment>"))) from None
@@ -254,12 +372,10 @@ class Assessment:
         """
         file = Path(path)
         try:
-            if file.stat().st_size > MAX_ASSESSMENT_BYTES:
-                raise AssessmentError([Problem(str(file), "", f"larger than {MAX_ASSESSMENT_BYTES} bytes")])
-            raw = file.read_bytes()
-            sig = _signature(file)
-        except OSError as exc:
-            raise AssessmentError([Problem(str(file), "", f"cannot read: {exc.strerror or exc}")]) from None
+            raw = read_regular_file(file, MAX_ASSESSMENT_BYTES)
+        except FileReadError as exc:
+            raise AssessmentError([Problem(str(file), "", exc.reason)]) from None
+        sig = signature_of(raw)
         try:
             doc = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -296,6 +412,15 @@ class Assessment:
                 unknown.append(qid)
             elif ans.value == NA and not self.bank.question(qid).allow_na:
                 problems.append(Problem(file, f"answers.{qid}.value", "N/A is not allowed for this question"))
+        if self.data.respondent is not None and self.data.respondent.role not in self.bank.role_ids:
+            problems.append(
+                Problem(file, "respondent.role", f"expected one of the bank's roles {self.bank.role_ids}, got {self.data.respondent.role!r}")
+            )
+        for qid, agreed in self.data.agreements.items():
+            if not self.bank.has_question(qid):
+                unknown.append(qid)
+            elif agreed.value == NA and not self.bank.question(qid).allow_na:
+                problems.append(Problem(file, f"agreements.{qid}.value", "N/A is not allowed for this question"))
         if problems:
             raise AssessmentError(problems)
         if unknown:
@@ -319,6 +444,7 @@ class Assessment:
     @pilot.setter
     def pilot(self, name: str) -> None:
         self.data = _replace(self.data, pilot=name)
+        self._emit("meta")
 
     @property
     def respondents(self) -> list[str]:
@@ -327,6 +453,21 @@ class Assessment:
     @respondents.setter
     def respondents(self, names: Iterable[str]) -> None:
         self.data = _replace(self.data, respondents=[n for n in names if n])
+        self._emit("meta")
+
+    @property
+    def respondent(self) -> Respondent | None:
+        """Who answers this file, in a team assessment (None: a single assessment)."""
+        return self.data.respondent
+
+    @property
+    def role(self) -> str | None:
+        return self.data.respondent.role if self.data.respondent is not None else None
+
+    @property
+    def agreements(self) -> dict[str, Agreement]:
+        """A team's agreed answers (only a team's consensus file holds any)."""
+        return self.data.agreements
 
     @property
     def target(self) -> str | None:
@@ -338,6 +479,7 @@ class Assessment:
             self.bank.target(profile)
         self.data.target = profile
         self._touch()
+        self._emit("meta")
 
     @property
     def triage(self) -> dict[str, str]:
@@ -360,6 +502,7 @@ class Assessment:
             )
         self.data.triage[triage_id] = value
         self._touch()
+        self._emit("triage")
 
     # ---- answers --------------------------------------------------------------------------
     def answer(
@@ -402,120 +545,163 @@ class Assessment:
         else:
             self.data.answers[question_id] = new
         self._touch()
+        self._emit("answer", question_id)
         return new
+
+    def agree(self, question_id: str, value: int | str, *, reason: str, by: str, evidence: str = "none") -> Agreement:
+        """Record the answer the team agreed on for ``question_id``, who recorded it and why.
+
+        It replaces an earlier agreement on the same question; the time is now.
+        """
+        question = self.bank.question(question_id)
+        try:
+            agreed = Agreement(value=value, evidence=evidence, reason=reason, agreed_by=by)
+        except ValidationError as exc:
+            raise AssessmentError(
+                Problem("<agreement>", f"agreements.{question_id}.{p.path}", p.message)
+                for p in problems_from_validation(exc, "<agreement>")
+            ) from None
+        if agreed.value == NA and not question.allow_na:
+            raise AssessmentError(
+                [Problem("<agreement>", f"agreements.{question_id}.value", "N/A is not allowed for this question")]
+            )
+        self.data.agreements[question_id] = agreed
+        self._touch()
+        self._emit("agreement", question_id)
+        return agreed
+
+    def withdraw_agreement(self, question_id: str) -> None:
+        """Forget the agreement on ``question_id``: the aggregate of the answers applies again."""
+        if self.data.agreements.pop(question_id, None) is not None:
+            self._touch()
+            self._emit("agreement", question_id)
 
     def value(self, question_id: str) -> int | str | None:
         ans = self.data.answers.get(question_id)
         return ans.value if ans is not None else None
 
     def progress(self) -> tuple[int, int]:
-        """(answered, applicable) over the questions that apply under the current triage."""
-        applicable = self.bank.applicable_questions(self.data.triage)
+        """(answered, applicable) over the questions that apply under the current triage
+        (and, in a team member's file, that the bank asks of the member's role)."""
+        role = self.role
+        applicable = [q for q in self.bank.applicable_questions(self.data.triage) if self.bank.asks(q.id, role)]
         answered = sum(1 for q in applicable if self.value(q.id) is not None)
         return answered, len(applicable)
 
     def _touch(self) -> None:
         self.data.updated = _now()
 
+    # ---- change signal ----------------------------------------------------------------------
+    def _emit(self, kind: ChangeKind, *question_ids: str) -> None:
+        self.changed.emit(Change(frozenset([kind]), question_ids))
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Assessment]:
+        """Make several changes, announced as one :class:`Change` at the end.
+
+        >>> with a.batch():                                   # doctest: +SKIP
+        ...     a.answer("data.quality_checks", 3)
+        ...     a.answer("data.lineage", 2)
+        """
+        with self.changed.paused(_merge):
+            yield self
+
     # ---- persistence ----------------------------------------------------------------------
+    def reload(self) -> None:
+        """Replace this object's state with its file as it is on disk now (after a conflict).
+
+        Views that show this assessment follow through :attr:`changed` (kind ``reload``).
+        """
+        if self.path is None:
+            raise AssessmentError([Problem("<assessment>", "", "has no file to reload from")])
+        fresh = type(self).load(self.path, bank=self.bank)
+        self.data = fresh.data
+        self.warnings = fresh.warnings
+        self._disk_signature = fresh._disk_signature
+        self._emit("reload")
+
     def to_dict(self) -> dict[str, Any]:
-        return self.data.model_dump(mode="json")
+        doc = self.data.model_dump(mode="json")
+        # a single assessment's file reads as before: the team fields only where they are used
+        if doc.get("respondent") is None:
+            doc.pop("respondent", None)
+        if not doc.get("agreements"):
+            doc.pop("agreements", None)
+        return doc
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def save(self, path: str | Path | None = None, *, force: bool = False) -> Path:
-        """Write the file atomically (temp file + rename).
+        """Write the file atomically (temp file, fsync, rename), under the file's lock.
 
-        Refuses, with :class:`AssessmentConflictError`, to overwrite a file that changed on disk
-        since this object loaded or saved it, unless ``force`` is true.
+        Saving to the file this object was loaded from (or last saved to) is a compare-and-swap
+        (:func:`~readiness_widgets.storage.save_if_unchanged`): if the file is no longer the
+        version this object read, :class:`AssessmentConflictError` names both versions and
+        nothing is written, unless ``force`` is true. Another path is written as given.
         """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise AssessmentError([Problem("<assessment>", "", "no path to save to; pass one")])
-        if not force and self._is_own_file(target) and _signature(target) != self._disk_signature:
-            raise AssessmentConflictError(
-                [
-                    Problem(
-                        str(target),
-                        "",
-                        "changed on disk by someone else since it was loaded; "
-                        "reload it, or save with force=True to overwrite",
-                    )
-                ]
-            )
+        expected = ANY if force or not self._is_own_path(target) else self._disk_signature
+        text = self.to_json()
         try:
-            atomic_write_text(target, self.to_json())
+            try:
+                sig = save_if_unchanged(target, text, expected, limit=MAX_ASSESSMENT_BYTES)
+            except WriteConflict as exc:
+                if exc.found is not None or exc.expected is None:
+                    raise _conflict(target, exc) from None
+                # the file was deleted since it was read: write it again, unless someone else did
+                sig = save_if_unchanged(target, text, None, limit=MAX_ASSESSMENT_BYTES)
+        except WriteConflict as exc:
+            raise _conflict(target, exc) from None
+        except (LockTimeout, FileReadError) as exc:
+            raise AssessmentError([Problem(str(target), "", f"cannot write: {exc.reason}")]) from None
         except OSError as exc:
             raise AssessmentError([Problem(str(target), "", f"cannot write: {exc.strerror or exc}")]) from None
         self.path = target
-        self._disk_signature = _signature(target)
+        self._disk_signature = sig
         return target
 
-    def _is_own_file(self, target: Path) -> bool:
-        """``target`` is an existing file and the one this object was loaded from or saved to."""
-        if self.path is None or not target.exists():
+    def _is_own_path(self, target: Path) -> bool:
+        """``target`` is the file this object was loaded from or saved to (however it is spelled)."""
+        if self.path is None:
             return False
         try:
             return target.resolve() == self.path.resolve()
         except OSError:
             return target == self.path
 
-    # ---- results (pandas) ---------------------------------------------------------------
-    def evaluate(self, target: str | None = None):
-        """Scores, verdict and gaps in one :class:`~readiness_widgets.scoring.Scores`."""
-        from .scoring import score
-
-        return score(self, target=target)
-
-    def scores(self, target: str | None = None) -> pd.DataFrame:
-        """Dimension scores (0-4) with target, gap and coverage."""
-        return self.evaluate(target).dimensions
-
-    def gaps(self, target: str | None = None, *, by: Literal["dimension", "question"] = "dimension"):
-        result = self.evaluate(target)
-        return result.dimension_gaps() if by == "dimension" else result.question_gaps()
-
-    def verdict(self, target: str | None = None):
-        return self.evaluate(target).verdict
-
-    def roadmap(self, target: str | None = None):
-        """The three-phase :class:`~readiness_widgets.roadmap.Roadmap` for the gaps."""
-        from .roadmap import build_roadmap
-
-        return build_roadmap(self.evaluate(target))
-
-    def radar(self, target: str | None = None, previous: Assessment | None = None):
-        """A Plotly radar figure of current vs target (and ``previous`` when given)."""
-        from .charts import radar
-
-        prev = previous.evaluate(target) if previous is not None else None
-        return radar(self.evaluate(target), previous=prev)
-
-    # ---- evidence scan (readiness_widgets.evidence) ---------------------------------------
-    def scan(self, path: str | Path, **kw):
-        """Suggest answers from a project folder; returns a ``ScanResult`` (never changes answers)."""
-        from .evidence import scan_assessment
-
-        return scan_assessment(self, path, **kw)
-
-    def apply_suggestions(self, suggestions, questions: Iterable[str] | None = None):
-        """Apply scan suggestions to unanswered questions only; returns an ``ApplyResult``."""
-        from .evidence import apply_suggestions
-
-        return apply_suggestions(self, suggestions, questions=questions)
-
     def __repr__(self) -> str:
         answered, applicable = self.progress()
         return f"<Assessment {self.pilot!r}: {answered} of {applicable} answered, bank {self.bank.id} {self.bank.version}>"
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+def _conflict(target: Path, exc: WriteConflict) -> AssessmentConflictError:
+    """The refused save, naming the version this copy was read from and the one on disk."""
+    on_disk = f"version {exc.found[:12]}" if exc.found else "no file"
+    updated = _updated_on_disk(target) if exc.found else None
+    if updated:
+        on_disk += f", updated {updated}"
+    if exc.expected is None:
+        message = f"the file on disk ({on_disk}) was not read by this copy, which would overwrite it"
+    else:
+        message = f"changed on disk since it was read: the file is now {on_disk}; this copy was read from version {exc.expected[:12]}"
+    error = AssessmentConflictError(
+        [Problem(str(target), "", f"{message}. Reload it, or save with force=True to overwrite it")]
+    )
+    error.expected, error.found = exc.expected, exc.found
+    return error
+
+
+def _updated_on_disk(target: Path) -> str | None:
+    """The ``updated`` stamp of the file on disk, for the conflict message (None if unreadable)."""
     try:
-        st = path.stat()
-    except OSError:
+        doc = json.loads(read_regular_file(target, MAX_ASSESSMENT_BYTES))
+    except (FileReadError, ValueError, RecursionError):
         return None
-    return (st.st_mtime_ns, st.st_size)
+    stamp = doc.get("updated") if isinstance(doc, dict) else None
+    return stamp if isinstance(stamp, str) and len(stamp) <= 40 else None
 
 
 def _replace(data: AssessmentFile, **changes) -> AssessmentFile:

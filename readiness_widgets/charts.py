@@ -1,8 +1,12 @@
-"""Plotly figures: radar (current vs target vs previous), gap bars and a roadmap timeline.
+"""Charts as Plotly JSON specs: radar (current vs target vs previous), gap bars, roadmap timeline.
 
-Plotly only, no widgets, no CDN: the notebook wraps these figures in a ``FigureWidget`` once and
-updates it in place with :func:`update_radar`. The dashboard and the report draw them with
-:func:`plotly_js`, a plotly.js build holding only the trace types used here (``TRACE_TYPES``).
+Every chart is a plain ``{"data": [...], "layout": {...}}`` made here from a
+:class:`~readiness_widgets.result.Result` (or its roadmap), without plotly.py. The form, the
+dashboard and the report all draw these specs the same way: with :func:`plotly_js`, our
+plotly.js build holding only the trace types used here (``TRACE_TYPES``), through
+:class:`~readiness_widgets.widgets.plotly_view.PlotlyView` in a notebook or inlined in a report.
+:func:`radar`, :func:`gap_bars` and :func:`timeline` wrap a spec in a ``go.Figure`` for users
+who want plotly.py. Nothing is fetched from a CDN.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
+    from .result import Result
     from .roadmap import Roadmap
-    from .scoring import Scores
 
 CURRENT = "#2563eb"
 TARGET = "#dc2626"
@@ -45,7 +49,7 @@ TEMPLATE = {
 LABEL_CHARS = 64  # deliverable names on the timeline's axis; the hover shows them in full
 # plotly.js with the core and these trace types only (1.3 MB instead of 4.8 MB): built by js/plotly/
 PLOTLY_JS = Path(__file__).resolve().parent / "static" / "plotly-readiness.min.js"
-TRACE_TYPES = ("scatterpolar", "bar")
+TRACE_TYPES = ("scatterpolar", "bar", "heatmap")
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +67,8 @@ def plotly_text(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _title(scores: Scores) -> str:
-    return f"Readiness of {plotly_text(scores.pilot)} vs {plotly_text(scores.target.title)}"
+def _title(result: Result) -> str:
+    return f"Readiness of {plotly_text(result.pilot)} vs {plotly_text(result.target.title)}"
 
 
 def _closed(values, labels):
@@ -72,38 +76,30 @@ def _closed(values, labels):
     return values + values[:1], labels + labels[:1]
 
 
-def radar_traces(scores: Scores, previous: Scores | None = None) -> dict[str, dict]:
+def radar_traces(result: Result) -> dict[str, dict]:
     """The data of each radar trace, by name: ``{"Current": {"r": [...], "theta": [...]}}``."""
-    dims = scores.dimensions
-    labels = [plotly_text(t) for t in dims["title"]]
-    current = np.nan_to_num(dims["score"].to_numpy(dtype=float), nan=0.0).round(3)
-    out = {
-        "Target": dict(zip(("r", "theta"), _closed(dims["target"].round(3), labels), strict=True)),
-        "Current": dict(zip(("r", "theta"), _closed(current, labels), strict=True)),
+    labels = [plotly_text(d.title) for d in result.dimensions]
+
+    def closed(values) -> dict:
+        values = [round(0.0 if v is None else v, 3) for v in values]
+        return {"r": values + values[:1], "theta": labels + labels[:1]}
+
+    return {
+        "Target": closed(d.target for d in result.dimensions),
+        "Current": closed(d.score for d in result.dimensions),
+        "Previous": closed(d.previous for d in result.dimensions) if result.previous is not None else {"r": [], "theta": []},
     }
-    if previous is not None:
-        prev = previous.dimensions.reindex(dims.index)
-        values = np.nan_to_num(prev["score"].to_numpy(dtype=float), nan=0.0).round(3)
-        out["Previous"] = dict(zip(("r", "theta"), _closed(values, labels), strict=True))
-    else:
-        out["Previous"] = {"r": [], "theta": []}
-    return out
 
 
-def radar_spec(scores: Scores, previous: Scores | None = None, *, height: int = 420) -> dict:
-    """The radar as Plotly's JSON (``{"data": [...], "layout": {...}}``), built without plotly.py.
-
-    The dashboard sends it to the browser as is (building a ``go.Figure`` validates every
-    property, a quarter of a second in a fresh kernel); :func:`radar` wraps it, and the tests
-    check that Plotly accepts it.
-    """
-    data = radar_traces(scores, previous)
+def radar_spec(result: Result, *, height: int = 420) -> dict:
+    """The radar as Plotly's JSON: current against the target, and the previous assessment when compared."""
+    data = radar_traces(result)
     return {
         "data": [
             {"type": "scatterpolar", "name": "Target", "mode": "lines",
              "line": {"color": TARGET, "dash": "dash", "width": 2}, **data["Target"]},
             {"type": "scatterpolar", "name": "Previous", "mode": "lines", "line": {"color": PREVIOUS, "width": 2},
-             "visible": previous is not None, **data["Previous"]},
+             "visible": result.previous is not None, **data["Previous"]},
             {"type": "scatterpolar", "name": "Current", "mode": "lines+markers", "fill": "toself",
              "line": {"color": CURRENT, "width": 3}, "fillcolor": "rgba(37, 99, 235, 0.25)", **data["Current"]},
         ],
@@ -114,58 +110,166 @@ def radar_spec(scores: Scores, previous: Scores | None = None, *, height: int = 
             "legend": {"orientation": "h", "y": -0.1},
             "margin": {"l": 60, "r": 60, "t": 40, "b": 40},
             "height": height,
-            "title": {"text": _title(scores), "x": 0.5},
+            "title": {"text": _title(result), "x": 0.5},
         },
     }
 
 
-def radar(scores: Scores, previous: Scores | None = None, *, height: int = 420) -> go.Figure:
-    """Radar of the dimension scores against the target (and a previous assessment)."""
+def gap_bars_spec(result: Result, *, height: int = 320) -> dict:
+    """Horizontal bars of target minus score per dimension, worst at the top, as Plotly's JSON."""
+    gaps = result.dimension_gaps[::-1]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": [None if d.gap is None else round(d.gap, 2) for d in gaps],
+                "y": [plotly_text(d.title) for d in gaps],
+                "marker": {"color": [STATUS_COLOURS.get(d.status, CURRENT) for d in gaps]},
+                "hovertemplate": "%{y}: gap %{x:.2f}<extra></extra>",
+            }
+        ],
+        "layout": {
+            "template": TEMPLATE,
+            "xaxis": {"title": {"text": "gap to target (levels)"}},
+            "height": height,
+            "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+            "title": {"text": "Gap to target by dimension", "x": 0.5},
+            "shapes": [{"type": "line", "xref": "x", "yref": "y domain", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+                        "line": {"color": "#374151"}}],
+        },
+    }
+
+
+# ---- a team's charts --------------------------------------------------------------------------
+
+MEMBER_COLOURS = ("#0d9488", "#d97706", "#7c3aed", "#db2777", "#65a30d", "#0891b2", "#9333ea", "#ea580c", "#4b5563", "#be123c")
+TEAM_GROUPS = ("respondents", "roles")
+# answers without a level, as the heatmap writes them in their cell
+CELL_TEXT = {"na": "N/A", "dont_know": "?", "unanswered": "", "not_asked": "·"}
+MAX_HEATMAP_ROWS = 60
+
+
+def team_radar_spec(result: Result, *, by: str = "respondents", height: int = 460) -> dict:
+    """The team's radar: the target, the team's agreed polygon (the combined assessment, agreed
+    answers included), and one polygon per respondent or per role.
+
+    Two buttons switch between the respondents' and the roles' polygons (``by`` picks the one
+    shown first); a click on a legend entry hides or shows one polygon.
+    """
+    if result.team is None:
+        raise ValueError("team_radar_spec: not a team assessment (evaluate it with result.evaluate_team)")
+    if by not in TEAM_GROUPS:
+        raise ValueError(f"team_radar_spec: by must be one of {', '.join(TEAM_GROUPS)}, got {by!r}")
+    team = result.team
+    labels = [plotly_text(d.title) for d in result.dimensions]
+
+    def closed(values) -> dict:
+        values = [round(0.0 if v is None else v, 3) for v in values]
+        return {"r": values + values[:1], "theta": labels + labels[:1]}
+
+    groups = {"respondents": team.member_scores, "roles": team.role_scores}
+    data = [
+        {"type": "scatterpolar", "name": "Target", "mode": "lines",
+         "line": {"color": TARGET, "dash": "dash", "width": 2}, **closed(d.target for d in result.dimensions)},
+        {"type": "scatterpolar", "name": "Team (agreed)", "mode": "lines+markers", "fill": "toself",
+         "line": {"color": CURRENT, "width": 3}, "fillcolor": "rgba(37, 99, 235, 0.2)",
+         **closed(d.score for d in result.dimensions)},
+    ]
+    shown: dict[str, list[bool]] = {g: [True, True] for g in TEAM_GROUPS}
+    for group, scores in groups.items():
+        for k, (name, values) in enumerate(scores.items()):
+            data.append({
+                "type": "scatterpolar", "name": plotly_text(name), "mode": "lines", "legendgroup": group,
+                "line": {"color": MEMBER_COLOURS[k % len(MEMBER_COLOURS)], "width": 1.5,
+                         "dash": "solid" if group == "respondents" else "dot"},
+                "visible": group == by, **closed(values),
+            })
+            for g in TEAM_GROUPS:
+                shown[g].append(g == group)
+    buttons = [
+        {"label": "Each respondent" if g == "respondents" else "Each role", "method": "restyle",
+         "args": [{"visible": shown[g]}]}
+        for g in TEAM_GROUPS
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "template": TEMPLATE,
+            "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.12},
+            "margin": {"l": 60, "r": 60, "t": 100, "b": 40},
+            "height": height,
+            "title": {"text": f"Team readiness of {plotly_text(result.pilot)} vs {plotly_text(result.target.title)}", "x": 0.5},
+            "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left", "y": 1.2,
+                             "yanchor": "top", "showactive": True, "active": TEAM_GROUPS.index(by), "buttons": buttons}],
+        },
+    }
+
+
+def disagreement_heatmap_spec(result: Result, *, everything: bool = False, height: int | None = None) -> dict:
+    """Questions (rows) x respondents (columns): each level's distance from the team's combined
+    level, blue below and red above; the cell shows the answer (``?`` don't know, ``·`` not asked).
+
+    The flagged questions only, not yet agreed first (``everything``: every applicable question
+    with an answer), at most ``MAX_HEATMAP_ROWS``.
+    """
+    if result.team is None:
+        raise ValueError("disagreement_heatmap_spec: not a team assessment (evaluate it with result.evaluate_team)")
+    team = result.team
+    rows = team.disagreements if not everything else tuple(
+        q for q in team.questions if q.answered or q.na or q.dont_know
+    )
+    rows = rows[:MAX_HEATMAP_ROWS]
+    names = [plotly_text(m.name) for m in team.members]
+    z, text, hover = [], [], []
+    for q in rows:
+        centre = q.value
+        z.append([None if a.level is None or centre is None else round(a.level - centre, 2) for a in q.answers])
+        text.append([str(a.level) if a.level is not None else CELL_TEXT.get(a.status, "") for a in q.answers])
+        hover.append([
+            f"{plotly_text(a.name)} ({plotly_text(a.role)}): {a.answer}{', ' + a.evidence if a.evidence else ''}"
+            f"<br>team: {q.combined}; {plotly_text(q.text)}"
+            for a in q.answers
+        ])
+    ids = [plotly_text(q.id) for q in rows]
+    title = "What we disagree on: each answer against the team's" if rows else "No disagreement flagged"
+    return {
+        "data": [{
+            "type": "heatmap", "x": names, "y": ids, "z": z, "text": text, "texttemplate": "%{text}",
+            "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+            "zmin": -4, "zmax": 4, "zmid": 0, "xgap": 2, "ygap": 2,
+            "colorscale": [[0, "#1d4ed8"], [0.5, "#f3f4f6"], [1, "#b91c1c"]],
+            "colorbar": {"title": {"text": "levels from<br>the team's"}, "tickvals": [-4, -2, 0, 2, 4]},
+        }] if rows else [],
+        "layout": {
+            "template": TEMPLATE,
+            "height": height or max(220, 26 * len(rows) + 150),
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+            "xaxis": {"side": "top", "type": "category"},
+            "yaxis": {"autorange": "reversed", "type": "category", "automargin": True},
+            "title": {"text": title, "x": 0.5, "y": 0.99, "yanchor": "top"},
+        },
+    }
+
+
+def radar(result: Result, *, height: int = 420) -> go.Figure:
+    """:func:`radar_spec` as a plotly.py ``go.Figure``."""
     import plotly.graph_objects as go
 
-    return go.Figure(radar_spec(scores, previous, height=height))
+    return go.Figure(radar_spec(result, height=height))
 
 
-def update_radar(fig: go.Figure, scores: Scores, previous: Scores | None = None) -> None:
-    """Update a radar made by :func:`radar` in place (works on a ``FigureWidget``)."""
-    data = radar_traces(scores, previous)
-    with fig.batch_update():
-        for trace in fig.data:
-            if trace.name in data:
-                trace.r = data[trace.name]["r"]
-                trace.theta = data[trace.name]["theta"]
-                if trace.name == "Previous":
-                    trace.visible = previous is not None
-        fig.layout.title.text = _title(scores)
-
-
-def gap_bars(scores: Scores, *, height: int = 320) -> go.Figure:
-    """Horizontal bars of target minus score per dimension, worst at the top."""
+def gap_bars(result: Result, *, height: int = 320) -> go.Figure:
+    """:func:`gap_bars_spec` as a plotly.py ``go.Figure``."""
     import plotly.graph_objects as go
 
-    gaps = scores.dimension_gaps().iloc[::-1]
-    fig = go.Figure(
-        layout={"template": TEMPLATE},
-        data=go.Bar(
-            x=gaps["gap"].round(2),
-            y=[plotly_text(t) for t in gaps["title"]],
-            orientation="h",
-            marker_color=[STATUS_COLOURS.get(s, CURRENT) for s in gaps["status"]],
-            hovertemplate="%{y}: gap %{x:.2f}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        xaxis_title="gap to target (levels)",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        title={"text": "Gap to target by dimension", "x": 0.5},
-    )
-    fig.add_vline(x=0, line_color="#374151")
-    return fig
+    return go.Figure(gap_bars_spec(result, height=height))
 
 
 def timeline_spec(roadmap: Roadmap, *, height: int | None = None) -> dict:
-    """The roadmap's Gantt chart as Plotly's JSON, built without plotly.py (see :func:`radar_spec`)."""
+    """The roadmap's Gantt chart as Plotly's JSON: one bar per deliverable, in weeks from the start."""
     import textwrap
 
     traces: list[dict] = []
@@ -231,7 +335,7 @@ def timeline_spec(roadmap: Roadmap, *, height: int | None = None) -> dict:
 
 
 def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
-    """A Gantt chart of the roadmap: one bar per deliverable, in weeks from the start."""
+    """:func:`timeline_spec` as a plotly.py ``go.Figure``."""
     import plotly.graph_objects as go
 
     return go.Figure(timeline_spec(roadmap, height=height))

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .errors import InputError, ReadinessError
 
 EXIT_OK, EXIT_NO_GO, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # Modules that add sub-commands: each defines ``register_cli(subparsers)``.
-PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli", "readiness_widgets.serve"]
+PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli", "readiness_widgets.serve", "readiness_widgets.team_cli"]
 
 
 class UsageError(ReadinessError):
@@ -38,7 +38,7 @@ def _out(text: str) -> None:
 
 
 def _load(args):
-    from .assessment import Assessment
+    from .api import Assessment
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -91,7 +91,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .assessment import Assessment
+    from .api import Assessment
 
     path = Path(args.file)
     if path.exists() and not args.force:
@@ -104,10 +104,24 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
-def cmd_score(args) -> int:
+def _evaluate(args, previous=None):
+    """Load FILE (or a team folder) and score it once: the :class:`~readiness_widgets.result.Result` every command prints."""
+    from .result import evaluate, evaluate_team
+    from .team import is_team_folder
+
+    if is_team_folder(args.file):  # a team assessment: the aggregate, agreed answers overriding
+        from .team_cli import load_team
+
+        team = load_team(args.file, getattr(args, "bank", None))
+        _check_target(team.consensus, args.target)
+        return evaluate_team(team, target=args.target, previous=previous)
     a = _load(args)
     _check_target(a, args.target)
-    result = a.evaluate(args.target)
+    return evaluate(a, target=args.target, previous=previous)
+
+
+def cmd_score(args) -> int:
+    result = _evaluate(args).scores
     if args.format == "json":
         _out(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif args.format == "csv":
@@ -132,15 +146,15 @@ def cmd_score(args) -> int:
 
 
 def cmd_roadmap(args) -> int:
-    a = _load(args)
-    _check_target(a, args.target)
-    roadmap = a.roadmap(args.target)
+    roadmap = _evaluate(args).roadmap
     if args.format == "json":
         _out(json.dumps(roadmap.to_dict(), indent=2, ensure_ascii=False, default=float))
     elif args.format == "csv":
         _out(roadmap.frame.to_csv(index=False).rstrip("\n"))
     else:
-        _out(roadmap.to_markdown())
+        from .report import render_roadmap_markdown
+
+        _out(render_roadmap_markdown(roadmap))
     return EXIT_OK
 
 
@@ -161,24 +175,20 @@ def cmd_report(args) -> int:
             fmt = report_format(out, args.format)
         except ValueError:
             raise UsageError(f"-o: cannot tell the format from {out.name!r}; name it .html or .md, or pass --format") from None
-    a = _load(args)
-    _check_target(a, args.target)
     previous = _load(argparse.Namespace(file=args.previous, bank=args.bank)) if args.previous else None
+    result = _evaluate(args, previous)
     if out is None:
-        _out(render_markdown(a, target=args.target, previous=previous))
+        _out(render_markdown(result))
     else:
-        _out(f"wrote {write_report(a, out, format=fmt, target=args.target, previous=previous)}")
+        _out(f"wrote {write_report(result, out, format=fmt)}")
     return EXIT_OK
 
 
 def cmd_gate(args) -> int:
-    a = _load(args)
-    _check_target(a, args.target)
-    result = a.evaluate(args.target)
+    result = _evaluate(args)
     reasons: list[str] = []
     if args.phase is not None:
-        roadmap = a.roadmap(args.target)
-        for phase in roadmap.phases[: args.phase]:
+        for phase in result.roadmap.phases[: args.phase]:
             reasons += [f"phase {phase.phase}: {c.describe()}" for c in phase.criteria if not c.met]
         label = f"phase {args.phase} of the roadmap to {result.target.profile}"
     else:
@@ -188,11 +198,11 @@ def cmd_gate(args) -> int:
             reasons += [f"condition: {c}" for c in verdict.conditions]
         label = f"{result.target.profile} ({verdict.status})"
     if reasons:
-        _out(f"NO-GO: {a.pilot}: {label}")
+        _out(f"NO-GO: {result.pilot}: {label}")
         for r in reasons:
             _out(f"  - {r}")
         return EXIT_NO_GO
-    _out(f"GO: {a.pilot}: {label}")
+    _out(f"GO: {result.pilot}: {label}")
     return EXIT_OK
 
 
@@ -224,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     def assessment_args(p, formats=None, default=None):
-        p.add_argument("file", metavar="FILE", help="an assessment JSON file")
+        p.add_argument("file", metavar="FILE", help="an assessment JSON file, or a team folder (readiness team new)")
         p.add_argument("--target", help="target profile (default: the file's, else the triage's)")
         p.add_argument("--bank", metavar="BANK.yaml", help="the bank the file was made with")
         if formats:

@@ -1,17 +1,13 @@
-"""Reports rendered with Jinja2 from one model: a standalone HTML page and Markdown.
+"""Reports rendered with Jinja2 from one :class:`~readiness_widgets.result.Result`: a standalone
+HTML page and Markdown. Nothing here scores; the templates render the result's rows.
 
-Both renderers read the same :func:`report_model` (the :class:`~readiness_widgets.scoring.Scores`
-and :class:`~readiness_widgets.roadmap.Roadmap` of an assessment, plus the answers' notes and
-links); nothing here recomputes a score.
-
+>>> from readiness_widgets.result import evaluate
 >>> from readiness_widgets.report import write_report
->>> write_report(assessment, "report.html")  # doctest: +SKIP
+>>> write_report(evaluate(assessment, previous=earlier), "report.html")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -23,11 +19,20 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from ._version import __version__
+from .charts import (
+    disagreement_heatmap_spec,
+    gap_bars_spec,
+    plotly_js,
+    radar_spec,
+    team_radar_spec,
+    timeline_spec,
+)
 from .errors import ReadinessError
 from .storage import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Assessment
+    from .result import Result
     from .roadmap import Roadmap
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -35,7 +40,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 # a link is clickable only when it is plainly http(s) or mailto, with no space or control character
 _SAFE_URL = re.compile(r"(?:https?://|mailto:)[^\s\x00-\x1f\x7f<>\"']+", re.IGNORECASE)
 _URL_IN_TEXT = re.compile(r"\b(?:https?://|mailto:)[^\s\x00-\x1f\x7f<>\"']+", re.IGNORECASE)
-_STATUS_LABELS = {"answered": "answered", "na": "N/A", "dont_know": "don't know", "unanswered": "unanswered"}
 
 
 class ReportError(ReadinessError, ValueError):
@@ -88,13 +92,6 @@ def md_link(value: object) -> str:
     return f"[{escape_markdown(url)}]({quote(url, safe=':/?#[]@!$&*+,;=%~-._')})"
 
 
-def answer_label(status: str, level: Any = None) -> str:
-    """How an answer reads in every view: ``level 2``, ``N/A``, ``don't know`` or ``unanswered``."""
-    if status == "answered" and level is not None and not pd.isna(level):
-        return f"level {int(level)}"
-    return _STATUS_LABELS.get(status, str(status))
-
-
 def number(value: Any, digits: int = 2, sign: str = "") -> str:
     """A score as text; a missing one (None, NaN, NA) as an en dash."""
     return "–" if value is None or pd.isna(value) else f"{float(value):{sign}.{digits}f}"
@@ -144,171 +141,41 @@ def render_roadmap_markdown(roadmap: Roadmap) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-# ---- the model both renderers read ---------------------------------------------------------
-
-
-def report_model(
-    assessment: Assessment, *, target: str | None = None, previous: Assessment | None = None
-) -> dict[str, Any]:
-    """Everything the report shows, from ``assessment.evaluate`` and the roadmap built on it."""
-    from .roadmap import build_roadmap
-
-    scores = assessment.evaluate(target)
-    roadmap = build_roadmap(scores)
-    bank = scores.bank
-    prev_scores = None
-    if previous is not None:
-        if previous.bank.id != bank.id:
-            raise ReportError(f"the previous assessment uses bank {previous.bank.id!r}, not {bank.id!r}")
-        prev_scores = previous.evaluate(scores.target.profile)
-
-    dims = scores.dimensions
-    prev_dims = prev_scores.dimensions.reindex(dims.index) if prev_scores is not None else None
-    dimensions = []
-    for did, row in dims.iterrows():
-        prev = float(prev_dims.at[did, "score"]) if prev_dims is not None else None
-        dimensions.append({"id": did, **row.to_dict(), "previous": prev, "change": _change(row["score"], prev)})
-
-    q = scores.questions
-    questions, unanswered = [], []
-    for qid, row in q[q["applies"]].iterrows():
-        if row["status"] == "unanswered":
-            unanswered.append({"id": qid, "dimension": bank.dimension(row["dimension"]).title, "text": row["text"]})
-            continue
-        answer = assessment.answers[qid]
-        level = None if pd.isna(row["level"]) else int(row["level"])
-        questions.append(
-            {
-                "id": qid,
-                "dimension": bank.dimension(row["dimension"]).title,
-                "text": row["text"],
-                "status": row["status"],
-                "answer": answer_label(row["status"], level),
-                "anchor": bank.question(qid).levels[level] if level is not None else "",
-                "evidence": row["evidence"] if row["status"] == "answered" else "",
-                "effective": row["effective"],
-                "target": row["target"],
-                "gap": row["gap"],
-                "flagged": bool(row["flagged"]),
-                "notes": answer.notes,
-                "links": list(answer.links),
-            }
-        )
-    question_gaps = [
-        {
-            "id": qid,
-            "dimension": bank.dimension(r["dimension"]).title,
-            **r.drop("dimension").to_dict(),
-            "answer": answer_label(r["status"], r["level"]),
-        }
-        for qid, r in scores.question_gaps().iterrows()
-    ]
-    titles = dict(zip(q.index, q["text"], strict=True))
-    raw_triage = assessment.data.triage
-    triage = [
-        {
-            "text": t.text,
-            "answer": next((o.label for o in t.options if o.value == value), value),
-            "default": t.id not in raw_triage,
-        }
-        for t in bank.triage
-        for value in [assessment.triage[t.id]]
-    ]
-    if target is not None:
-        why = "requested for this report"
-    elif scores.target.chosen_by == "user":
-        why = "set in the assessment"
-    elif scores.target.chosen_by == "triage":
-        why = "recommended by the triage answers"
-    else:
-        why = "the bank's default (no target set, none recommended by the triage)"
-    return {
-        "assessment": assessment,
-        "data": assessment.data,
-        "scores": scores,
-        "roadmap": roadmap,
-        "bank": bank,
-        "target": scores.target,
-        "target_why": why,
-        "verdict": scores.verdict,
-        "weakest_title": dims.at[scores.weakest_dimension, "title"],
-        "blocking": [(qid, titles[qid]) for qid in scores.verdict.blocking_questions],
-        "dimensions": dimensions,
-        "dimension_gaps": [{"id": did, **r.to_dict()} for did, r in scores.dimension_gaps().iterrows()],
-        "question_gaps": question_gaps,
-        "questions": questions,
-        "unanswered": unanswered,
-        "triage": triage,
-        "previous": previous,
-        "previous_scores": prev_scores,
-        "warnings": list(assessment.warnings),
-    }
-
-
-def _change(now: float, before: float | None) -> float | None:
-    if before is None or math.isnan(before) or math.isnan(now):
-        return None
-    return now - before
-
-
 # ---- renderers ------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
 def _plotly_js() -> Markup:
-    from .charts import plotly_js
-
     # the bundle must not end its own <script> element early
     return Markup(re.sub(r"</(script)", r"<\\/\1", plotly_js(), flags=re.IGNORECASE))  # noqa: S704 (our plotly.js build)
 
 
-def _figures(model: dict[str, Any]) -> dict[str, Any]:
-    """The report's charts (from :mod:`readiness_widgets.charts`) as plain JSON data."""
-    import plotly.io as pio
+def figures(result: Result) -> dict[str, dict]:
+    """The report's charts: the specs of :mod:`readiness_widgets.charts`, as every view draws them.
 
-    from .charts import gap_bars, radar, timeline
-
-    figures = {
-        "radar": radar(model["scores"], model["previous_scores"]),
-        "gaps": gap_bars(model["scores"]),
-    }
-    if model["roadmap"].total_weeks:
-        figures["timeline"] = timeline(model["roadmap"])
-    # plotly's encoder handles numpy and NaN; the template re-encodes with Jinja's ``tojson``,
-    # which escapes < > & ' so that no user text can close the <script> element
-    return {name: json.loads(pio.to_json(fig, validate=False)) for name, fig in figures.items()}
-
-
-def render_html(
-    assessment: Assessment,
-    *,
-    target: str | None = None,
-    previous: Assessment | None = None,
-    model: dict[str, Any] | None = None,
-) -> str:
-    """A standalone HTML report: plotly.js inlined once, nothing fetched from the network.
-
-    ``model``: a :func:`report_model` already built for ``assessment`` (a view that shows it).
+    The template encodes them with Jinja's ``tojson``, which escapes ``< > & '`` so that no user
+    text can close the ``<script>`` element.
     """
-    from . import __version__
+    radar = team_radar_spec(result) if result.team is not None else radar_spec(result)
+    out = {"radar": radar, "gaps": gap_bars_spec(result)}
+    if result.team is not None and result.team.disagreements:
+        out["disagreements"] = disagreement_heatmap_spec(result)
+    if result.roadmap.total_weeks:
+        out["timeline"] = timeline_spec(result.roadmap)
+    return out
 
-    model = model or report_model(assessment, target=target, previous=previous)
+
+def render_html(result: Result) -> str:
+    """A standalone HTML report: plotly.js inlined once, nothing fetched from the network."""
     template = environment().get_template("report.html.j2")
-    return template.render(**model, figures=_figures(model), plotly_js=_plotly_js(), version=__version__)
+    return template.render(r=result, figures=figures(result), plotly_js=_plotly_js(), version=__version__)
 
 
-def render_markdown(
-    assessment: Assessment,
-    *,
-    target: str | None = None,
-    previous: Assessment | None = None,
-    model: dict[str, Any] | None = None,
-) -> str:
+def render_markdown(result: Result) -> str:
     """The report as Markdown for a pull request or a wiki page (user text escaped)."""
-    model = model or report_model(assessment, target=target, previous=previous)
-    roadmap_md = render_roadmap_markdown(model["roadmap"])
+    roadmap_md = render_roadmap_markdown(result.roadmap)
     roadmap_md = re.sub(r"^(#+) ", r"#\1 ", roadmap_md, flags=re.MULTILINE)  # one level down
-    text = environment().get_template("report.md.j2").render(**model, roadmap_markdown=roadmap_md)
+    text = environment().get_template("report.md.j2").render(r=result, roadmap_markdown=roadmap_md)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
@@ -324,15 +191,8 @@ def report_format(path: str | Path, format: str | None = None) -> str:
     return FORMATS[suffix]
 
 
-def write_report(
-    assessment: Assessment,
-    path: str | Path,
-    *,
-    format: str | None = None,
-    target: str | None = None,
-    previous: Assessment | None = None,
-) -> Path:
-    """Render and write the report atomically (a temporary file in the same folder, then a rename)."""
+def write_report(result: Result, path: str | Path, *, format: str | None = None) -> Path:
+    """Render ``result`` and write the report atomically (a temporary file in the same folder, then a rename)."""
     out = Path(path)
     kind = report_format(out, format)
     if out.is_dir():
@@ -340,4 +200,4 @@ def write_report(
     if not out.parent.is_dir():
         raise ReportError(f"{out}: the folder {out.parent} does not exist")
     render = render_html if kind == "html" else render_markdown
-    return atomic_write_text(out, render(assessment, target=target, previous=previous))
+    return atomic_write_text(out, render(result))

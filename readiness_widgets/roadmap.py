@@ -167,11 +167,6 @@ class Roadmap:
             ],
         }
 
-    def to_markdown(self) -> str:
-        from .report import render_roadmap_markdown
-
-        return render_roadmap_markdown(self)
-
 
 _DELIVERABLE_COLUMNS = ["phase", "question", "dimension", "deliverable", "effort_weeks", "gap", "weighted_gap", "current", "target"]
 

@@ -23,7 +23,7 @@ Single assessments and :func:`score_many` share one vectorized core (:func:`_cor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -254,13 +254,15 @@ def _verdict_arrays(bank: Bank, core: CoreResult, targets: np.ndarray):
 # ---- single assessment ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Verdict:
+    """ready / ready_with_conditions / not_ready, with the blocking dimensions and questions named."""
+
     status: str
-    blockers: list[str]
-    blocking_questions: list[str]
-    conditions: list[str]
-    reasons: list[str] = field(default_factory=list)
+    blockers: tuple[str, ...]
+    blocking_questions: tuple[str, ...]
+    conditions: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -276,9 +278,10 @@ class Verdict:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scores:
-    """Everything scoring knows about one assessment; every view renders this one object."""
+    """What the engine computes for one assessment: the question and dimension frames, overall
+    figures and the verdict. Views render :class:`readiness_widgets.result.Result`, which holds this."""
 
     bank: Bank
     pilot: str
@@ -357,7 +360,9 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
     codes = np.array([[EVIDENCE_KINDS.index(e) for e in evidence]], dtype=np.int8)
     credit = _credit_of(codes, _credit_polynomial(arr.credit_table))
     triage = assessment.triage
-    applies = np.array([bank.applies(q, triage) for q in arr.question_ids])
+    applies = np.array(bank.applies_mask(triage))
+    if assessment.role is not None:  # a team member's file: the questions the bank asks of the role
+        applies &= np.array(bank.asked_mask(assessment.role))
     core = _core(arr, levels, applies, codes)
     resolved = bank.resolve_target(target or assessment.target, triage)
     tvec = np.array([[resolved.levels[d] for d in arr.dimension_ids]])
@@ -450,8 +455,8 @@ def _verdict(bank: Bank, questions: pd.DataFrame, dims: pd.DataFrame, status: st
             conditions.append(f"{row['title']}: {row['applicable'] - row['answered']} question(s) still unanswered")
     q = questions
     in_blocking = q[q["dimension"].isin(blockers) & q["applies"] & (q["gap"] > 1e-9)]
-    blocking_questions = list(in_blocking.sort_values(["weighted_gap", "gap"], ascending=False, kind="stable").index)
-    return Verdict(status, blockers, blocking_questions, conditions, reasons)
+    blocking_questions = tuple(in_blocking.sort_values(["weighted_gap", "gap"], ascending=False, kind="stable").index)
+    return Verdict(status, tuple(blockers), blocking_questions, tuple(conditions), tuple(reasons))
 
 
 def _fmt(x: float) -> str:

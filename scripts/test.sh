@@ -11,4 +11,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 python3 -m ruff check readiness_widgets tests benchmarks
+lint-imports --config pyproject.toml   # the layers: nothing imports upward (contracts in pyproject.toml)
 python3 -m pytest "$@"

@@ -103,7 +103,7 @@ def test_demo_history(capsys, tmp_path):
     assert code == 0
     earlier, later = Assessment.load(tmp_path / "demo-previous.json"), Assessment.load(tmp_path / "demo.json")
     assert earlier.data.updated < later.data.updated
-    assert earlier.evaluate().mean < later.evaluate().mean
+    assert earlier.evaluate().scores.mean < later.evaluate().scores.mean
 
 
 def test_new(capsys, tmp_path, mini_bank):
@@ -411,3 +411,15 @@ def test_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "readiness_widgets.cli", "validate", MINI], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0
     assert "2 dimensions, 4 questions" in done.stdout
+
+
+@pytest.mark.parametrize("extra", [[], ["--phase", "2"], ["--strict"]])
+def test_gate_scores_once(demo_file, monkeypatch, capsys, extra):
+    import readiness_widgets.result as result_module
+
+    calls = []
+    real = result_module.score
+    monkeypatch.setattr(result_module, "score", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    assert cli.main(["gate", str(demo_file), "--target", "production", *extra]) == 1
+    assert len(calls) == 1
+    assert capsys.readouterr().out.startswith("NO-GO: ")

@@ -44,7 +44,7 @@ def in_range(x: float) -> bool:
 @SETTINGS
 @given(assessments())
 def test_scores_stay_within_0_and_4(a):
-    s = a.evaluate()
+    s = a.evaluate().scores
     assert all(in_range(x) for x in s.dimensions["score"])
     assert in_range(s.mean)
     assert in_range(s.weakest)
@@ -71,9 +71,9 @@ def test_raising_an_answer_never_lowers_its_dimension(a, data):
     low = -1 if current == "dont_know" else current
     new = data.draw(st.integers(low + 1, 4))
     dim = bank.question(qid).dimension
-    before = a.evaluate().dimensions.at[dim, "score"]
+    before = a.evaluate().scores.dimensions.at[dim, "score"]
     a.answer(qid, new)
-    after = a.evaluate().dimensions.at[dim, "score"]
+    after = a.evaluate().scores.dimensions.at[dim, "score"]
     if math.isnan(before):  # the question does not apply under this triage
         assert math.isnan(after)
     else:
@@ -89,9 +89,9 @@ def test_better_evidence_never_lowers_its_dimension(a, data):
     qid = data.draw(st.sampled_from(answered))
     kinds = EVIDENCE_KINDS[EVIDENCE_KINDS.index(a.answers[qid].evidence) :]
     dim = a.bank.question(qid).dimension
-    before = a.evaluate().dimensions.at[dim, "score"]
+    before = a.evaluate().scores.dimensions.at[dim, "score"]
     a.answer(qid, evidence=data.draw(st.sampled_from(kinds)))
-    after = a.evaluate().dimensions.at[dim, "score"]
+    after = a.evaluate().scores.dimensions.at[dim, "score"]
     assert (math.isnan(before) and math.isnan(after)) or after >= before - 1e-12
 
 
@@ -107,7 +107,7 @@ def test_score_many_equals_single_scoring(data):
     target = data.draw(st.sampled_from([None, *[t.id for t in bank.targets]]))
     many = score_many(answers.reset_index(drop=True), bank, evidence=evidence.reset_index(drop=True), triage=triage.reset_index(drop=True), target=target)
     for i, a in enumerate(group):
-        s = a.evaluate(target) if target else score_default_target(a)
+        s = a.evaluate(target).scores if target else score_default_target(a)
         row = many.iloc[i]
         for d in bank.dimension_ids:
             np.testing.assert_allclose(row[f"score_{d}"], s.dimensions.at[d, "score"], atol=1e-12, rtol=0)
@@ -121,7 +121,7 @@ def test_score_many_equals_single_scoring(data):
 def score_default_target(a):
     """score_many without a target uses the triage's choice, not the file's own target."""
     a.target = None
-    return a.evaluate()
+    return a.evaluate().scores
 
 
 @SETTINGS

@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from readiness_widgets import Assessment, cli
+from readiness_widgets import Assessment, cli, report
 from readiness_widgets.charts import plotly_js, plotly_text
-from readiness_widgets.report import (
-    ReportError,
-    environment,
-    render_html,
-    render_markdown,
-    write_report,
-)
+from readiness_widgets.report import ReportError, environment
+from readiness_widgets.result import ComparisonError, evaluate
 
 MINI = str(Path(__file__).parent / "banks" / "mini.yaml")
 PAYLOADS = (
@@ -31,6 +26,19 @@ HOSTILE = " ".join(PAYLOADS)
 
 
 # ---- helpers ----------------------------------------------------------------------------------
+
+
+def render_html(assessment, **kw) -> str:
+    """The HTML report of ``assessment`` (scored once into a Result, as every view does)."""
+    return report.render_html(evaluate(assessment, **kw))
+
+
+def render_markdown(assessment, **kw) -> str:
+    return report.render_markdown(evaluate(assessment, **kw))
+
+
+def write_report(assessment, path, **kw):
+    return report.write_report(evaluate(assessment), path, **kw)
 
 
 class Page(HTMLParser):
@@ -178,7 +186,7 @@ def test_only_http_and_mailto_links_are_clickable(hostile):
 def test_verdict_dimensions_questions_roadmap_and_triage(mini_bank):
     a = mini(mini_bank)
     html = render_html(a)
-    scores = a.evaluate()
+    scores = a.evaluate().scores
     assert scores.verdict.label in html
     for title in scores.dimensions["title"]:
         assert str(escape(title)) in html
@@ -229,7 +237,7 @@ def test_previous_assessment_is_shown(mini_bank):
 def test_previous_from_another_bank_is_an_error(mini_bank, bank):
     from readiness_widgets.demo import demo_assessment
 
-    with pytest.raises(ReportError, match="bank"):
+    with pytest.raises(ComparisonError, match="bank"):
         render_html(mini(mini_bank), previous=demo_assessment(bank))
 
 
@@ -255,7 +263,7 @@ def test_markdown_escapes_user_text(mini_bank):
 def test_markdown_content(mini_bank):
     a = mini(mini_bank)
     md = render_markdown(a)
-    scores = a.evaluate()
+    scores = a.evaluate().scores
     assert md.startswith("# Readiness report: Mini pilot\n")
     assert f"## Verdict: {scores.verdict.label}" in md
     for title in scores.dimensions["title"]:
@@ -319,7 +327,7 @@ def test_demo_report(demo, bank):
 
     earlier, _later = demo_history(bank)
     html = render_html(demo, previous=earlier)
-    scores = demo.evaluate()
+    scores = demo.evaluate().scores
     assert scores.verdict.label in html
     for title in scores.dimensions["title"]:
         assert str(escape(title)) in html
@@ -405,8 +413,8 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, tmp_path, mini_file, case)
 def test_our_plotly_build_draws_every_trace_type_of_our_charts(demo):
     from readiness_widgets.charts import TRACE_TYPES, gap_bars, radar, timeline
 
-    scores = demo.evaluate()
-    used = {trace.type for fig in (radar(scores), gap_bars(scores), timeline(demo.roadmap())) for trace in fig.data}
+    result = evaluate(demo)
+    used = {trace.type for fig in (radar(result), gap_bars(result), timeline(result.roadmap)) for trace in fig.data}
     assert used <= set(TRACE_TYPES)
     for kind in TRACE_TYPES:
         assert f'moduleType:"trace",name:"{kind}"' in plotly_js()  # registered in the build (js/plotly/entry.js)
@@ -414,7 +422,7 @@ def test_our_plotly_build_draws_every_trace_type_of_our_charts(demo):
 
 
 def test_answer_label():
-    from readiness_widgets.report import answer_label
+    from readiness_widgets.result import answer_label
 
     assert answer_label("answered", 2.0) == "level 2"
     assert answer_label("answered", 0) == "level 0"
@@ -435,7 +443,7 @@ def test_scores_csv_is_what_the_cli_prints(demo_file, capsys):
     from readiness_widgets import Assessment
 
     assert cli.main(["score", str(demo_file), "--format", "csv"]) == 0
-    scores = Assessment.load(demo_file).evaluate()
+    scores = Assessment.load(demo_file).evaluate().scores
     assert capsys.readouterr().out == scores.to_csv()
     assert scores.to_csv("questions").startswith("question,dimension,text,")
     with pytest.raises(ValueError, match="dimensions"):

@@ -15,6 +15,7 @@ import pytest
 
 from readiness_widgets import Assessment
 from readiness_widgets.errors import UnknownIdError
+from readiness_widgets.report import render_roadmap_markdown
 from readiness_widgets.roadmap import build_roadmap, requirement
 
 
@@ -91,7 +92,7 @@ def test_dont_know_gets_deliverables_and_a_criterion(mini_bank):
     [c] = road.phase(2).criteria
     assert c.current_level is None
     assert "now don't know" in c.describe()
-    assert "(now don't know)" in road.to_markdown()
+    assert "(now don't know)" in render_roadmap_markdown(road)
 
 
 def test_unanswered_and_na_questions_are_not_planned(mini_bank):
@@ -105,7 +106,7 @@ def test_phases_with_no_gaps_say_so(mini_bank):
     road = a.roadmap()  # only data.a (1.0 < 3) has a gap: Do A in phase 1
     assert [p.has_gaps for p in road.phases] == [True, False, False]
     assert [p.weeks for p in road.phases] == [2, 0, 0]
-    md = road.to_markdown()
+    md = render_roadmap_markdown(road)
     assert md.count("No gaps in this phase.") == 2
     assert "## Phase 1: Data pipeline hardening and monitoring" in md
     assert "Weeks 0 to 2 (2 weeks)." in md
@@ -118,13 +119,13 @@ def test_no_gaps_at_all(mini_bank):
     assert road.frame.empty
     assert list(road.frame.columns)[:4] == ["phase", "question", "dimension", "deliverable"]
     assert road.criteria_frame().empty
-    md = road.to_markdown()
+    md = render_roadmap_markdown(road)
     assert "No gaps to close" in md
     assert md.count("No gaps in this phase.") == 3
 
 
 def test_markdown(gappy):
-    md = gappy.roadmap().to_markdown()
+    md = render_roadmap_markdown(gappy.roadmap())
     assert md.startswith("# Roadmap: Pilot to production\n")
     assert "Estimated duration: **9 weeks**" in md
     assert "| 1 | Do A | `data.a` | 2 | 2.50 |" in md
@@ -135,7 +136,7 @@ def test_markdown(gappy):
 
 def test_markdown_escapes_user_text(mini_bank):
     a = assess(mini_bank, {"data.a": (1, "none")}, pilot="<script>alert(1)</script> | *bold*")
-    md = a.roadmap().to_markdown()
+    md = render_roadmap_markdown(a.roadmap())
     assert "<script>" not in md
     assert r"\<script\>alert(1)\</script\> \| \*bold\*" in md
 
@@ -160,7 +161,7 @@ def test_deterministic_whatever_the_answer_order(mini_bank):
     forward = assess(mini_bank, answers).roadmap()
     backward = assess(mini_bank, dict(reversed(answers.items()))).roadmap()
     pd.testing.assert_frame_equal(forward.frame, backward.frame)
-    assert forward.to_markdown() == backward.to_markdown()
+    assert render_roadmap_markdown(forward) == render_roadmap_markdown(backward)
 
 
 def test_target_changes_the_plan(gappy):
@@ -173,7 +174,7 @@ def test_unknown_phase(gappy):
 
 
 def test_build_roadmap_from_scores(gappy):
-    assert build_roadmap(gappy.evaluate()).total_weeks == gappy.roadmap().total_weeks
+    assert build_roadmap(gappy.evaluate().scores).total_weeks == gappy.roadmap().total_weeks
 
 
 def test_demo_roadmap_takes_three_to_six_months(demo):

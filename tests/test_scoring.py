@@ -36,7 +36,7 @@ def base(mini_bank):
 
 
 def test_dimension_scores_are_weighted_means(base):
-    s = base.evaluate()
+    s = base.evaluate().scores
     # data: (4.0 * 1 + 2 * 0.75 * 3) / (1 + 3) = 8.5 / 4
     assert s.dimensions.at["data", "score"] == pytest.approx(2.125)
     # gov: level 3 scores 3 (its own table), no evidence keeps half
@@ -50,44 +50,44 @@ def test_dimension_scores_are_weighted_means(base):
 
 
 def test_verdict_blockers_and_conditions(base):
-    s = base.evaluate()  # production by default: data 3, gov 2
+    s = base.evaluate().scores  # production by default: data 3, gov 2
     assert list(s.dimensions["gap"]) == pytest.approx([0.875, 0.5])
     assert list(s.dimensions["status"]) == ["blocker", "condition"]  # 0.875 > margin 0.5; 0.5 is not
     v = s.verdict
     assert v.status == "not_ready"
     assert v.label == "Not ready"
-    assert v.blockers == ["data"]
-    assert v.blocking_questions == ["data.b"]  # data.a (4.0) meets the target
-    assert v.reasons == ["Data: 2.12 is 0.88 below the target 3"]
-    assert v.conditions == ["Governance: 1.50 is 0.50 below the target 2"]
+    assert v.blockers == ("data",)
+    assert v.blocking_questions == ("data.b",)  # data.a (4.0) meets the target
+    assert v.reasons == ("Data: 2.12 is 0.88 below the target 3",)
+    assert v.conditions == ("Governance: 1.50 is 0.50 below the target 2",)
 
 
 def test_ready_with_conditions_and_ready(mini_bank):
     almost = assess(mini_bank, {"data.a": (3, "automated"), "data.b": (3, "manual"), "gov.c": (3, "manual")})
     # data (3 + 2.25 * 3) / 4 = 2.4375: 0.5625 below 3 -> blocker; use the pilot target instead
-    s = almost.evaluate("pilot")
+    s = almost.evaluate("pilot").scores
     assert s.verdict.status == "ready"
-    assert s.verdict.blockers == []
-    assert s.verdict.conditions == []
-    s = almost.evaluate("production")
+    assert s.verdict.blockers == ()
+    assert s.verdict.conditions == ()
+    s = almost.evaluate("production").scores
     assert s.dimensions.at["data", "score"] == pytest.approx(2.4375)
     assert s.verdict.status == "not_ready"
     close = assess(mini_bank, {"data.a": (4, "automated"), "data.b": (4, "manual"), "gov.c": (3, "manual")})
-    s = close.evaluate("production")
+    s = close.evaluate("production").scores
     assert s.dimensions.at["data", "score"] == pytest.approx((4 + 3 * 3) / 4)  # 3.25
     assert s.dimensions.at["gov", "score"] == pytest.approx(2.25)
     assert s.verdict.status == "ready"
     close.answer("data.b", 3)  # manual: 2.25; data (4 + 6.75) / 4 = 2.6875, 0.3125 below 3
-    s = close.evaluate("production")
+    s = close.evaluate("production").scores
     assert s.verdict.status == "ready_with_conditions"
     assert s.verdict.label == "Ready with conditions"
-    assert s.verdict.blockers == []
-    assert s.verdict.conditions == ["Data: 2.69 is 0.31 below the target 3"]
+    assert s.verdict.blockers == ()
+    assert s.verdict.conditions == ("Data: 2.69 is 0.31 below the target 3",)
 
 
 def test_na_is_left_out_of_the_denominator(mini_bank):
     a = assess(mini_bank, {"data.a": (2, "automated"), "data.b": "na"})
-    s = a.evaluate()
+    s = a.evaluate().scores
     assert s.dimensions.at["data", "score"] == pytest.approx(2.0)  # not (2 + 0 * 3) / 4
     assert s.dimensions.at["data", "coverage"] == 1.0  # N/A counts as answered
     assert s.questions.at["data.b", "status"] == "na"
@@ -97,7 +97,7 @@ def test_na_is_left_out_of_the_denominator(mini_bank):
 
 def test_dont_know_scores_zero_and_is_flagged(mini_bank):
     a = assess(mini_bank, {"data.a": (2, "automated"), "data.b": "dont_know"})
-    s = a.evaluate()
+    s = a.evaluate().scores
     assert s.dimensions.at["data", "score"] == pytest.approx((2 * 1 + 0 * 3) / 4)
     assert s.dimensions.at["data", "dont_know"] == 1
     assert s.dimensions.at["data", "coverage"] == 1.0
@@ -109,7 +109,7 @@ def test_dont_know_scores_zero_and_is_flagged(mini_bank):
 
 def test_unanswered_is_not_scored_but_lowers_coverage(mini_bank):
     a = assess(mini_bank, {"data.a": (2, "automated")})
-    s = a.evaluate()
+    s = a.evaluate().scores
     assert s.dimensions.at["data", "score"] == pytest.approx(2.0)
     assert s.dimensions.at["data", "coverage"] == 0.5
     assert math.isnan(s.dimensions.at["gov", "score"])  # nothing answered: no score
@@ -117,7 +117,7 @@ def test_unanswered_is_not_scored_but_lowers_coverage(mini_bank):
     # ... and counts as 0 in the weakest link and the mean
     assert (s.weakest, s.weakest_dimension) == (0.0, "gov")
     assert s.mean == pytest.approx(2.0 * 1 / 4)
-    assert s.verdict.blockers == ["data", "gov"]
+    assert s.verdict.blockers == ("data", "gov")
     assert "Governance: only 0 of 1 questions answered (coverage 0% < 50%)" in s.verdict.reasons
 
 
@@ -125,32 +125,32 @@ def test_weights_change_the_dimension_score(mini_bank):
     # the same two levels, swapped between the weight-1 and the weight-3 question
     low_heavy = assess(mini_bank, {"data.a": (4, "automated"), "data.b": (0, "automated")})
     high_heavy = assess(mini_bank, {"data.a": (0, "automated"), "data.b": (4, "automated")})
-    assert low_heavy.evaluate().dimensions.at["data", "score"] == pytest.approx(1.0)
-    assert high_heavy.evaluate().dimensions.at["data", "score"] == pytest.approx(3.0)
+    assert low_heavy.evaluate().scores.dimensions.at["data", "score"] == pytest.approx(1.0)
+    assert high_heavy.evaluate().scores.dimensions.at["data", "score"] == pytest.approx(3.0)
 
 
 @pytest.mark.parametrize(("evidence", "expected"), [("none", 1.0), ("manual", 1.5), ("automated", 2.0)])
 def test_evidence_credit(mini_bank, evidence, expected):
-    s = assess(mini_bank, {"data.a": (2, evidence)}).evaluate()
+    s = assess(mini_bank, {"data.a": (2, evidence)}).evaluate().scores
     assert s.questions.at["data.a", "effective"] == pytest.approx(expected)
     assert s.dimensions.at["data", "score"] == pytest.approx(expected)
 
 
 def test_automated_beats_manual_beats_none(mini_bank):
-    scores = [assess(mini_bank, {"gov.c": (3, e)}).evaluate().dimensions.at["gov", "score"] for e in ("none", "manual", "automated")]
+    scores = [assess(mini_bank, {"gov.c": (3, e)}).evaluate().scores.dimensions.at["gov", "score"] for e in ("none", "manual", "automated")]
     assert scores[0] < scores[1] < scores[2]
     assert scores == pytest.approx([1.5, 2.25, 3.0])  # level 3 scores 3 in gov.c's own table
 
 
 def test_bank_level_scores_are_used(mini_bank):
-    s = assess(mini_bank, {"gov.c": (1, "automated")}).evaluate()
+    s = assess(mini_bank, {"gov.c": (1, "automated")}).evaluate().scores
     assert s.dimensions.at["gov", "score"] == pytest.approx(0.5)
     assert s.questions.at["gov.c", "level"] == 1
 
 
 def test_triage_chooses_the_target_and_raises_it(mini_bank):
     a = assess(mini_bank, {"gov.c": (4, "automated")}, triage={"risk": "high"})
-    s = a.evaluate()
+    s = a.evaluate().scores
     assert s.target.profile == "production"
     assert s.target.chosen_by == "triage"
     assert s.dimensions.at["gov", "target"] == 3.5
@@ -165,15 +165,15 @@ def test_triage_chooses_the_target_and_raises_it(mini_bank):
 
 def test_user_target_is_still_raised_by_the_triage(mini_bank):
     a = assess(mini_bank, {}, triage={"risk": "high"}, target="pilot")
-    s = a.evaluate()
+    s = a.evaluate().scores
     assert (s.target.profile, s.target.chosen_by) == ("pilot", "user")
     assert s.target.levels == {"data": 1, "gov": 3.5}
-    assert a.evaluate("production").target.levels == {"data": 3, "gov": 3.5}
+    assert a.evaluate("production").scores.target.levels == {"data": 3, "gov": 3.5}
 
 
 def test_low_risk_does_not_apply_gov_d(mini_bank):
     a = assess(mini_bank, {"gov.d": (4, "automated"), "gov.c": (1, "automated")})
-    s = a.evaluate()
+    s = a.evaluate().scores
     assert not s.questions.at["gov.d", "applies"]
     assert s.questions.at["gov.d", "status"] == "not_applicable"
     assert s.dimensions.at["gov", "score"] == pytest.approx(0.5)  # gov.d's answer is not scored
@@ -189,7 +189,7 @@ def test_question_gaps_worst_weighted_first(mini_bank):
 
 
 def test_question_gaps_leave_out_questions_that_meet_the_target(base):
-    gaps = base.evaluate().question_gaps()
+    gaps = base.evaluate().scores.question_gaps()
     assert "data.a" not in gaps.index
     assert set(gaps.index) == {"data.b", "gov.c"}
 
@@ -203,7 +203,7 @@ def test_dimension_gaps_worst_first(base):
 
 
 def test_to_dict(base):
-    d = base.evaluate().to_dict()
+    d = base.evaluate().scores.to_dict()
     assert [x["id"] for x in d["dimensions"]] == ["data", "gov"]
     assert d["dimensions"][0] == {
         "id": "data",
@@ -220,7 +220,7 @@ def test_to_dict(base):
 
 
 def test_empty_assessment(mini_bank):
-    s = Assessment.new("Empty", bank=mini_bank).evaluate()
+    s = Assessment.new("Empty", bank=mini_bank).evaluate().scores
     assert s.dimensions["score"].isna().all()
     assert (s.mean, s.weakest) == (0.0, 0.0)
     assert s.verdict.status == "not_ready"
@@ -265,14 +265,14 @@ def test_score_many_agrees_with_single_scoring(request, which):
     answers, evidence, triage = answers_frame(assessments)
     many = score_many(answers, bank, evidence=evidence, triage=triage)
     assert list(many.index) == [a.pilot for a in assessments]
-    compare([a.evaluate() for a in assessments], many, bank.dimension_ids)
+    compare([a.evaluate().scores for a in assessments], many, bank.dimension_ids)
     assert set(many["status"]) <= {"ready", "ready_with_conditions", "not_ready"}
 
 
 def test_score_many_on_the_demo(demo):
     answers, evidence, triage = answers_frame([demo])
     many = score_many(answers, demo.bank, evidence=evidence, triage=triage, target="production")
-    compare([demo.evaluate("production")], many, demo.bank.dimension_ids)
+    compare([demo.evaluate("production").scores], many, demo.bank.dimension_ids)
 
 
 def test_score_many_with_strings_and_missing_columns(mini_bank):
@@ -284,7 +284,7 @@ def test_score_many_with_strings_and_missing_columns(mini_bank):
         for qid, v in row.items():
             if v is not None and not (isinstance(v, float) and math.isnan(v)):
                 a.answer(qid, v)
-        singles.append(a.evaluate())
+        singles.append(a.evaluate().scores)
     compare(singles, many, mini_bank.dimension_ids)
     # data.b N/A: data = data.a alone, no evidence credit 0.5 -> 0.5
     assert many["score_data"].iloc[0] == pytest.approx(0.5)
@@ -386,7 +386,7 @@ def na_bank(tmp_path):
 
 def test_a_dimension_answered_all_na_is_left_out(na_bank):
     a = assess(na_bank, {"data.a": "na", "data.b": "na", "gov.c": (4, "automated")})
-    s = a.evaluate("production")
+    s = a.evaluate("production").scores
     assert math.isnan(s.dimensions.at["data", "score"])
     assert s.dimensions.at["data", "coverage"] == 1.0
     assert math.isnan(s.dimensions.at["data", "gap"])
@@ -401,7 +401,7 @@ def test_a_dimension_answered_all_na_is_left_out(na_bank):
 
 def test_na_and_unanswered_is_not_left_out(na_bank):
     a = assess(na_bank, {"data.a": "na", "gov.c": (4, "automated")})
-    s = a.evaluate("production")
+    s = a.evaluate("production").scores
     assert math.isnan(s.dimensions.at["data", "score"])
     assert s.dimensions.at["data", "gap"] == 3.0  # data.b still to answer: not assessed counts as 0
     assert s.weakest_dimension == "data"

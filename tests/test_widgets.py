@@ -1,8 +1,9 @@
 """The notebook form, tested on widget state with no browser and no kernel.
 
 Every change goes through the widgets' own controls (``.value`` of the RadioButtons, the
-ToggleButtons, the Textarea, the Dropdowns, ``.click()`` of the buttons), then the test looks at
-the engine's Assessment, the scores, the radar FigureWidget's trace data, the roadmap and the file.
+ToggleButtons, the Textarea, the Dropdowns, ``.click()`` of the buttons, or a message from the
+``frontend`` fixture, the browser's side of the comms), then the test looks at the engine's
+Assessment, the result, the radar's chart spec, the roadmap, the messages sent and the file.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import ipywidgets as w
 from markupsafe import escape
 
 from readiness_widgets import Assessment, load_bank
-from readiness_widgets.assessment import AssessmentError
+from readiness_widgets.assessment import SCHEMA_VERSION, AssessmentError
 from readiness_widgets.bank import bundled_bank_path
 from readiness_widgets.errors import ReadinessError
 from readiness_widgets.widgets import ReadinessApp, assess, open_apps
@@ -39,7 +40,7 @@ def form_bank():
 
 
 @pytest.fixture
-def apps():
+def apps(frontend):
     """Open apps with ``apps(path, **kw)``; every app is closed after the test."""
     opened: list[ReadinessApp] = []
 
@@ -54,8 +55,8 @@ def apps():
 
 
 def current_r(app) -> list[float]:
-    (trace,) = [t for t in app.results.figure.data if t.name == "Current"]
-    return list(trace.r)
+    (trace,) = [t for t in app.results.radar.figure["data"] if t["name"] == "Current"]
+    return list(trace["r"])
 
 
 # ---- building -------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def _walk(widget):
 
 def test_answers_through_the_controls_update_assessment_scores_radar_and_roadmap(tmp_path, apps, form_bank):
     app = apps(tmp_path / "a.json", bank=form_bank, target=form_bank.targets[-1].id)
-    figure = app.results.figure
+    radar = app.results.radar
     before_r = current_r(app)
     before_scores = app.scores.dimensions.copy()
     before_verdict = app.results.verdict.value
@@ -144,12 +145,12 @@ def test_answers_through_the_controls_update_assessment_scores_radar_and_roadmap
         assert app.assessment.answers[q.id].evidence == "manual"
     assert app.assessment.answers[questions[0].id].notes == "Checked in the March review"
     # the scores moved, by the engine's own arithmetic
-    expected = app.assessment.evaluate().dimensions
+    expected = app.assessment.evaluate().scores.dimensions
     assert app.scores.dimensions.at[dim, "score"] == pytest.approx(expected.at[dim, "score"])
     assert before_scores.at[dim, "answered"] == 0
     assert app.scores.dimensions.at[dim, "answered"] == len(questions)
-    # the radar: same FigureWidget object, new trace data, equal to the engine's radar data
-    assert app.results.figure is figure
+    # the radar: the same view, new trace data, equal to the engine's radar data
+    assert app.results.radar is radar
     after_r = current_r(app)
     assert after_r != before_r
     i = form_bank.dimension_ids.index(dim)
@@ -213,10 +214,57 @@ def test_header_metadata_and_target(tmp_path, apps, form_bank):
     app.header.target.value = target.id
     assert app.assessment.target == target.id
     assert app.scores.target.profile == target.id
-    assert target.title in app.results.figure.layout.title.text
+    assert target.title in app.results.radar.figure["layout"]["title"]["text"]
     app.header.pilot.value = "   "
     assert "pilot not changed" in app.header.status_text
     assert app.header.pilot.value == app.assessment.pilot == "A"
+
+
+# ---- one change, one scoring, one radar updated in place -----------------------------------
+
+
+def test_an_answer_from_the_browser_redraws_the_radar_in_place(tmp_path, apps, form_bank, frontend):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    q = next(q for q in form_bank.applicable_questions(app.assessment.triage))
+    row = app.question(q.id)
+    radar = app.results.radar
+    mark, sent = len(frontend.log), len(frontend.updates(radar))
+    before = current_r(app)
+    frontend.update(row.level, index=4)  # the user clicks level 4 in the browser
+    assert app.assessment.value(q.id) == 4
+    assert app.results.radar is radar
+    assert frontend.opened_since(mark) == []  # nothing rebuilt: no new widget, no new view
+    updates = frontend.updates(radar)[sent:]
+    assert [set(u) for u in updates] == [{"figure"}]  # one message: the chart spec, nothing else
+    (current,) = [t for t in updates[0]["figure"]["data"] if t["name"] == "Current"]
+    assert current["r"] == current_r(app) != before
+
+
+def test_one_click_scores_once(tmp_path, apps, form_bank, monkeypatch):
+    import readiness_widgets.result as result_module
+
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    row = app.question(form_bank.questions[0].id)
+    calls = []
+    real = result_module.score
+    monkeypatch.setattr(result_module, "score", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    row.level.value = 3
+    app.flush()  # the debounced table, roadmap and review render the same result
+    assert len(calls) == 1
+
+
+def test_changes_made_outside_the_form_show_in_it(tmp_path, apps, form_bank):
+    """Code in another cell changes the Assessment: the form follows the change signal."""
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    q = form_bank.questions[0]
+    row = app.question(q.id)
+    before = current_r(app)
+    app.assessment.answer(q.id, 4, evidence="automated", notes="set from code")
+    assert (row.level.value, row.evidence.value, row.notes.value) == (4, "automated", "set from code")
+    assert current_r(app) != before
+    app.assessment.respondents = ["Zoe"]
+    assert app.header.respondents.value == "Zoe"
+    assert app.header.status_text.startswith("unsaved changes")
 
 
 # ---- triage ---------------------------------------------------------------------------------
@@ -267,7 +315,7 @@ def test_autosave_content_and_exact_resume(tmp_path, apps, form_bank):
     app.header.respondents.value = "Ana"
     app.flush()
     data = json.loads(path.read_text())
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["respondents"] == ["Ana"]
     assert data["triage"][tid] == value
     assert {qid: a["value"] for qid, a in data["answers"].items()} == dict(
@@ -300,8 +348,9 @@ def test_autosave_happens_by_itself(tmp_path, apps, form_bank):
     app.question(qid).level.value = 4
     assert app.header.status_text.startswith("unsaved changes")
     deadline = time.monotonic() + 10  # generous: this checks that it happens, not how fast
-    while time.monotonic() < deadline:
-        if json.loads(path.read_text())["answers"].get(qid, {}).get("value") == 4:
+    while time.monotonic() < deadline:  # the file is renamed into place just before the status is set
+        saved = json.loads(path.read_text())["answers"].get(qid, {}).get("value") == 4
+        if saved and app.header.status_text.startswith("saved "):
             break
         time.sleep(0.05)
     assert json.loads(path.read_text())["answers"][qid]["value"] == 4
@@ -403,7 +452,7 @@ def test_review_lists_every_answer_and_jumps_back(tmp_path, apps, form_bank):
     applicable = form_bank.applicable_questions(app.assessment.triage)
     assert [v for _, v in app.review.picker.options] == [x.id for x in applicable]
     assert app.review.table.value.count("<tr") == len(applicable) + 1
-    assert f"1 · {q.levels[1]}"[:20] in app.review.table.value
+    assert f"level 1: {q.levels[1]}"[:20] in app.review.table.value  # labelled as in the report
     app.tabs.selected_index = app.review_index
     app.review.picker.value = q.id
     app.review.go.click()
@@ -413,7 +462,7 @@ def test_review_lists_every_answer_and_jumps_back(tmp_path, apps, form_bank):
     row.level.value = 3  # changed from where the review sent us
     app.flush()
     assert app.assessment.value(q.id) == 3
-    assert f"3 · {q.levels[3]}"[:20] in app.review.table.value
+    assert f"level 3: {q.levels[3]}"[:20] in app.review.table.value
 
 
 def test_next_unanswered(tmp_path, apps, form_bank):

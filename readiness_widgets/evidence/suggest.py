@@ -529,6 +529,12 @@ def apply_suggestions(
     items, root, when = _as_suggestions(suggestions)
     wanted = set(questions) if questions is not None else None
     result = ApplyResult(min_confidence=min_confidence)
+    with assessment.batch():  # one change for the views, however many answers
+        _apply(assessment, items, wanted, root, when, result, floor)
+    return result
+
+
+def _apply(assessment: Assessment, items, wanted, root: str, when: str, result: ApplyResult, floor: int) -> None:
     bank = assessment.bank
     for sug in items:
         if not isinstance(sug, Suggestion):
@@ -550,4 +556,3 @@ def apply_suggestions(
             notes = f"{existing.notes}\n\n{note}" if existing is not None and existing.notes else note
             assessment.answer(qid, sug.level, evidence=sug.evidence_kind, notes=notes[:20_000])
             result.applied.append(sug)
-    return result

@@ -26,8 +26,8 @@ mean {{ mean }}, weakest link {{ weakest }} ({{ weakest_title }})</div>
 {% if target.reasons %}<div><small>{{ target.reasons | join('; ') }}</small></div>{% endif %}
 {% if v.reasons %}<div><b>Blockers</b><ul>{% for r in v.reasons %}<li>{{ r }}</li>{% endfor %}</ul></div>{% endif %}
 {% if v.conditions %}<div><b>Conditions</b><ul>{% for r in v.conditions %}<li>{{ r }}</li>{% endfor %}</ul></div>{% endif %}
-{% if blocking %}<div><b>Blocking questions</b> (worst first)<ul>{% for qid, text in blocking %}\
-<li><code>{{ qid }}</code> {{ text }}</li>{% endfor %}</ul>{% if more %}<small>and {{ more }} more</small>{% endif %}</div>{% endif %}
+{% if blocking %}<div><b>Blocking questions</b> (worst first)<ul>{% for q in blocking %}\
+<li><code>{{ q.id }}</code> {{ q.text }}</li>{% endfor %}</ul>{% if more %}<small>and {{ more }} more</small>{% endif %}</div>{% endif %}
 </div>""",
     "roadmap": """\
 <div class="rw-roadmap">
@@ -60,8 +60,8 @@ mean <b>{{ '%.2f' % mean }}</b> of 4, weakest link <b>{{ weakest_title }}</b> at
 {% if target.reasons %}<div><small>Target raised: {{ target.reasons | join('; ') }}</small></div>{% endif %}
 </div>""",
     "dashboard_meta": """\
-<div class="rw-meta"><b class="rw-pilot">{{ a.pilot }}</b>{% if a.respondents %} &middot; answered by {{ a.respondents | join(', ') }}{% endif %}
-&middot; updated {{ a.data.updated.strftime('%Y-%m-%d %H:%M') }} UTC &middot; bank {{ a.bank.id }} {{ a.bank.version }}
+<div class="rw-meta"><b class="rw-pilot">{{ info.pilot }}</b>{% if info.respondents %} &middot; answered by {{ info.respondents | join(', ') }}{% endif %}
+&middot; updated {{ info.updated.strftime('%Y-%m-%d %H:%M') }} UTC &middot; bank {{ bank.id }} {{ bank.version }}
 &middot; <code>{{ file }}</code>
 {% if previous %}<br><small>Compared with the previous assessment of {{ previous.updated.strftime('%Y-%m-%d') }}
 (<code>{{ previous.name }}</code>)</small>{% endif %}
@@ -75,7 +75,7 @@ or the notebook form, then reload this page.</p>""",
     "evidence": """\
 <table class="rw-table rw-evidence"><thead><tr><th>Question</th><th>Dimension</th><th>Answer</th><th>Evidence</th>\
 <th>Notes</th><th>Links</th></tr></thead><tbody>
-{% for row in rows %}<tr><td>{{ row.text }}<br><small><code>{{ row.id }}</code></small></td><td>{{ row.dimension }}</td>\
+{% for row in rows %}<tr><td>{{ row.text }}<br><small><code>{{ row.id }}</code></small></td><td>{{ row.dimension_title }}</td>\
 <td>{{ row.answer }}{% if row.anchor %}: {{ row.anchor }}{% endif %}</td><td>{{ row.evidence }}</td><td>{{ row.notes }}</td>\
 <td>{% for link in row.links %}{{ html_link(link, new_tab=True) }}<br>{% endfor %}</td></tr>
 {% endfor %}</tbody></table>""",
@@ -121,13 +121,17 @@ def html_table(frame) -> str:
     )
 
 
-def dimension_table(scores, columns=tuple(DIMENSION_COLUMNS), previous=None) -> str:
-    """The engine's dimension scores as HTML (``previous``: another Scores, shown beside them)."""
-    frame = scores.dimensions[list(columns)].rename(columns=DIMENSION_COLUMNS)
+def dimension_table(result, columns=tuple(DIMENSION_COLUMNS)) -> str:
+    """The result's dimension rows as HTML; with a previous assessment, its scores beside them."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [[getattr(d, c) for c in columns] for d in result.dimensions], columns=[DIMENSION_COLUMNS[c] for c in columns]
+    )
     if "Coverage" in frame:
         frame["Coverage"] = frame["Coverage"].map(lambda c: f"{c:.0%}")
-    if previous is not None:
-        frame.insert(2, "Previous", previous.dimensions["score"].reindex(scores.dimensions.index).to_numpy())
+    if result.previous is not None:
+        frame.insert(2, "Previous", [d.previous for d in result.dimensions])
     return html_table(frame)
 
 

@@ -4,6 +4,12 @@
 >>> app = rw.assess("readiness.json")      # resumes the file if it exists   # doctest: +SKIP
 >>> app                                     # displays the form               # doctest: +SKIP
 
+The form subscribes to the assessment's one change signal (:attr:`Assessment.changed
+<readiness_widgets.assessment.Assessment.changed>`): whatever changes it (a control, an accepted
+scan suggestion, a reload from disk, code in another cell), the form scores it once into a
+:class:`~readiness_widgets.result.Result` and every panel renders that result. No path that
+changes data has to remember to refresh anything.
+
 One app per assessment file per kernel: a second ``assess()`` on the same file returns the app
 that is already open (the same widget and the same live Assessment, so two displays of it are two
 views of one state and there is a single writer). Anything else that writes the file meanwhile
@@ -21,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..assessment import Assessment, AssessmentConflictError
+from ..api import Assessment
+from ..assessment import AssessmentConflictError, Change
 from ..bank import Bank, load_bank
 from ..errors import ReadinessError
+from ..result import Result, evaluate
 from ._debounce import Debouncer
 from ._html import STYLE
 from .header import Header
@@ -34,7 +42,6 @@ from .scan import ScanPanel
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..roadmap import Roadmap
-    from ..scoring import Scores
 
 AUTOSAVE_DELAY = 0.5  # seconds after the last change
 REFRESH_DELAY = 0.25  # seconds after the last change, for the table, roadmap and review
@@ -71,8 +78,7 @@ class ReadinessApp(w.VBox):
         self.bank: Bank = assessment.bank
         self.autosave = autosave and assessment.path is not None
         self.rows: dict[str, QuestionRow] = {}
-        self.scores: Scores = assessment.evaluate()
-        self._roadmap: Roadmap | None = None  # built from self.scores when first asked for
+        self.result: Result = evaluate(assessment)
         self.last_save_error: str | None = None
         self._closed = False
         self._lock = threading.RLock()  # the timer thread (outside a kernel) and the controls
@@ -81,20 +87,26 @@ class ReadinessApp(w.VBox):
         self._refresher = Debouncer(refresh_delay, self._refresh_slow)
 
         self.header = Header(assessment, self._on_meta)
+        if assessment.respondent is not None:  # a team member: who they are and the team's triage are fixed
+            self.header.pilot.disabled = self.header.respondents.disabled = True
+            self.header.respondents.value = assessment.respondent.label
         self.header.save_now.on_click(lambda _: self.save())
         self.header.reload.on_click(lambda _: self.reload())
         self.header.overwrite.on_click(lambda _: self.save(force=True))
         self.header.next_unanswered.on_click(lambda _: self.next_unanswered())
         self.triage = TriageForm(self.bank, assessment, self._on_triage)
-        self.review = Review(assessment, self.show_question)
-        self.scan = ScanPanel(assessment, on_change=self._on_suggestions)
+        if assessment.respondent is not None:
+            for control in self.triage.controls.values():
+                control.disabled = True
+        self.review = Review(self.show_question)
+        self.scan = ScanPanel(assessment)
         self.sections: dict[str, w.VBox] = {d: w.VBox([], layout=w.Layout(width="100%")) for d in self._dims}
         self.tabs = w.Tab(
             children=[self.triage.box, *self.sections.values(), self.review.box, self.scan.widget],
             layout=w.Layout(flex="3 1 560px", min_width="360px"),
         )
         self.tabs.observe(self._on_tab, "selected_index")
-        self.results = Results(self.scores)
+        self.results = Results(self.result)
         self.children = [
             w.HTML(value=STYLE),
             self.header.box,
@@ -102,6 +114,7 @@ class ReadinessApp(w.VBox):
         ]
         self._refresh_fast()
         self._refresher.schedule()  # the table, roadmap and review follow a moment later
+        assessment.changed.connect(self._on_change)  # a weak reference: a closed app is forgotten
         if assessment.path is not None and not self.autosave:
             self.header.show_status("autosave off", "#6b7280")
 
@@ -142,7 +155,7 @@ class ReadinessApp(w.VBox):
 
     def next_unanswered(self) -> QuestionRow | None:
         for q in self.bank.applicable_questions(self.assessment.triage):
-            if self.assessment.value(q.id) is None:
+            if self.assessment.value(q.id) is None and self.bank.asks(q.id, self.assessment.role):
                 return self.show_question(q.id)
         self.header.show_status("every question that applies is answered", "#15803d")
         return None
@@ -154,9 +167,10 @@ class ReadinessApp(w.VBox):
         dim = self.bank.dimension(dimension_id)
         triage = self.assessment.triage
         rows = []
+        role = self.assessment.role
         for q in self.bank.questions_in(dimension_id):
             row = QuestionRow(q, self.assessment, self._on_answer, slot=self.scan.slot(q.id))
-            row.set_visible(self.bank.applies(q.id, triage))
+            row.set_visible(self.bank.applies(q.id, triage) and self.bank.asks(q.id, role))
             self.rows[q.id] = row
             rows.append(row.box)
         intro = w.HTML(value=f"<p><i>{_escape(dim.description)}</i></p>")
@@ -167,7 +181,7 @@ class ReadinessApp(w.VBox):
         if index is not None and 1 <= index <= len(self._dims):
             self._build_section(self._dims[index - 1])
 
-    # ---- changes from the controls -----------------------------------------------------------
+    # ---- changes from the controls: written to the Assessment, nothing else -------------------
     def _on_answer(self, row: QuestionRow, **fields: Any) -> None:
         with self._lock:
             try:
@@ -177,15 +191,10 @@ class ReadinessApp(w.VBox):
                 row.refresh()
                 return
             row.show_message("")
-            self._changed()
 
     def _on_triage(self, triage_id: str, value: str) -> None:
         with self._lock:
             self.assessment.set_triage(triage_id, value)
-            triage = self.assessment.triage
-            for qid, row in self.rows.items():
-                row.set_visible(self.bank.applies(qid, triage))
-            self._changed()
 
     def _on_meta(self, field: str, value: Any) -> None:
         with self._lock:
@@ -200,52 +209,62 @@ class ReadinessApp(w.VBox):
             except (ReadinessError, KeyError) as exc:
                 self.header.show_status(f"{field} not changed: {_reason(exc)}", "#b91c1c")
                 self.header.refresh()
-                return
-            self._changed()
 
-    def _on_suggestions(self, question_ids: list[str]) -> None:
-        """Evidence-scan suggestions were accepted into the Assessment: show them."""
+    # ---- the one subscriber: every change of the Assessment, from anywhere ---------------------
+    def _on_change(self, change: Change) -> None:
         with self._lock:
-            for qid in question_ids:
-                if qid in self.rows:
-                    self.rows[qid].refresh()
-            self._changed()
-
-    def _changed(self) -> None:
-        self._refresh_fast()
-        self._refresher.schedule()
-        if self.autosave:
-            self.header.show_pending()
-            self._saver.schedule()
+            if self._closed:
+                return
+            if change.everything:
+                self.header.refresh()
+                for row in self.rows.values():
+                    row.refresh()
+            else:
+                if "meta" in change.kinds:
+                    self.header.refresh()
+                for qid in change.question_ids:
+                    if qid in self.rows:
+                        self.rows[qid].refresh()  # a no-op for the control that made the change
+            if change.everything or "triage" in change.kinds:
+                self.triage.refresh()
+                shown = zip(self.bank.applies_mask(self.assessment.triage), self.bank.asked_mask(self.assessment.role), strict=True)
+                mask = dict(zip([q.id for q in self.bank.questions], (a and b for a, b in shown), strict=True))
+                for qid, row in self.rows.items():
+                    row.set_visible(mask[qid])
+            self._refresh_fast()
+            self._refresher.schedule()
+            if change.everything:
+                return  # just read from disk: nothing to save
+            if self.autosave:
+                self.header.show_pending()
+                self._saver.schedule()
 
     # ---- results -----------------------------------------------------------------------------
     @property
-    def roadmap(self) -> Roadmap:
-        """The engine's roadmap for the current scores (built on first use after each change)."""
-        with self._lock:
-            if self._roadmap is None:
-                from ..roadmap import build_roadmap
+    def scores(self):
+        """The engine's scores of the current result (a :class:`~readiness_widgets.scoring.Scores`)."""
+        return self.result.scores
 
-                self._roadmap = build_roadmap(self.scores)
-            return self._roadmap
+    @property
+    def roadmap(self) -> Roadmap:
+        """The current result's roadmap (built on first use after each change)."""
+        return self.result.roadmap
 
     def _refresh_fast(self) -> None:
-        """Cheap, on every change: scores, radar data in place, verdict, progress, tab titles."""
-        self._roadmap = None
-        self.scores = scores = self.assessment.evaluate()
-        self.results.update_fast(scores)
-        dims = scores.dimensions
-        self.header.show_progress(int(dims["answered"].sum()), int(dims["applicable"].sum()))
+        """Cheap, on every change: score once, then the radar in place, verdict, progress, tab titles."""
+        self.result = result = evaluate(self.assessment)
+        self.results.update_fast(result)
+        self.header.show_progress(*result.progress)
         titles = ["Triage"]
-        for d in self._dims:
-            titles.append(f"{dims.at[d, 'title']} ({int(dims.at[d, 'answered'])}/{int(dims.at[d, 'applicable'])})")
+        for d in result.dimensions:
+            titles.append(f"{d.title} ({d.answered}/{d.applicable})")
         self.tabs.titles = (*titles, "Review", "Evidence scan")
 
     def _refresh_slow(self) -> None:
         """Debounced: the scores table, the roadmap and the review table."""
         with self._lock:
-            self.results.update_slow(self.scores, self.roadmap)
-            self.review.refresh()
+            self.results.update_slow(self.result)
+            self.review.refresh(self.result)
 
     def flush(self) -> None:
         """Run the debounced refresh and autosave now (tests, and before the kernel stops)."""
@@ -279,22 +298,12 @@ class ReadinessApp(w.VBox):
         with self._lock:
             self._saver.cancel()
             try:
-                fresh = Assessment.load(self.assessment.path, bank=self.bank)
+                self.assessment.reload()  # the change signal redraws the form
             except ReadinessError as exc:
                 self.header.show_status(f"reload failed: {_reason(exc)}", "#b91c1c")
                 return
-            self.assessment.data = fresh.data
-            self.assessment.warnings = fresh.warnings
-            self.assessment._disk_signature = fresh._disk_signature
-            self.header.refresh()
-            self.triage.refresh()
-            triage = self.assessment.triage
-            for row in self.rows.values():
-                row.refresh()
-                row.set_visible(self.bank.applies(row.id, triage))
-            self.header.show_saved()
-            self._refresh_fast()
             self._refresh_slow()
+            self.header.show_saved()
 
     # ---- lifetime ----------------------------------------------------------------------------
     @property
@@ -313,7 +322,7 @@ class ReadinessApp(w.VBox):
         self.close_all_descendants()
 
     def close_all_descendants(self) -> None:
-        self.results.figure.close()
+        self.assessment.changed.disconnect(self._on_change)
         for widget in _walk(self):
             widget.close()
 
@@ -355,12 +364,22 @@ def assess(
     pilot: str | None = None,
     respondents: list[str] | None = None,
     autosave: bool = True,
+    respondent: str | None = None,
+    role: str | None = None,
 ) -> ReadinessApp:
     """Open the assessment form for ``path``: resume the file if it exists, else create it.
 
     ``bank`` is a Bank or a bank YAML path (default: the bundled bank). ``target`` sets the
     target profile. A second call on a file already open in this kernel returns that app.
+
+    With ``respondent`` and ``role``, ``path`` is a team folder (``readiness team new``): the
+    form opens that respondent's own file (made on first use), shows only the questions the
+    bank asks of the role, and never writes another person's file.
     """
+    if respondent is not None or role is not None or _is_team(path):
+        bank = bank if bank is None or isinstance(bank, Bank) else load_bank(bank)
+        path = _member_file(path, respondent, role, bank)
+        pilot, respondents = None, None
     file = Path(path).expanduser()
     key = file.resolve()
     current = _OPEN.get(key)
@@ -374,9 +393,7 @@ def assess(
                     f"bank {wanted.id!r} {wanted.version}"
                 )
         if target is not None and target != current.assessment.target:
-            _set_target(current.assessment, target, file)
-            current.header.refresh()
-            current._changed()
+            _set_target(current.assessment, target, file)  # the form follows the change signal
         return current
     if file.exists():
         a = Assessment.load(file, bank=bank)
@@ -397,6 +414,27 @@ def assess(
     elif fresh is None and autosave:
         app.header.show_status(f"resumed {file.name}", "#15803d")
     return app
+
+
+def _is_team(path: str | Path) -> bool:
+    from ..team import is_team_folder
+
+    return is_team_folder(Path(path).expanduser())
+
+
+def _member_file(folder: str | Path, respondent: str | None, role: str | None, bank: Bank | None) -> Path:
+    """The respondent's own file in the team ``folder`` (made now if it does not exist)."""
+    from ..errors import InputError, Problem
+    from ..team import TeamFolder
+
+    if not respondent or not role:
+        raise InputError("form", [Problem(str(folder), "respondent" if not respondent else "role",
+                                          "a team folder needs assess(FOLDER, respondent=NAME, role=ROLE)")])
+    tf = TeamFolder(folder, bank=bank)
+    current = tf.member_file(respondent)
+    if current.resolve() in _OPEN and not _OPEN[current.resolve()].closed:
+        return current  # open in this kernel already: the same form
+    return tf.open_member(respondent, role, assessment_class=Assessment).path
 
 
 @atexit.register

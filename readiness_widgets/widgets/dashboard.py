@@ -1,9 +1,10 @@
 """The stakeholder dashboard: pick a saved assessment and see its readiness at a glance.
 
-A thin view over the engine: :class:`~readiness_widgets.portfolio.AssessmentFolder` reads the
-files (confined to one folder) and :func:`~readiness_widgets.report.report_model` gives the one
-model that the HTML report, the Markdown and this page all render (scores, previous scores,
-roadmap, answered questions with their evidence). The figures are drawn by
+A thin view: :class:`~readiness_widgets.portfolio.AssessmentFolder` reads the files (confined
+to one folder) and :func:`~readiness_widgets.result.evaluate` gives the one
+:class:`~readiness_widgets.result.Result` that the HTML report, the Markdown, the form and this
+page all render (scores, previous scores, roadmap, answered questions with their evidence). The
+figures are the chart specs of :mod:`readiness_widgets.charts`, drawn by
 :class:`~.plotly_view.PlotlyView` (a small plotly.js build) and replaced when another assessment
 is picked.
 
@@ -20,8 +21,11 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 import pandas as pd
 
+from ..charts import radar_spec, timeline_spec
+from ..demo import demo_folder
 from ..portfolio import AssessmentFolder, Entry, FolderError
-from ..report import html_link
+from ..report import html_link, render_html, render_markdown
+from ..result import Result, evaluate
 from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
@@ -29,8 +33,6 @@ from .plotly_view import PlotlyView
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment
-    from ..roadmap import Roadmap
-    from ..scoring import Scores
 
 SCORE_COLUMNS = ("title", "score", "target", "gap", "coverage", "status")
 QUESTION_GAP_COLUMNS = {"dimension": "Dimension", "text": "Question", "answer": "Answer", "target": "Target", "gap": "Gap"}
@@ -52,8 +54,7 @@ class Dashboard(w.VBox):
             selected = None
         self.entry: Entry | None = None
         self.previous: Entry | None = None
-        self.scores: Scores | None = None
-        self.roadmap: Roadmap | None = None
+        self.result: Result | None = None
 
         self.notice = w.HTML(value=render("notices", notices=[notice] if notice else [], unreadable=self._unreadable()))
         # the browser tells the kernel the page's query string: re-read the folder, follow ?file=
@@ -140,20 +141,13 @@ class Dashboard(w.VBox):
         return None
 
     def _show(self, name: str) -> None:
-        from ..charts import radar_spec, timeline_spec
-        from ..report import report_model
-
         entry = next(e for e in self.readable if e.name == name)
         self.entry = entry
         self.previous = self.folder.previous(entry, self.entries)
-        # the report's model: the previous assessment is scored against this one's target
-        self.model = report_model(entry.assessment, previous=self.previous.assessment if self.previous else None)
-        self.scores, self.roadmap = self.model["scores"], self.model["roadmap"]
-        self.previous_scores = self.model["previous_scores"]
-
-        # Plotly's JSON, built without plotly.py: validating a go.Figure would cost the kernel time
-        self.radar_figure = radar_spec(self.scores, self.previous_scores, height=440)
-        self.timeline_figure = timeline_spec(self.roadmap)
+        # scored once; the previous assessment against this one's target
+        self.result = evaluate(entry.assessment, previous=self.previous.assessment if self.previous else None)
+        self.radar_figure = radar_spec(self.result, height=440)
+        self.timeline_figure = timeline_spec(self.result.roadmap)
         self.radar.show(self.radar_figure)
         self._render_html()
 
@@ -208,27 +202,28 @@ class Dashboard(w.VBox):
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render_html(self) -> None:
-        s, a = self.scores, self.assessment
-        v = s.verdict
+        r = self.result
+        v = r.verdict
         self.meta.value = render(
-            "dashboard_meta", a=a, previous=self.previous, file=self.entry.name, warnings=self.entry.warnings
+            "dashboard_meta", info=r.info, bank=r.bank, previous=self.previous, file=self.entry.name,
+            warnings=self.entry.warnings,
         )
         self.banner.value = render(
             "banner",
             v=v,
             colour=VERDICT_COLOURS.get(v.status, "#111827"),
-            target=s.target,
-            mean=s.mean,
-            weakest=s.weakest,
-            weakest_title=s.dimensions.at[s.weakest_dimension, "title"],
+            target=r.target,
+            mean=r.mean,
+            weakest=r.weakest,
+            weakest_title=r.weakest_title,
         )
-        self.scores_table.value = dimension_table(s, SCORE_COLUMNS, previous=self.previous_scores)
-        gaps = pd.DataFrame(self.model["question_gaps"][:MAX_QUESTION_GAPS], columns=list(QUESTION_GAP_COLUMNS))
-        self.gap_table.value = (
-            html_table(gaps[list(QUESTION_GAP_COLUMNS)].rename(columns=QUESTION_GAP_COLUMNS))
-            if len(gaps)
-            else "<p>No question is below its target.</p>"
+        self.scores_table.value = dimension_table(r, SCORE_COLUMNS)
+        gaps = pd.DataFrame(
+            [[q.dimension_title, q.text, q.answer, q.target, q.gap] for q in r.question_gaps[:MAX_QUESTION_GAPS]],
+            columns=list(QUESTION_GAP_COLUMNS.values()),
         )
+        self.gap_table.value = html_table(gaps) if len(gaps) else "<p>No question is below its target.</p>"
+        a = self.assessment
         stem = safe_filename(f"{a.pilot}-{a.data.updated:%Y-%m-%d}", "")
         for button, suffix in zip(self.download_buttons, (".html", ".md", "-scores.csv", "-answers.csv"), strict=True):
             button.filename = stem + suffix
@@ -244,8 +239,8 @@ class Dashboard(w.VBox):
             self.timeline = PlotlyView(layout=w.Layout(width="100%"))
             self.timeline_box.children = [self.timeline]
         self.timeline.show(self.timeline_figure)
-        self.roadmap_details.value = render("roadmap", r=self.roadmap)
-        self.evidence.value = render("evidence", rows=self.model["questions"], html_link=html_link)
+        self.roadmap_details.value = render("roadmap", r=self.result.roadmap)
+        self.evidence.value = render("evidence", rows=self.result.answered, html_link=html_link)
         self.downloads.children = self.download_buttons
         self._details_shown = True
 
@@ -256,24 +251,15 @@ class Dashboard(w.VBox):
         return w.HTML(value="<h2 style='margin:4px 0'>AI pilot production readiness</h2>")
 
     def _downloads(self) -> list[DownloadButton]:
-        def html():  # from the model the page shows: nothing is scored again
-            from ..report import render_html
-
-            return render_html(self.assessment, model=self.model)
-
-        def markdown():
-            from ..report import render_markdown
-
-            return render_markdown(self.assessment, model=self.model)
-
+        # from the result the page shows: nothing is scored again
         return [
-                DownloadButton("HTML report", "report.html", html, mime="text/html",
+                DownloadButton("HTML report", "report.html", lambda: render_html(self.result), mime="text/html",
                                tooltip="Download a standalone HTML report (works offline, prints to PDF)"),
-                DownloadButton("Markdown", "report.md", markdown, mime="text/markdown",
+                DownloadButton("Markdown", "report.md", lambda: render_markdown(self.result), mime="text/markdown",
                                tooltip="Download the report as Markdown, for a pull request or a wiki"),
-                DownloadButton("Scores (CSV)", "scores.csv", lambda: self.scores.to_csv("dimensions"), mime="text/csv",
+                DownloadButton("Scores (CSV)", "scores.csv", lambda: self.result.scores.to_csv("dimensions"), mime="text/csv",
                                tooltip="Download the dimension scores as CSV"),
-                DownloadButton("Answers (CSV)", "answers.csv", lambda: self.scores.to_csv("questions"), mime="text/csv",
+                DownloadButton("Answers (CSV)", "answers.csv", lambda: self.result.scores.to_csv("questions"), mime="text/csv",
                                tooltip="Download every question's answer and gap as CSV"),
         ]
 
@@ -285,7 +271,6 @@ def dashboard(folder: str | Path | None = None, *, selected: str | None = None) 
     is refused with a message, never opened. In a browser, ``?file=NAME.json`` in the page's URL
     does the same once the page is shown (see :class:`~.location.PageLocation`).
     """
-    from ..demo import demo_folder
 
     try:
         box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())

@@ -37,17 +37,6 @@ def level_options(question: Question) -> list[tuple[str, Any]]:
     return options
 
 
-def answer_label(question: Question, value: Any) -> str:
-    """How an answer reads in the review table."""
-    if value is None:
-        return "unanswered"
-    if value == "na":
-        return "N/A"
-    if value == "dont_know":
-        return "don't know"
-    return f"{value} · {question.levels[value]}"
-
-
 class QuestionRow:
     """The controls of one question; ``box`` is the widget to display."""
 

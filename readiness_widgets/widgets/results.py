@@ -1,7 +1,8 @@
-"""Live results: one radar ``FigureWidget`` updated in place, the verdict, scores table and roadmap.
+"""Live results: the radar (a chart spec drawn by :class:`~.plotly_view.PlotlyView`, updated in
+place), the verdict, the scores table and the roadmap.
 
-Everything shown here comes from the engine's :class:`~readiness_widgets.scoring.Scores` and
-:class:`~readiness_widgets.roadmap.Roadmap`; this module only renders them.
+Everything shown here comes from one :class:`~readiness_widgets.result.Result`; this module only
+renders it.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from ..charts import radar_spec
 from ._html import VERDICT_COLOURS, dimension_table, render
+from .plotly_view import PlotlyView
 
 if TYPE_CHECKING:  # pragma: no cover
-    import plotly.graph_objects as go
-
-    from ..roadmap import Roadmap
-    from ..scoring import Scores
+    from ..result import Result
 
 MAX_BLOCKING_SHOWN = 8
+RADAR_HEIGHT = 400
 
 
 def _fmt(x: float) -> str:
@@ -28,18 +29,14 @@ def _fmt(x: float) -> str:
 class Results:
     """The results column. :meth:`update_fast` is cheap (radar, verdict); :meth:`update_slow` is not."""
 
-    def __init__(self, scores: Scores):
-        import plotly.graph_objects as go
-
-        from ..charts import radar
-
-        self.figure: go.FigureWidget = go.FigureWidget(radar(scores, height=400))
+    def __init__(self, result: Result):
+        self.radar = PlotlyView(radar_spec(result, height=RADAR_HEIGHT), layout=w.Layout(min_height=f"{RADAR_HEIGHT}px"))
         self.verdict = w.HTML(value="")
         self.table = w.HTML(value="", layout=w.Layout(overflow="auto"))
         self.roadmap = w.HTML(value="", layout=w.Layout(overflow="auto"))
         self.box = w.VBox(
             [
-                self.figure,
+                self.radar,
                 self.verdict,
                 w.HTML(value="<b>Dimension scores</b>"),
                 self.table,
@@ -49,26 +46,23 @@ class Results:
         )
         self.box.add_class("rw-results")
 
-    def update_fast(self, scores: Scores) -> None:
-        """Radar trace data in place (the figure is never rebuilt) and the verdict."""
-        from ..charts import update_radar
-
-        update_radar(self.figure, scores)
-        v = scores.verdict
-        blocking = [(qid, scores.questions.at[qid, "text"]) for qid in v.blocking_questions[:MAX_BLOCKING_SHOWN]]
+    def update_fast(self, result: Result) -> None:
+        """The radar's spec (the same view, redrawn in place by ``Plotly.react``) and the verdict."""
+        self.radar.show(radar_spec(result, height=RADAR_HEIGHT))
+        v = result.verdict
         self.verdict.value = render(
             "verdict",
             v=v,
             colour=VERDICT_COLOURS.get(v.status, "#111827"),
-            target=scores.target,
-            mean=_fmt(scores.mean),
-            weakest=_fmt(scores.weakest),
-            weakest_title=scores.dimensions.at[scores.weakest_dimension, "title"],
-            blocking=blocking,
+            target=result.target,
+            mean=_fmt(result.mean),
+            weakest=_fmt(result.weakest),
+            weakest_title=result.weakest_title,
+            blocking=result.blocking[:MAX_BLOCKING_SHOWN],
             more=max(0, len(v.blocking_questions) - MAX_BLOCKING_SHOWN),
         )
 
-    def update_slow(self, scores: Scores, roadmap: Roadmap) -> None:
+    def update_slow(self, result: Result) -> None:
         """The dimension table and the roadmap (debounced by the app)."""
-        self.table.value = dimension_table(scores)
-        self.roadmap.value = render("roadmap", r=roadmap)
+        self.table.value = dimension_table(result)
+        self.roadmap.value = render("roadmap", r=result.roadmap)

@@ -1,4 +1,8 @@
-"""The review view: every applicable answer in one table, and a way to jump back to a question."""
+"""The review view: every applicable answer in one table, and a way to jump back to a question.
+
+It renders the result's question rows, so an answer reads here exactly as in the report and the
+dashboard ("level 2: <anchor>", "N/A", "don't know", "unanswered").
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ._html import render
-from .question import answer_label
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..assessment import Assessment
+    from ..result import Result
 
 NOTES_SHOWN = 160
 
@@ -19,8 +22,7 @@ NOTES_SHOWN = 160
 class Review:
     """A table of every answer, a question picker and a "Go to question" button."""
 
-    def __init__(self, assessment: Assessment, on_jump: Callable[[str], Any]):
-        self.assessment = assessment
+    def __init__(self, on_jump: Callable[[str], Any]):
         self.on_jump = on_jump
         self.picker = w.Dropdown(
             options=[],
@@ -46,22 +48,18 @@ class Review:
         if self.picker.value:
             self.on_jump(self.picker.value)
 
-    def refresh(self) -> None:
-        a = self.assessment
-        bank = a.bank
+    def refresh(self, result: Result) -> None:
         rows, options = [], []
-        for q in bank.applicable_questions(a.triage):
-            ans = a.answers.get(q.id)
-            label = answer_label(q, ans.value if ans is not None else None)
-            notes = ans.notes if ans is not None else ""
+        for q in result.questions:
+            label = f"{q.answer}: {q.anchor}" if q.anchor else q.answer
             rows.append(
                 {
                     "id": q.id,
-                    "dimension": bank.dimension(q.dimension).title,
+                    "dimension": q.dimension_title,
                     "text": q.text,
                     "answer": label,
-                    "evidence": ans.evidence if ans is not None and ans.value is not None else "",
-                    "notes": notes if len(notes) <= NOTES_SHOWN else notes[:NOTES_SHOWN] + "...",
+                    "evidence": q.evidence,
+                    "notes": q.notes if len(q.notes) <= NOTES_SHOWN else q.notes[:NOTES_SHOWN] + "...",
                 }
             )
             short = label if len(label) <= 40 else label[:40] + "..."

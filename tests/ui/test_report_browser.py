@@ -7,13 +7,14 @@ from harness import HOSTILE_PILOT, SCRIPT, hostile_assessment
 
 from readiness_widgets.assessment import Assessment
 from readiness_widgets.report import write_report
+from readiness_widgets.result import evaluate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_report_renders_offline_with_no_errors(page, tmp_path, shots):
     saved = hostile_assessment(tmp_path / "hostile.json")
-    out = write_report(Assessment.load(saved), tmp_path / "report.html")
+    out = write_report(evaluate(Assessment.load(saved)), tmp_path / "report.html")
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(out.as_uri())
