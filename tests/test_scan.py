@@ -385,11 +385,12 @@ def test_ci_providers_and_what_they_run(tmp_path, rel, text, provider):
 
 def test_ci_notebooks_lint_security_and_training(tmp_path):
     write(tmp_path, ".github/workflows/nb.yml", "on: push\njobs:\n  nb:\n    steps:\n      - run: pytest --nbmake notebooks/\n"
-          "      - run: pre-commit run -a\n      - run: pip-audit\n      - run: dvc repro\n"
+          "      - run: pre-commit run -a\n      - run: pip-audit\n      - run: bandit -r src\n      - run: dvc repro\n"
           "      - run: great_expectations checkpoint run daily\n")
     found = scan_folder(tmp_path).signals
-    for signal in ("ci.runs_notebooks", "ci.runs_lint", "ci.security_scan", "ci.trains", "ci.data_checks"):
+    for signal in ("ci.runs_notebooks", "ci.runs_lint", "ci.security_scan", "ci.security_scan.dependencies", "ci.trains", "ci.data_checks"):
         assert signal in found, signal
+    assert found["ci.security_scan"][0].detail.count("bandit") == 1  # code scanning, apart from dependency scanning
     assert "ci.deploys" not in found
 
 

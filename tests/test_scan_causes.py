@@ -102,11 +102,22 @@ def test_metric_inside_an_identifier_or_a_count_is_no_quality_threshold(tmp_path
                                             "    assert metrics_table.count() > 3\n"})
     result = scan(tmp_path, bank)
     assert "tests.model_quality" not in result.findings.signals
-    assert level(result, "model.degradation_thresholds") is None
+    assert level(result, "infrastructure.pre_release_validation") is None
     tree(tmp_path, {"tests/test_model.py": "def test_auc(model, holdout):\n    auc = model.auc(holdout)\n    assert auc >= 0.8\n"})
     result = scan(tmp_path, bank)
     assert result.findings.signals["tests.model_quality"][0].path == "tests/test_model.py"
-    assert level(result, "model.degradation_thresholds") == 2  # a test threshold, not an agreed one in monitoring
+    assert level(result, "infrastructure.pre_release_validation") == 2  # a test threshold, not a gate in the pipeline
+
+
+def test_a_code_scanner_is_no_dependency_scan(tmp_path, bank):
+    codeql = "on: push\njobs:\n  analyze:\n    steps:\n      - uses: github/codeql-action/analyze@v3\n"
+    tree(tmp_path, {".github/workflows/codeql.yml": codeql})
+    result = scan(tmp_path, bank)
+    assert "ci.security_scan" in result.findings.signals
+    assert level(result, "infrastructure.dependency_updates") is None
+    tree(tmp_path, {".github/workflows/audit.yml": gha("pip-audit -r requirements.txt")})
+    result = scan(tmp_path, bank)
+    assert level(result, "infrastructure.dependency_updates") == 2  # scanned in CI; no update pull requests
 
 
 # ---- presence read as maturity ---------------------------------------------------------------
@@ -162,14 +173,14 @@ def test_a_pydantic_import_is_not_schema_validation(tmp_path, bank):
     assert level(scan(tmp_path, bank), "data.schema_validation") == 2
 
 
-def test_a_tracker_or_a_dvc_folder_is_no_audit_trail(tmp_path, bank):
+def test_a_tracker_or_a_dvc_folder_is_no_prediction_log(tmp_path, bank):
     tree(tmp_path, {"train.py": "import wandb\nwandb.init()\n", ".dvc/config": "[core]\n", "data.csv.dvc": "outs:\n- md5: 1\n"})
     result = scan(tmp_path, bank)
-    assert level(result, "governance.audit_trail") is None
+    assert level(result, "infrastructure.prediction_logging") is None
     assert level(result, "model.experiment_tracking") == 2  # the tracker is evidence for tracking
     tree(tmp_path, {"deploy/endpoint.py": "from sagemaker.model_monitor import DataCaptureConfig\n"
                                           "capture = DataCaptureConfig(enable_capture=True, sampling_percentage=100)\n"})
-    assert level(scan(tmp_path, bank), "governance.audit_trail") == 2
+    assert level(scan(tmp_path, bank), "infrastructure.prediction_logging") == 2
 
 
 def test_a_readme_of_empty_headings_answers_nothing(tmp_path, bank):
@@ -245,7 +256,7 @@ def test_a_library_importing_itself_is_not_its_own_monitoring(tmp_path, bank):
     result = scan(tmp_path, bank)
     assert "project.library" in result.findings.signals
     assert level(result, "model.drift_detection") is None
-    assert level(result, "model.degradation_thresholds") is None
+    assert level(result, "infrastructure.pre_release_validation") is None
     assert result["infrastructure.automated_tests"].level == 1  # its tests are still its tests
 
 
@@ -302,7 +313,7 @@ def test_iac_sagemaker_and_tracking_forms_are_found(tmp_path, bank):
     for signal in ("deploy.cdk", "pipeline.sagemaker", "tracking.dvc", "deploy.pulumi", "model.trains"):
         assert signal in signals, signal
     result = scan(tmp_path, bank)
-    assert result["infrastructure.packaging"].level == 2
+    assert result["infrastructure.infrastructure_as_code"].level == 2  # declared in code; applied by a pipeline is 3
     assert "deploy.none" not in signals
 
 

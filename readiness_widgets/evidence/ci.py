@@ -82,20 +82,36 @@ _IGNORED = {"echo", "printf", "cat", "cd", "export", "set", "unset", "source", "
             "zip", "gzip", "jq", "xargs", "ln", "pwd", "basename", "dirname", "date", "head", "tail", "sort", "wc"}
 _SEPARATORS = {"&&", "||", ";", "|", "&", "then", "do", "else"}
 
-TESTS, LINT, NOTEBOOKS, COVERAGE, IMAGE, DEPLOY, PUBLISH, DOCS, TRAINS, DATA, SECURITY = (
+TESTS, LINT, NOTEBOOKS, COVERAGE, IMAGE, DEPLOY, PUBLISH, DOCS, TRAINS, DATA, SECURITY, DEPENDENCIES = (
     "ci.runs_tests", "ci.runs_lint", "ci.runs_notebooks", "ci.coverage", "ci.builds_image", "ci.deploys",
-    "ci.publishes", "ci.deploys_docs", "ci.trains", "ci.data_checks", "ci.security_scan",
+    "ci.publishes", "ci.deploys_docs", "ci.trains", "ci.data_checks", "ci.security_scan", "ci.security_scan.dependencies",
 )
 _TEST_PROGRAMS = {"pytest", "py.test", "nosetests", "nose2", "unittest", "behave", "ward", "jest", "vitest", "mocha", "ctest"}
 _LINT_PROGRAMS = {"ruff", "flake8", "pylint", "black", "mypy", "pyright", "isort", "pre-commit", "prek", "eslint", "hadolint",
                   "shellcheck", "yamllint", "pydocstyle", "pycodestyle", "ty", "codespell", "interrogate", "blackdoc",
                   "autopep8", "yapf", "pyflakes", "vulture", "tflint", "markdownlint", "dprint"}
-_SECURITY_PROGRAMS = {"pip-audit", "safety", "bandit", "trivy", "grype", "snyk", "gitleaks", "trufflehog", "osv-scanner",
-                      "semgrep", "checkov", "tfsec", "detect-secrets", "cfn_nag", "kics"}
+_SECURITY_PROGRAMS = {"bandit", "gitleaks", "trufflehog", "semgrep", "checkov", "tfsec", "detect-secrets", "cfn_nag", "kics"}
+_DEPENDENCY_SCANNERS = {"pip-audit", "safety", "trivy", "grype", "snyk", "osv-scanner"}  # known vulnerabilities in dependencies or images
 _NOTEBOOK_PROGRAMS = {"papermill", "treon", "nbmake"}
 _TRAIN_WORD_RE = re.compile(r"(?:^|[/_\-.])(?:re)?train(?:ing|er)?(?:$|[/_\-.])", re.IGNORECASE)
 _DEPLOY_WORD_RE = re.compile(r"(?:^|[/_\-.=])deploy(?:ment|s|_model|-model)?(?:$|[/_\-.])", re.IGNORECASE)
 _DOC_WORD_RE = re.compile(r"doc|pages|site|gh-pages|website", re.IGNORECASE)
+INFRA = "ci.deploys.infrastructure"
+_IAC_PROGRAMS = {"kubectl", "helm", "helmfile", "terraform", "tofu", "pulumi", "sam", "cdk", "serverless", "sls", "skaffold", "argocd"}
+_IAC_ACTIONS = ("azure/arm-deploy", "azure/k8s-deploy", "aws-actions/aws-cloudformation-github-deploy", "azureresourcegroupdeployment",
+                "azureresourcemanagertemplatedeployment", "helmdeploy", "kubernetesmanifest", "kubernetes", "terraformtask",
+                "codepipeline/deploy/cloudformation")
+
+
+def applies_infrastructure(action: str) -> bool:
+    """A CI action or task that applies declared infrastructure (ARM, CloudFormation, manifests, Helm, Terraform)."""
+    return action.lower().split("@")[0].startswith(_IAC_ACTIONS)
+
+
+def _iac_command(base: str, words: list[str]) -> bool:
+    return base in _IAC_PROGRAMS or (base == "az" and "deployment" in words) or (base == "aws" and "cloudformation" in words)
+
+
 _DEPLOY_SUBCOMMANDS = {  # program -> predicate on its words
     "kubectl": lambda w: _any(w, "apply", "create", "replace", "patch", "set") or _seq(w, "rollout", "restart"),
     "helm": lambda w: _any(w, "upgrade", "install"),
@@ -511,7 +527,10 @@ def _classify_program(prog, args, cmd, ctx, cwd, depth, seen):
             return out  # formatting, not a check
         hit(LINT)
         return out
-    if base in _SECURITY_PROGRAMS or (base == "npm" and words[:1] == ["audit"]):
+    if base in _DEPENDENCY_SCANNERS or (base in ("npm", "pnpm", "yarn") and words[:1] == ["audit"]):
+        hit(DEPENDENCIES)
+        return out
+    if base in _SECURITY_PROGRAMS:
         hit(SECURITY)
         return out
     if base in _NOTEBOOK_PROGRAMS or (base == "jupyter" and (("nbconvert" in words and "--execute" in args) or words[:1] == ["execute"])):
@@ -549,6 +568,8 @@ def _classify_program(prog, args, cmd, ctx, cwd, depth, seen):
         return out
     if base in _DEPLOY_SUBCOMMANDS and _DEPLOY_SUBCOMMANDS[base](words):
         hit(DOCS if _DOC_WORD_RE.search(" ".join(words)) and base not in ("kubectl", "helm") else DEPLOY)
+        if _iac_command(base, words):
+            hit(INFRA)  # the deploy applies declared infrastructure
         return out
     if base == "anyscale" and _any(words, "job", "jobs") and "submit" in words:
         specs = [w for w in words if w.endswith((".yaml", ".yml"))]
@@ -736,8 +757,8 @@ _ACTIONS = (  # GitHub Actions (owner/name prefix) -> signal
     ("azure/arm-deploy", DEPLOY), ("azure/functions-action", DEPLOY), ("aws-actions/amazon-ecs-deploy-task-definition", DEPLOY),
     ("aws-actions/aws-cloudformation-github-deploy", DEPLOY), ("google-github-actions/deploy-cloudrun", DEPLOY),
     ("google-github-actions/deploy-appengine", DEPLOY), ("github/codeql-action", SECURITY),
-    ("actions/dependency-review-action", SECURITY), ("aquasecurity/trivy-action", SECURITY), ("snyk/actions", SECURITY),
-    ("gitleaks/gitleaks-action", SECURITY), ("pypa/gh-action-pip-audit", SECURITY), ("trufflesecurity/trufflehog", SECURITY),
+    ("actions/dependency-review-action", DEPENDENCIES), ("aquasecurity/trivy-action", DEPENDENCIES), ("snyk/actions", DEPENDENCIES),
+    ("gitleaks/gitleaks-action", SECURITY), ("pypa/gh-action-pip-audit", DEPENDENCIES), ("trufflesecurity/trufflehog", SECURITY),
     ("pre-commit/action", LINT), ("astral-sh/ruff-action", LINT), ("chartboost/ruff-action", LINT),
     ("iterative/setup-cml", ""), ("helm/chart-releaser-action", PUBLISH),
 )
@@ -997,7 +1018,9 @@ def codepipeline_cfn(rel: str, entries: list[Entry]) -> list[Job]:
             k = e.path.index("Stages") + 2
             stage = stage_names.get(e.path[:k], "stage")
             job = Job(rel, "AWS CodePipeline", stage, e.line, ("pipeline",))
-            job.actions.append((e.line, f"codepipeline/{e.value.lower()}", {}))
+            provider = next((p.value for p in entries if p.path == e.path and p.key == "Provider"), "")
+            kind = "/cloudformation" if e.value == "Deploy" and provider.startswith("CloudFormation") else ""
+            job.actions.append((e.line, f"codepipeline/{e.value.lower()}{kind}", {}))
             jobs.append(job)
     return jobs
 

@@ -312,10 +312,13 @@ class Detectors:
             for line, action, params in job.actions:
                 signal = ci.classify_action(action, params)
                 if action.startswith("codepipeline/"):
-                    signal = {"codepipeline/deploy": "ci.deploys"}.get(action, "")
+                    signal = "ci.deploys" if action.startswith("codepipeline/deploy") else ""
                 if signal:
-                    self.add(signal, job.path, line, detail=f"job `{job.name}` ({job.provider}) uses `{action}`{job.on()}", zone=zone)
+                    detail = f"job `{job.name}` ({job.provider}) uses `{action}`{job.on()}"
+                    self.add(signal, job.path, line, detail=detail, zone=zone)
                     did.append(signal)
+                    if signal == "ci.deploys" and ci.applies_infrastructure(action):
+                        self.add(ci.INFRA, job.path, line, detail=detail, zone=zone)
             if "ci.data_checks" in did and "ci.trains" in did and zone == "main":
                 self.add("ci.data_gate", job.path, job.line, detail=f"job `{job.name}` ({job.provider}) checks the data and trains in the same run")
             if job.environment.lower().split("-")[0] in ("prod", "production", "staging", "live") and zone == "main":
