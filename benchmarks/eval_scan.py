@@ -84,9 +84,11 @@ class Tally:
     repos: list[dict] = field(default_factory=list)
 
 
-def load_labels(path: Path, questions: set[str], known: set[str]) -> tuple[dict, dict[str, Label]]:
+def load_labels(path: Path, questions: set[str], known: set[str], bank: str = "") -> tuple[dict, dict[str, Label]]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     where = path.name
+    if bank and doc.get("bank") and doc["bank"] != bank:  # levels are judged against one version's level texts
+        print(f"note: {where}: labelled against bank {doc['bank']}, scanning with {bank}")
     if doc.get("set", "development") not in ("development", "holdout"):
         raise SystemExit(f"{where}: set: expected development or holdout, got {doc.get('set')!r}")
     for key in ("repository", "commit", "questions"):
@@ -123,7 +125,7 @@ def evaluate(args) -> Tally:
     if args.only:
         files = [f for f in files if any(w.lower() in f.stem.lower() for w in args.only)]
     for path in files:
-        doc, labels = load_labels(path, questions, known)
+        doc, labels = load_labels(path, questions, known, f"{bank.id} {bank.version}")
         repo = doc["repository"]
         tree = checkout(repo, doc["commit"], mirror=args.mirror, repos=args.repos, cache=args.cache)
         if tree is None or not tree.path.parts:
