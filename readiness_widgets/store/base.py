@@ -79,10 +79,16 @@ class StoreConflictError(AssessmentConflictError):
             found = "no revision (the pilot is not in the store)"
         else:
             found = f"revision {theirs.number} ({theirs.describe()})"
-        message = (
-            f"saved by someone else since this copy was loaded: the store now holds {found}; this copy "
-            f"started from {mine}. Nothing was written. Reload theirs, or keep yours as a new revision"
-        )
+        if base is None and theirs is not None:
+            message = (
+                f"the store already holds this pilot, up to {found}; nothing was written. Load it "
+                f"and save on top of it, or use another key"
+            )
+        else:
+            message = (
+                f"saved by someone else since this copy was loaded: the store now holds {found}; this copy "
+                f"started from {mine}. Nothing was written. Reload theirs, or keep yours as a new revision"
+            )
         super().__init__([Problem(where, pilot, message)])
         self.expected = mine
         self.found = f"revision {self.head}" if self.head is not None else None
