@@ -355,10 +355,9 @@ def cmd_store_restore(args) -> int:
 
 
 def cmd_store_import(args) -> int:
-    from .store import open_store
-
     from dataclasses import replace
 
+    from .store import open_store
     from .store.base import os_user
 
     source = open_store(args.folder, create=False)

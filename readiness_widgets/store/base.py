@@ -38,7 +38,6 @@ from ..bank import EVIDENCE_KINDS, Bank
 from ..errors import AssessmentError, InputError, Problem, ReadinessError, problems_from_validation
 from ..storage import signature_of
 
-
 ENV_STORE = "READINESS_STORE"
 SOURCES = ("form", "cli", "scan", "import", "api", "file")  # file: written outside the store (folder backend)
 KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")

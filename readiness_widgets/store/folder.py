@@ -44,6 +44,7 @@ from ..storage import (
 )
 from .base import (
     KEY,
+    MAX_NAME,
     Changes,
     Milestone,
     PilotHistory,
@@ -57,6 +58,7 @@ from .base import (
     doc_signature,
     normalize,
     now,
+    os_user,
     parse_document,
     parse_stamp,
     to_text,
@@ -305,8 +307,6 @@ class FolderStore(Store):
         return rev
 
     def mark(self, pilot: str, name: str, revision: int | None = None, *, by: str | None = None) -> Milestone:
-        from .base import MAX_NAME, os_user
-
         name = (name or "").strip()
         if not name or len(name) > MAX_NAME:
             raise UnknownPilotError(self.url, pilot, f"a milestone needs a name of 1-{MAX_NAME} characters")

@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import and_, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 
 from .base import (
+    MAX_NAME,
+    AnswerTable,
     Changes,
     Milestone,
     PilotHistory,
@@ -41,8 +42,6 @@ from .base import (
     now,
     os_user,
     utc,
-    AnswerTable,
-    MAX_NAME,
 )
 from .schema import answers, milestones, pilots, revisions, triage
 
