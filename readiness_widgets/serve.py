@@ -22,6 +22,7 @@ from pathlib import Path
 from .demo import DASHBOARD_NOTEBOOK, dashboards_dir, demo_folder
 from .errors import InputError, Problem
 from .portfolio import ENV_FOLDER, AssessmentFolder
+from .store import ENV_STORE, key_for, open_store, store_url
 
 PACKAGE = Path(__file__).resolve().parent
 PAGES = {"dashboard": DASHBOARD_NOTEBOOK, "self-assessment": "self_assessment.ipynb"}
@@ -55,6 +56,15 @@ def form_path() -> Path:
     return folder.resolve(os.environ.get(ENV_FORM_FILE) or DEFAULT_FORM_FILE)
 
 
+def form_args() -> dict:
+    """What the self-assessment page passes to ``assess()``: a pilot of ``$READINESS_STORE``
+    (``$READINESS_FORM_FILE`` names its key), else the file of :func:`form_path`."""
+    url = store_url()
+    if url:
+        return {"path": key_for(os.environ.get(ENV_FORM_FILE) or DEFAULT_FORM_FILE), "store": url}
+    return {"path": form_path()}
+
+
 def voila_command(
     page: str = "dashboard", *, port: int = 8866, notebook: str | Path | None = None, extra: list[str] | None = None
 ) -> list[str]:
@@ -74,10 +84,14 @@ def voila_command(
     ]
 
 
-def voila_environment(folder: str | Path, *, form_file: str | None = None) -> dict[str, str]:
+def voila_environment(folder: str | Path | None, *, form_file: str | None = None, store: str | None = None) -> dict[str, str]:
     """The environment of the Voila server (and so of its kernels)."""
     env = dict(os.environ)
-    env[ENV_FOLDER] = str(Path(folder).resolve())
+    env.pop(ENV_STORE, None)
+    if store is not None:
+        env[ENV_STORE] = store  # the kernel's environment only: never printed
+    if folder is not None:
+        env[ENV_FOLDER] = str(Path(folder).resolve())
     # our Voila template ("readiness": the lab template without its CDN stylesheets)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(voila_config_dir() / "jupyter"), env.get("JUPYTER_PATH")]))
     if form_file is not None:
@@ -128,6 +142,7 @@ def serve(
     port: int = 8866,
     form_file: str | None = None,
     preheat: bool | None = None,
+    store: str | None = None,
 ) -> int:
     """Run Voila in the foreground until Ctrl-C; returns its exit code.
 
@@ -140,16 +155,26 @@ def serve(
             "installation", [Problem("voila", "", "the dashboard needs Voila: pip install 'readiness-widgets[dashboard]'")]
         )
     _check_port(port)
-    if folder is None:
-        folder = demo_folder() if page == "dashboard" else Path.cwd()
-    box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
-    if page == "self-assessment":
-        box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
     if preheat and page != "dashboard":
         raise InputError("option", [Problem("--preheat", "", "only the dashboard page can be preheated")])
+    if store is not None and folder is not None:
+        raise InputError("option", [Problem("--store", "", "give a FOLDER or --store URL, not both")])
+    if store is not None:
+        with open_store(store, create=page != "dashboard") as opened:  # refuses a store that cannot be opened
+            shown, root = opened.url, None
+        if page == "self-assessment":
+            key_for(form_file or DEFAULT_FORM_FILE)
+    else:
+        if folder is None:
+            folder = demo_folder() if page == "dashboard" else Path.cwd()
+        box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
+        if page == "self-assessment":
+            box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
+        shown, root = box.root, box.root
     cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None)
-    print(f"readiness: serving the {page} for {box.root} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
-    proc = subprocess.Popen(cmd, env=voila_environment(box.root, form_file=form_file))  # noqa: S603 - our own argv
+    print(f"readiness: serving the {page} for {shown} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
+    env = voila_environment(root, form_file=form_file, store=store)
+    proc = subprocess.Popen(cmd, env=env)  # noqa: S603 - our own argv
     # a service manager stops us with SIGTERM (or SIGHUP): pass it on, so that Voila shuts its
     # kernels (the preheated one included) down instead of being left running without us
     forwarded = [sig for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig is not None]
@@ -172,7 +197,8 @@ def serve(
 
 
 def cmd_dashboard(args) -> int:
-    return serve(args.page, args.folder, port=args.port, form_file=args.file, preheat=args.preheat)
+    store = args.store if args.store is not None else (store_url() if args.folder is None else None)
+    return serve(args.page, args.folder, port=args.port, form_file=args.file, preheat=args.preheat, store=store or None)
 
 
 def register_cli(sub) -> None:
@@ -189,6 +215,12 @@ def register_cli(sub) -> None:
         nargs="?",
         metavar="FOLDER",
         help="folder of assessment .json files (dashboard default: the bundled demo; self-assessment default: .)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="serve the pilots of a store instead of a folder (sqlite:///x.db, postgresql+psycopg://..., a folder; "
+        "default: $READINESS_STORE when no FOLDER is given); with --page self-assessment, --file names the pilot",
     )
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     p.add_argument("--page", choices=sorted(PAGES), default="dashboard", help="which page to serve (default: dashboard)")
@@ -207,4 +239,4 @@ def register_cli(sub) -> None:
     p.set_defaults(func=cmd_dashboard)
 
 
-__all__ = ["form_path", "install_server_config", "serve", "voila_command", "voila_settings"]
+__all__ = ["form_args", "form_path", "install_server_config", "serve", "voila_command", "voila_settings"]
