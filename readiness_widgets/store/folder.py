@@ -11,8 +11,9 @@ form, the CLI and the folder dashboard read as before), and its history beside i
 A save is the locked compare-and-swap of :mod:`readiness_widgets.storage`: under the exclusive
 lock of ``FOLDER/KEY.json`` (the one every save of that file takes), the latest revision is read
 again and compared with the save's base; then the revision's record is written (temporary file,
-fsync, rename: the commit point), then the file. A save killed between the two is finished by
-the next reader: a file one revision behind its history is read as the latest record.
+fsync, rename: the commit point), then the file. A save killed between the two leaves the file
+one revision behind its history: readers take the latest record, and the next save rewrites the
+file before it writes its own record, so the file is never two revisions behind.
 
 A file with no record, or changed outside the store (a form on the file, ``readiness scan
 --into``, an editor), is a revision too: the next one after the records, saved ``from the
@@ -77,6 +78,7 @@ class _State:
     records: list[int]  # revision numbers with a record, in order
     head: Revision | None  # the latest revision, document included
     implicit: bool  # the head is the file itself, not recorded yet
+    file_behind: bool = False  # the file is not the head's document yet (a save killed after its record)
 
 
 class FolderStore(Store):
@@ -172,12 +174,12 @@ class FolderStore(Store):
         if raw is None:
             if last is None:
                 raise UnknownPilotError(self.url, pilot, "no pilot of that key in the store")
-            return _State(numbers, last, False)  # the file is gone (or never written): the records hold it
+            return _State(numbers, last, False, True)  # the file is gone (or never written): the records hold it
         sig = signature_of(raw)
         if last is not None and sig == last.signature:
             return _State(numbers, last, False)
         if last is not None and len(numbers) > 1 and sig == self._record(pilot, numbers[-2]).signature:
-            return _State(numbers, last, False)  # a save was killed after its record: the record is the latest
+            return _State(numbers, last, False, True)  # a save was killed after its record: the record is the latest
         # the file itself is the latest revision: written outside the store
         doc = normalize(parse_document(raw.decode("utf-8", errors="replace"), str(file)), str(file))
         try:
@@ -296,6 +298,8 @@ class FolderStore(Store):
                 raise StoreConflictError(self.url, pilot, base, replace(head, document=None) if head else None, document)
             if state is not None and state.implicit:
                 self._write_record(head)  # the file's own revision, written down before ours
+            elif state is not None and state.file_behind:
+                self._write_file(head)  # finish the killed save first: the file is never two revisions behind
             rev = Revision(
                 pilot=pilot, number=(base or 0) + 1, base=base, saved_at=meta["saved_at"], saved_by=meta["saved_by"],
                 source=meta["source"], changes=changes_between(head.document if head else None, document),
