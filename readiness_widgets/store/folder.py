@@ -41,7 +41,6 @@ from ..storage import (
     locked,
     read_regular_file,
     remove_stale_temp_files,
-    signature_of,
 )
 from .base import (
     KEY,
@@ -175,7 +174,10 @@ class FolderStore(Store):
             if last is None:
                 raise UnknownPilotError(self.url, pilot, "no pilot of that key in the store")
             return _State(numbers, last, False, True)  # the file is gone (or never written): the records hold it
-        sig = signature_of(raw)
+        try:
+            sig = doc_signature(json.loads(raw))
+        except (ValueError, RecursionError):
+            sig = None  # not JSON: read below, which names the problem
         if last is not None and sig == last.signature:
             return _State(numbers, last, False)
         if last is not None and len(numbers) > 1 and sig == self._record(pilot, numbers[-2]).signature:
