@@ -284,3 +284,21 @@ def test_an_assessment_bound_to_a_store_still_saves_copies_to_files(store_url, t
         a.save(tmp_path / "copy.json")
         assert Assessment.load(tmp_path / "copy.json", bank=bank).pilot == "Churn"
         assert len(store.history("churn")) == 1
+
+
+def test_scan_into_a_pilot_of_a_store_is_a_revision_from_the_scan(capsys, store_url, bank, tmp_path):
+    with open_store(store_url) as store:
+        store.save("p", Assessment.new("P", bank=bank), base=None)
+    project = tmp_path / "project"
+    (project / ".github" / "workflows").mkdir(parents=True)
+    (project / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs:\n  test:\n    steps:\n      - run: pytest\n")
+    (project / "Dockerfile").write_text("FROM python:3.11-slim\n")
+    (project / "tests").mkdir()
+    (project / "tests" / "test_model.py").write_text("def test_model():\n    assert True\n")
+    code, out, err = run(capsys, "scan", project, "--into", "p", "--store", store_url)
+    assert code == 0, err
+    assert "saved p" in out
+    with open_store(store_url) as store:
+        head = store.get_meta("p")
+        assert (head.number, head.source) == (2, "scan")
+        assert head.changes.answers
