@@ -45,7 +45,7 @@ SOURCES = ("form", "cli", "scan", "api")
 def documents(bank, pilots: int, revisions: int, seed: int = 0):
     """Random, valid assessment documents: every pilot's revisions, as the data model writes them."""
     rng = np.random.default_rng(seed)
-    questions = [q for q in bank.questions]
+    questions = list(bank.questions)
     start = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
     for p in range(pilots):
         triage = {t.id: t.options[int(rng.integers(len(t.options)))].value for t in bank.triage}
@@ -97,7 +97,8 @@ def bench(name: str, url: str, bank, histories, repeat: int) -> float:
     filled = time.perf_counter() - t0
     rows = sum(len(f) for f in bare_read(store))
     scores = portfolio_scores(store.answer_table(), bank)  # warm both, and check them
-    assert len(scores) == len(histories) and (scores["status"] != "unscored").all()
+    assert len(scores) == len(histories)
+    assert (scores["status"] != "unscored").all()
     base = median(lambda: bare_read(store), repeat)
     ours = median(lambda: portfolio_scores(store.answer_table(), bank), repeat)
     docs = median(lambda: store.latest(), 1)

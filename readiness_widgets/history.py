@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .assessment import Assessment
 from .bank import EVIDENCE_KINDS, Bank
-from .result import Result, answer_label, evaluate
+from .result import answer_label, evaluate
 from .scoring import STATUSES, bank_arrays, score_many
 from .store import AnswerTable, Store
 
@@ -161,8 +162,9 @@ class RevisionDiff:
         }
 
 
-def _label(result: Result, qid: str) -> tuple[str, str, str]:
-    ans = result._answers.get(qid)
+def _label(assessment: Assessment, qid: str) -> tuple[str, str, str]:
+    """(answer label, evidence of a level answer, notes) of one question, as every view labels it."""
+    ans = assessment.answers.get(qid)
     if ans is None or ans.value is None:
         return "unanswered", "", ans.notes if ans is not None else ""
     value = ans.value
@@ -187,8 +189,8 @@ def diff_revisions(store: Store, pilot: str, a: int | str, b: int | str, *, bank
     changed = sorted(q for q in set(before.answers) | set(after.answers) if before.answers.get(q) != after.answers.get(q))
     rows = []
     for qid in changed:
-        lb, eb, nb_ = _label(r_before, qid)
-        la, ea, na_ = _label(r_after, qid)
+        lb, eb, nb_ = _label(before, qid)
+        la, ea, na_ = _label(after, qid)
         text = after.bank.question(qid).text if after.bank.has_question(qid) else "(not in this bank)"
         rows.append(AnswerChange(qid, text, lb, la, eb, ea, nb_ != na_))
     fields = tuple(f for f in ("pilot", "respondents", "target") if before.data.model_dump().get(f) != after.data.model_dump().get(f))

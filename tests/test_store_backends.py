@@ -10,7 +10,6 @@ from readiness_widgets import Assessment
 from readiness_widgets.store import StoreConflictError, open_store
 from readiness_widgets.store.base import to_text
 
-
 # ---- the folder backend: today's files, and files changed outside the store ------------------------
 
 
@@ -78,7 +77,8 @@ def test_unreadable_files_are_skipped_and_named(tmp_path, bank):
     store.save("good", Assessment.new("Good", bank=bank), base=None)
     (tmp_path / "broken.json").write_text("{nope")
     assert [p.pilot for p in store.pilots()] == ["good"]
-    assert store.problems and store.problems[0].startswith("broken:")
+    assert store.problems
+    assert store.problems[0].startswith("broken:")
 
 
 # ---- SQL: Alembic migrations ---------------------------------------------------------------------

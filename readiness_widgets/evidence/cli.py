@@ -135,10 +135,7 @@ def cmd_scan(args) -> int:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if args.store:
-                assessment = _from_store(args)
-            else:
-                assessment = Assessment.load(args.into, bank=args.bank)
+            assessment = _from_store(args) if args.store else Assessment.load(args.into, bank=args.bank)
         bank = assessment.bank
     else:
         bank = load_bank(args.bank)

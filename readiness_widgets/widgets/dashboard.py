@@ -21,14 +21,14 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 import pandas as pd
 
+from ..api import Assessment as _Assessment
 from ..charts import radar_spec, timeline_spec
 from ..demo import demo_folder
-from ..api import Assessment as _Assessment
 from ..errors import ReadinessError
 from ..portfolio import AssessmentFolder, Entry, FolderError
-from ..store import Revision, Store, StoreError, open_store, store_url
 from ..report import html_link, render_html, render_markdown
 from ..result import Result, evaluate
+from ..store import Revision, Store, StoreError, open_store, store_url
 from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
