@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import and_, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, SQLAlchemyError
@@ -67,8 +68,6 @@ def _head_revision() -> str:
 
 def migrate(conn: Connection) -> bool:
     """Bring the tables up to the latest migration on ``conn`` (inside its transaction); True if it ran."""
-    from alembic.runtime.migration import MigrationContext
-
     if MigrationContext.configure(conn).get_current_revision() == _head_revision():
         return False
     from alembic import command
@@ -104,10 +103,13 @@ class SQLStore(Store):
                 raise StoreError(f"{self.url}: no such database file")
         try:
             self.engine = self._engine(parsed)
-            with self._writing() as conn:
-                if self.dialect == "postgresql":  # one migrator at a time
-                    conn.execute(select(func.pg_advisory_xact_lock(7_261_001)))
-                migrate(conn)
+            with self.engine.connect() as conn:  # a read: the tables are usually up to date
+                current = MigrationContext.configure(conn).get_current_revision()
+            if current != _head_revision():
+                with self._writing() as conn:
+                    if self.dialect == "postgresql":  # one migrator at a time
+                        conn.execute(select(func.pg_advisory_xact_lock(7_261_001)))
+                    migrate(conn)  # checks again, inside the write lock
         except SQLAlchemyError as exc:
             raise self._error("cannot open the store", exc) from None
 
