@@ -34,10 +34,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 import pandas as pd
 
+from readiness_widgets.assessment import SCHEMA_VERSION
 from readiness_widgets.bank import EVIDENCE_KINDS, load_bank
 from readiness_widgets.history import portfolio_scores
 from readiness_widgets.store import PilotHistory, Revision, open_store
-from readiness_widgets.store.base import Changes, doc_signature
+from readiness_widgets.store.base import Changes, doc_signature, normalize
 
 SOURCES = ("form", "cli", "scan", "api")
 
@@ -63,7 +64,7 @@ def documents(bank, pilots: int, revisions: int, seed: int = 0):
                 answers[q.id] = {"value": value, "evidence": EVIDENCE_KINDS[int(x * 1000) % 3], "notes": "", "links": []}
             when = start + timedelta(days=30 * n, minutes=p)
             doc = {
-                "schema_version": 2, "pilot": f"Pilot {p:05d}", "respondents": [f"Owner {p % 97}"],
+                "schema_version": SCHEMA_VERSION, "pilot": f"Pilot {p:05d}", "respondents": [f"Owner {p % 97}"],
                 "created": start.isoformat().replace("+00:00", "Z"), "updated": when.isoformat().replace("+00:00", "Z"),
                 "bank": {"id": bank.id, "version": bank.version}, "target": target, "triage": triage, "answers": answers,
             }
@@ -139,6 +140,8 @@ def main(argv=None) -> None:
     bank = load_bank()
     t0 = time.perf_counter()
     histories = list(documents(bank, args.pilots, args.revisions))
+    sample = histories[0].revisions[-1].document
+    assert normalize(sample, "bench") == sample  # made as the data model writes them: imported without validation
     print(f"bank {bank.id} {bank.version}: {bank.summary()}; {args.pilots * args.revisions:,} documents made in "
           f"{time.perf_counter() - t0:.0f} s")
     with tempfile.TemporaryDirectory() as tmp:

@@ -22,6 +22,8 @@ _EXPORTS = {
     "Assessment": ".api",
     "Result": ".result",
     "evaluate": ".result",
+    "evaluate_team": ".result",
+    "TeamFolder": ".team",
     "Answer": ".assessment",
     "score_many": ".scoring",
     "answers_frame": ".scoring",
@@ -46,11 +48,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import ReadinessError as ReadinessError
     from .result import Result as Result
     from .result import evaluate as evaluate
+    from .result import evaluate_team as evaluate_team
     from .roadmap import Roadmap as Roadmap
     from .roadmap import build_roadmap as build_roadmap
     from .scoring import Scores as Scores
     from .scoring import answers_frame as answers_frame
     from .scoring import score_many as score_many
+    from .team import TeamFolder as TeamFolder
     from .widgets import assess as assess
 
 

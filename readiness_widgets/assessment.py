@@ -42,7 +42,7 @@ from .storage import (
     signature_of,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_ASSESSMENT_BYTES = 20_000_000
 NA = "na"
 DONT_KNOW = "dont_know"
@@ -66,7 +66,7 @@ class AssessmentConflictError(AssessmentError):
     found: str | None = None
 
 
-ChangeKind = Literal["answer", "triage", "meta", "reload"]
+ChangeKind = Literal["answer", "triage", "meta", "agreement", "reload"]
 
 
 class Home(Protocol):
@@ -93,7 +93,8 @@ class Change:
     """What changed in an assessment: what :attr:`Assessment.changed` carries.
 
     ``kind`` is ``answer`` (``question_ids`` names them), ``triage``, ``meta`` (pilot,
-    respondents, target) or ``reload`` (everything may have changed). Changes made inside
+    respondents, target), ``agreement`` (a team's agreed answer; ``question_ids`` names it) or
+    ``reload`` (everything may have changed). Changes made inside
     :meth:`Assessment.batch` arrive as one.
     """
 
@@ -127,6 +128,17 @@ def _check_link(link: str) -> str:
 Link = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+def _level_or_code(v):
+    """A level 0-4 (an integral float is taken), ``"na"``, ``"dont_know"`` or None; else ValueError."""
+    if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
+        return v
+    if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
+        v = int(v)
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 4:
+        raise ValueError(f"expected a level 0-4, 'na' or 'dont_know', got {v!r}")
+    return v
+
+
 class Answer(BaseModel):
     """One question's answer: a level 0-4, ``"na"`` or ``"dont_know"``, with its evidence."""
 
@@ -140,18 +152,52 @@ class Answer(BaseModel):
     @field_validator("value", mode="before")
     @classmethod
     def _level_or_code(cls, v):
-        if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
-            return v
-        if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
-            v = int(v)
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 4:
-            raise ValueError(f"expected a level 0-4, 'na' or 'dont_know', got {v!r}")
-        return v
+        return _level_or_code(v)
 
     @field_validator("links")
     @classmethod
     def _safe_links(cls, links: list[str]) -> list[str]:
         return [_check_link(link) for link in links]
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Respondent(BaseModel):
+    """Who answered a team member's file: a name and a role of the bank (``bank.roles``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Name
+    role: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.role.replace('_', ' ')})"
+
+
+class Agreement(BaseModel):
+    """The answer a team agreed on for one question, recorded by its facilitator with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: AnswerValue
+    evidence: EvidenceKind = "none"
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    agreed_by: Name
+    agreed_at: datetime = Field(default_factory=_now)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _level_or_code(cls, v):
+        return _level_or_code(v)
+
+    @field_validator("reason", "agreed_by")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must not be blank")
+        return text.strip()
 
 
 class BankRef(BaseModel):
@@ -162,11 +208,15 @@ class BankRef(BaseModel):
 
 
 class AssessmentFile(BaseModel):
-    """The JSON document on disk (``schema_version`` 2)."""
+    """The JSON document on disk (``schema_version`` 3).
+
+    Version 3 added ``respondent`` (a team member's file: who answers, in which role) and
+    ``agreements`` (a team's consensus file: the answers its facilitator recorded as agreed).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: Literal[3] = SCHEMA_VERSION
     pilot: Annotated[str, Field(min_length=1, max_length=200)]
     respondents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default_factory=list
@@ -177,6 +227,19 @@ class AssessmentFile(BaseModel):
     target: Annotated[str, Field(max_length=64)] | None = None
     triage: dict[str, str] = Field(default_factory=dict)
     answers: dict[str, Answer] = Field(default_factory=dict)
+    respondent: Respondent | None = None
+    agreements: dict[str, Agreement] = Field(default_factory=dict)
+
+
+def file_document(data: AssessmentFile) -> dict[str, Any]:
+    """The JSON document of ``data`` as files (and stores) hold it."""
+    doc = data.model_dump(mode="json")
+    # a single assessment's file reads as before: the team fields only where they are used
+    if doc.get("respondent") is None:
+        doc.pop("respondent", None)
+    if not doc.get("agreements"):
+        doc.pop("agreements", None)
+    return doc
 
 
 # ---- migrations ---------------------------------------------------------------------------
@@ -205,7 +268,13 @@ def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 adds the optional ``respondent`` and ``agreements`` (team assessments): nothing moves."""
+    doc["schema_version"] = 3
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
@@ -274,8 +343,9 @@ class Assessment:
         target: str | None = None,
         triage: Mapping[str, str] | None = None,
         path: str | Path | None = None,
+        respondent: Respondent | Mapping[str, str] | None = None,
     ) -> Assessment:
-        """A new, empty assessment for ``pilot``."""
+        """A new, empty assessment for ``pilot`` (``respondent``: a team member's file)."""
         bank = _as_bank(bank)
         try:
             data = AssessmentFile(
@@ -284,6 +354,7 @@ class Assessment:
                 bank=BankRef(id=bank.id, version=bank.version),
                 target=target,
                 triage=dict(triage or {}),
+                respondent=respondent,
             )
         except ValidationError as exc:
             raise AssessmentError(problems_from_validation(exc, str(path or "<new assessment>"))) from None
@@ -373,6 +444,15 @@ class Assessment:
                 unknown.append(qid)
             elif ans.value == NA and not self.bank.question(qid).allow_na:
                 problems.append(Problem(file, f"answers.{qid}.value", "N/A is not allowed for this question"))
+        if self.data.respondent is not None and self.data.respondent.role not in self.bank.role_ids:
+            problems.append(
+                Problem(file, "respondent.role", f"expected one of the bank's roles {self.bank.role_ids}, got {self.data.respondent.role!r}")
+            )
+        for qid, agreed in self.data.agreements.items():
+            if not self.bank.has_question(qid):
+                unknown.append(qid)
+            elif agreed.value == NA and not self.bank.question(qid).allow_na:
+                problems.append(Problem(file, f"agreements.{qid}.value", "N/A is not allowed for this question"))
         if problems:
             raise AssessmentError(problems)
         if unknown:
@@ -406,6 +486,20 @@ class Assessment:
     def respondents(self, names: Iterable[str]) -> None:
         self.data = _replace(self.data, respondents=[n for n in names if n])
         self._emit("meta")
+
+    @property
+    def respondent(self) -> Respondent | None:
+        """Who answers this file, in a team assessment (None: a single assessment)."""
+        return self.data.respondent
+
+    @property
+    def role(self) -> str | None:
+        return self.data.respondent.role if self.data.respondent is not None else None
+
+    @property
+    def agreements(self) -> dict[str, Agreement]:
+        """A team's agreed answers (only a team's consensus file holds any)."""
+        return self.data.agreements
 
     @property
     def target(self) -> str | None:
@@ -486,13 +580,43 @@ class Assessment:
         self._emit("answer", question_id)
         return new
 
+    def agree(self, question_id: str, value: int | str, *, reason: str, by: str, evidence: str = "none") -> Agreement:
+        """Record the answer the team agreed on for ``question_id``, who recorded it and why.
+
+        It replaces an earlier agreement on the same question; the time is now.
+        """
+        question = self.bank.question(question_id)
+        try:
+            agreed = Agreement(value=value, evidence=evidence, reason=reason, agreed_by=by)
+        except ValidationError as exc:
+            raise AssessmentError(
+                Problem("<agreement>", f"agreements.{question_id}.{p.path}", p.message)
+                for p in problems_from_validation(exc, "<agreement>")
+            ) from None
+        if agreed.value == NA and not question.allow_na:
+            raise AssessmentError(
+                [Problem("<agreement>", f"agreements.{question_id}.value", "N/A is not allowed for this question")]
+            )
+        self.data.agreements[question_id] = agreed
+        self._touch()
+        self._emit("agreement", question_id)
+        return agreed
+
+    def withdraw_agreement(self, question_id: str) -> None:
+        """Forget the agreement on ``question_id``: the aggregate of the answers applies again."""
+        if self.data.agreements.pop(question_id, None) is not None:
+            self._touch()
+            self._emit("agreement", question_id)
+
     def value(self, question_id: str) -> int | str | None:
         ans = self.data.answers.get(question_id)
         return ans.value if ans is not None else None
 
     def progress(self) -> tuple[int, int]:
-        """(answered, applicable) over the questions that apply under the current triage."""
-        applicable = self.bank.applicable_questions(self.data.triage)
+        """(answered, applicable) over the questions that apply under the current triage
+        (and, in a team member's file, that the bank asks of the member's role)."""
+        role = self.role
+        applicable = [q for q in self.bank.applicable_questions(self.data.triage) if self.bank.asks(q.id, role)]
         answered = sum(1 for q in applicable if self.value(q.id) is not None)
         return answered, len(applicable)
 
@@ -537,7 +661,7 @@ class Assessment:
         self._emit("reload")
 
     def to_dict(self) -> dict[str, Any]:
-        return self.data.model_dump(mode="json")
+        return file_document(self.data)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -203,6 +203,45 @@ class SuggestRule(_Model):
     automated: bool = False
 
 
+# ---- team assessments (issue 14): roles, who is asked what, how answers are combined ----------
+
+RoleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class Role(_Model):
+    """A role a respondent answers as (data science, platform, ...)."""
+
+    id: RoleId
+    title: Text
+
+
+DEFAULT_ROLES = (
+    Role(id="data_science", title="Data science"),
+    Role(id="platform", title="Platform"),
+    Role(id="product", title="Product"),
+    Role(id="compliance", title="Compliance"),
+    Role(id="business", title="Business"),
+)
+
+
+class TeamSettings(_Model):
+    """How a team's answers to one question are combined, and what counts as a disagreement."""
+
+    aggregate: Literal["median", "min", "mean"] = Field(
+        "median",
+        description="median (the lower middle answer when two are in the middle), min (the most "
+        "conservative answer) or mean (rounded to the nearest level, halves down)",
+    )
+    spread_flag: int = Field(2, ge=1, le=4, description="levels this far apart (max - min) are a disagreement")
+    dont_know_flag: int = Field(
+        3, ge=0, le=4, description="'don't know' beside a level this high or higher is a disagreement"
+    )
+
+
+def _role_ids(info: ValidationInfo) -> list[str] | None:
+    return _context(info, "roles")
+
+
 class Question(_Model):
     id: QuestionId
     dimension: Identifier
@@ -219,6 +258,21 @@ class Question(_Model):
     applies_if: str | None = None
     actions: list[Action] = Field(default_factory=list)
     suggest: list[SuggestRule] = Field(default_factory=list)
+    ask_roles: list[RoleId] | None = Field(
+        None, description="the roles asked this question in a team assessment (default: every role)"
+    )
+
+    @field_validator("ask_roles")
+    @classmethod
+    def _known_roles(cls, roles: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        known = _role_ids(info)
+        if roles is not None:
+            if not roles:
+                raise ValueError("expected at least one role (leave ask_roles out to ask everyone)")
+            unknown = [r for r in roles if known is not None and r not in known]
+            if unknown:
+                raise ValueError(f"unknown role(s) {', '.join(unknown)} (known: {', '.join(known or [])})")
+        return roles
 
     @field_validator("dimension")
     @classmethod
@@ -305,6 +359,8 @@ class Bank(_Model):
     targets: list[TargetProfile] = Field(min_length=1)
     target_rules: list[TargetRule] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
+    roles: list[Role] = Field(default_factory=lambda: list(DEFAULT_ROLES), min_length=1)
+    team: TeamSettings = TeamSettings()
 
     _cache: dict = PrivateAttr(default_factory=dict)  # derived arrays, keyed by their builder
 
@@ -324,6 +380,7 @@ class Bank(_Model):
             ("triage question", self.triage),
             ("target profile", self.targets),
             ("question", self.questions),
+            ("role", self.roles),
         ):
             seen: set[str] = set()
             for item in items:
@@ -396,6 +453,32 @@ class Bank(_Model):
 
     def summary(self) -> str:
         return f"{len(self.dimensions)} dimensions, {len(self.questions)} questions"
+
+    # ---- team roles -------------------------------------------------------------------------
+    @cached_property
+    def role_ids(self) -> list[str]:
+        return [r.id for r in self.roles]
+
+    def role(self, name: str) -> Role:
+        """The role called ``name``: its id or its title, any case, spaces and underscores alike."""
+        key = re.sub(r"[\s_-]+", "_", str(name).strip()).casefold()
+        for r in self.roles:
+            if key in (r.id, re.sub(r"[\s_-]+", "_", r.title).casefold()):
+                return r
+        known = ", ".join(f"{r.id} ({r.title})" for r in self.roles)
+        raise UnknownIdError(f"unknown role {name!r} (known: {known})")
+
+    def asks(self, question_id: str, role: str | None) -> bool:
+        """Whether a respondent with ``role`` is asked the question (no role: every question)."""
+        roles = self.question(question_id).ask_roles
+        return role is None or roles is None or role in roles
+
+    def asked_mask(self, role: str | None) -> tuple[bool, ...]:
+        """Whether each question (in bank order) is asked of ``role``; memoised."""
+        key = ("asked", role)
+        if key not in self._cache:
+            self._cache[key] = tuple(role is None or q.ask_roles is None or role in q.ask_roles for q in self.questions)
+        return self._cache[key]
 
     # ---- triage -----------------------------------------------------------------------------
     def triage_with_defaults(self, answers: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -547,6 +630,7 @@ _UNIQUE = (
     ("triage", "triage question"),
     ("targets", "target profile"),
     ("questions", "question"),
+    ("roles", "role"),
 )
 
 
@@ -590,10 +674,11 @@ def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(t, dict) and isinstance(t.get("id"), str):
             opts = t.get("options") if isinstance(t.get("options"), list) else []
             triage[t["id"]] = {str(o.get("value")) for o in opts if isinstance(o, dict)}
-    return {"dimensions": ids("dimensions"), "targets": ids("targets"), "triage": triage}
+    roles = ids("roles") if "roles" in data else [r.id for r in DEFAULT_ROLES]
+    return {"dimensions": ids("dimensions"), "targets": ids("targets"), "triage": triage, "roles": roles}
 
 
-_EXTENSION_KEYS = {"extends", "id", "version", "title", "description", "questions", "weights", "remove"}
+_EXTENSION_KEYS = {"extends", "id", "version", "title", "description", "questions", "weights", "remove", "roles", "team"}
 
 
 def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
@@ -622,7 +707,7 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
     if "extends" in base_raw:
         problems.append(Problem(str(file), "extends", "a bank may only extend a bank that does not itself extend one", lines.get(("extends",))))
     merged = dict(base_raw)
-    for key in ("id", "version", "title", "description"):
+    for key in ("id", "version", "title", "description", "roles", "team"):
         if key in data:
             merged[key] = data[key]
     questions = list(base_raw.get("questions") or [])

@@ -49,7 +49,7 @@ TEMPLATE = {
 LABEL_CHARS = 64  # deliverable names on the timeline's axis; the hover shows them in full
 # plotly.js with the core and these trace types only (1.3 MB instead of 4.8 MB): built by js/plotly/
 PLOTLY_JS = Path(__file__).resolve().parent / "static" / "plotly-readiness.min.js"
-TRACE_TYPES = ("scatterpolar", "bar")
+TRACE_TYPES = ("scatterpolar", "bar", "heatmap")
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +137,119 @@ def gap_bars_spec(result: Result, *, height: int = 320) -> dict:
             "title": {"text": "Gap to target by dimension", "x": 0.5},
             "shapes": [{"type": "line", "xref": "x", "yref": "y domain", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
                         "line": {"color": "#374151"}}],
+        },
+    }
+
+
+# ---- a team's charts --------------------------------------------------------------------------
+
+MEMBER_COLOURS = ("#0d9488", "#d97706", "#7c3aed", "#db2777", "#65a30d", "#0891b2", "#9333ea", "#ea580c", "#4b5563", "#be123c")
+TEAM_GROUPS = ("respondents", "roles")
+# answers without a level, as the heatmap writes them in their cell
+CELL_TEXT = {"na": "N/A", "dont_know": "?", "unanswered": "", "not_asked": "·"}
+MAX_HEATMAP_ROWS = 60
+
+
+def team_radar_spec(result: Result, *, by: str = "respondents", height: int = 460) -> dict:
+    """The team's radar: the target, the team's agreed polygon (the combined assessment, agreed
+    answers included), and one polygon per respondent or per role.
+
+    Two buttons switch between the respondents' and the roles' polygons (``by`` picks the one
+    shown first); a click on a legend entry hides or shows one polygon.
+    """
+    if result.team is None:
+        raise ValueError("team_radar_spec: not a team assessment (evaluate it with result.evaluate_team)")
+    if by not in TEAM_GROUPS:
+        raise ValueError(f"team_radar_spec: by must be one of {', '.join(TEAM_GROUPS)}, got {by!r}")
+    team = result.team
+    labels = [plotly_text(d.title) for d in result.dimensions]
+
+    def closed(values) -> dict:
+        values = [round(0.0 if v is None else v, 3) for v in values]
+        return {"r": values + values[:1], "theta": labels + labels[:1]}
+
+    groups = {"respondents": team.member_scores, "roles": team.role_scores}
+    data = [
+        {"type": "scatterpolar", "name": "Target", "mode": "lines",
+         "line": {"color": TARGET, "dash": "dash", "width": 2}, **closed(d.target for d in result.dimensions)},
+        {"type": "scatterpolar", "name": "Team (agreed)", "mode": "lines+markers", "fill": "toself",
+         "line": {"color": CURRENT, "width": 3}, "fillcolor": "rgba(37, 99, 235, 0.2)",
+         **closed(d.score for d in result.dimensions)},
+    ]
+    shown: dict[str, list[bool]] = {g: [True, True] for g in TEAM_GROUPS}
+    for group, scores in groups.items():
+        for k, (name, values) in enumerate(scores.items()):
+            data.append({
+                "type": "scatterpolar", "name": plotly_text(name), "mode": "lines", "legendgroup": group,
+                "line": {"color": MEMBER_COLOURS[k % len(MEMBER_COLOURS)], "width": 1.5,
+                         "dash": "solid" if group == "respondents" else "dot"},
+                "visible": group == by, **closed(values),
+            })
+            for g in TEAM_GROUPS:
+                shown[g].append(g == group)
+    buttons = [
+        {"label": "Each respondent" if g == "respondents" else "Each role", "method": "restyle",
+         "args": [{"visible": shown[g]}]}
+        for g in TEAM_GROUPS
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "template": TEMPLATE,
+            "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.12},
+            "margin": {"l": 60, "r": 60, "t": 100, "b": 40},
+            "height": height,
+            "title": {"text": f"Team readiness of {plotly_text(result.pilot)} vs {plotly_text(result.target.title)}", "x": 0.5},
+            "updatemenus": [{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left", "y": 1.2,
+                             "yanchor": "top", "showactive": True, "active": TEAM_GROUPS.index(by), "buttons": buttons}],
+        },
+    }
+
+
+def disagreement_heatmap_spec(result: Result, *, everything: bool = False, height: int | None = None) -> dict:
+    """Questions (rows) x respondents (columns): each level's distance from the team's combined
+    level, blue below and red above; the cell shows the answer (``?`` don't know, ``·`` not asked).
+
+    The flagged questions only, not yet agreed first (``everything``: every applicable question
+    with an answer), at most ``MAX_HEATMAP_ROWS``.
+    """
+    if result.team is None:
+        raise ValueError("disagreement_heatmap_spec: not a team assessment (evaluate it with result.evaluate_team)")
+    team = result.team
+    rows = team.disagreements if not everything else tuple(
+        q for q in team.questions if q.answered or q.na or q.dont_know
+    )
+    rows = rows[:MAX_HEATMAP_ROWS]
+    names = [plotly_text(m.name) for m in team.members]
+    z, text, hover = [], [], []
+    for q in rows:
+        centre = q.value
+        z.append([None if a.level is None or centre is None else round(a.level - centre, 2) for a in q.answers])
+        text.append([str(a.level) if a.level is not None else CELL_TEXT.get(a.status, "") for a in q.answers])
+        hover.append([
+            f"{plotly_text(a.name)} ({plotly_text(a.role)}): {a.answer}{', ' + a.evidence if a.evidence else ''}"
+            f"<br>team: {q.combined}; {plotly_text(q.text)}"
+            for a in q.answers
+        ])
+    ids = [plotly_text(q.id) for q in rows]
+    title = "What we disagree on: each answer against the team's" if rows else "No disagreement flagged"
+    return {
+        "data": [{
+            "type": "heatmap", "x": names, "y": ids, "z": z, "text": text, "texttemplate": "%{text}",
+            "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+            "zmin": -4, "zmax": 4, "zmid": 0, "xgap": 2, "ygap": 2,
+            "colorscale": [[0, "#1d4ed8"], [0.5, "#f3f4f6"], [1, "#b91c1c"]],
+            "colorbar": {"title": {"text": "levels from<br>the team's"}, "tickvals": [-4, -2, 0, 2, 4]},
+        }] if rows else [],
+        "layout": {
+            "template": TEMPLATE,
+            "height": height or max(220, 26 * len(rows) + 150),
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+            "xaxis": {"side": "top", "type": "category"},
+            "yaxis": {"autorange": "reversed", "type": "category", "automargin": True},
+            "title": {"text": title, "x": 0.5, "y": 0.99, "yanchor": "top"},
         },
     }
 

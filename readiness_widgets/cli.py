@@ -21,7 +21,7 @@ from .errors import InputError, ReadinessError
 EXIT_OK, EXIT_NO_GO, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # Modules that add sub-commands: each defines ``register_cli(subparsers)``.
-PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli", "readiness_widgets.serve"]
+PLUGIN_MODULES: list[str] = ["readiness_widgets.evidence.cli", "readiness_widgets.serve", "readiness_widgets.team_cli"]
 
 
 class UsageError(ReadinessError):
@@ -145,9 +145,16 @@ def cmd_new(args) -> int:
 
 
 def _evaluate(args, previous=None):
-    """Load FILE and score it once: the :class:`~readiness_widgets.result.Result` every command prints."""
-    from .result import evaluate
+    """Load FILE (or a team folder) and score it once: the :class:`~readiness_widgets.result.Result` every command prints."""
+    from .result import evaluate, evaluate_team
+    from .team import is_team_folder
 
+    if not getattr(args, "store", None) and is_team_folder(args.file):  # a team assessment: the aggregate, agreed answers overriding
+        from .team_cli import load_team
+
+        team = load_team(args.file, getattr(args, "bank", None))
+        _check_target(team.consensus, args.target)
+        return evaluate_team(team, target=args.target, previous=previous)
     a = _load(args)
     _check_target(a, args.target)
     return evaluate(a, target=args.target, previous=previous)
@@ -471,7 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     def assessment_args(p, formats=None, default=None):
-        p.add_argument("file", metavar="FILE", help="an assessment JSON file (with --store: a pilot of the store)")
+        p.add_argument("file", metavar="FILE", help="an assessment JSON file, a team folder (readiness team new), "
+                       "or with --store a pilot of the store")
         p.add_argument("--target", help="target profile (default: the file's, else the triage's)")
         p.add_argument("--bank", metavar="BANK.yaml", help="the bank the file was made with")
         p.add_argument("--store", metavar="URL", help="read the pilot FILE from this store (sqlite:///x.db, a folder, ...)")

@@ -135,3 +135,78 @@ def write_demo_folder(folder: str | Path, bank: Bank | None = None, *, force: bo
     for name, a in zip(files, (earlier, later, assistant), strict=True):
         written.append(a.save(folder / name, force=True))
     return written
+
+
+# ---- a team assessment: four people answer the churn pilot on their own -----------------------
+
+TEAM_DEMO = "team-demo"
+TEAM_MEMBERS = (
+    # name, role, how they see each dimension (a shift from the demo's profile), what they answered
+    ("Priya Raman", "data_science", {"data": 0.4, "model": 0.6, "infrastructure": 0.8, "governance": 0.6}, 1.0),
+    ("Jonas Weber", "platform", {"data": -0.3, "model": -0.8, "infrastructure": -0.4, "team": -0.2}, 0.9),
+    ("Tom Becker", "product", {"business": 0.5, "team": 0.4}, 0.75),
+    ("Amara Nwosu", "compliance", {"governance": -0.2, "data": -0.5}, 0.8),
+)
+
+
+def demo_team(folder: str | Path, bank: Bank | None = None, *, force: bool = False) -> Path:
+    """Write a team folder for the demo pilot: four respondents who disagree here and there, and
+    two answers their facilitator has already agreed on."""
+    from .team import CONSENSUS, TeamFolder, aggregate, slug
+
+    folder = Path(folder)
+    bank = bank if bank is not None else load_bank()
+    if folder.exists() and any(not p.name.startswith(".") for p in folder.iterdir()):
+        if not force:
+            raise FileExistsError(f"{folder} is not empty; pass force=True to replace the demo team")
+        for name in [CONSENSUS, *(f"{slug(m[0])}.json" for m in TEAM_MEMBERS)]:
+            (folder / name).unlink(missing_ok=True)
+    stamp = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+    team = TeamFolder.create(folder, DEMO_PILOT, bank=bank, target="production", triage=DEMO_TRIAGE)
+    for k, (name, role, shift, share) in enumerate(TEAM_MEMBERS):
+        profile = {d: v + shift.get(d, 0.0) for d, v in _PROFILE.items()}
+        own = demo_assessment(bank, profile=profile, respondents=[name], notes={}, when=stamp - timedelta(days=3 - k))
+        member = team.open_member(name, role)
+        with member.batch():
+            for qid, ans in own.answers.items():
+                if _unit(f"{name}/{qid}") < share and bank.asks(qid, role):
+                    member.answer(qid, ans.value, evidence=ans.evidence)
+        _member_notes(member, name)
+        member.data.created = stamp - timedelta(days=10)
+        member.data.updated = stamp - timedelta(days=3 - k)
+        member.save()
+    consensus = team.open_consensus()
+    flagged = aggregate(team.load()).disagreements.index  # the facilitator settled two of them
+    consensus.agree(flagged[0], 2, evidence="manual", by="Sam Ortiz (facilitator)",
+                    reason="Agreed in the review: the threshold is written down, but nobody has tested what happens when it is crossed.")
+    consensus.agree(flagged[1], 2, evidence="manual", by="Sam Ortiz (facilitator)",
+                    reason="Platform's view holds: measured weekly by hand against outcomes; no alert yet.")
+    for qid, agreed in consensus.agreements.items():  # a fixed date: the demo files do not change
+        consensus.data.agreements[qid] = agreed.model_copy(update={"agreed_at": stamp - timedelta(hours=1)})
+    consensus.data.created = stamp - timedelta(days=10)
+    consensus.data.updated = stamp
+    consensus.save()
+    for lock in folder.glob(".*.lock"):  # the saves' lock files: not part of the demo
+        lock.unlink()
+    return folder
+
+
+_MEMBER_NOTES = {
+    "Priya Raman": ("model.", "Holdout AUC 0.81; drift checks run in the training notebook."),
+    "Jonas Weber": ("infrastructure.", "Nothing pages us when the endpoint fails; deploys are by hand."),
+    "Tom Becker": ("business.", "Retention team agreed the success metric in October."),
+    "Amara Nwosu": ("governance.", "DPIA not started; the data protection officer asked for it."),
+}
+
+
+def _member_notes(member: Assessment, name: str) -> None:
+    prefix, text = _MEMBER_NOTES[name]
+    for qid, ans in member.answers.items():
+        if qid.startswith(prefix) and isinstance(ans.value, int):
+            member.answer(qid, notes=text)
+            return
+
+
+def demo_team_folder() -> Path:
+    """The bundled demo team folder (the churn pilot answered by four people)."""
+    return dashboards_dir() / TEAM_DEMO

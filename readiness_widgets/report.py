@@ -20,7 +20,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from ._version import __version__
-from .charts import gap_bars_spec, plotly_js, radar_spec, timeline_spec
+from .charts import (
+    disagreement_heatmap_spec,
+    gap_bars_spec,
+    plotly_js,
+    radar_spec,
+    team_radar_spec,
+    timeline_spec,
+)
 from .errors import ReadinessError
 from .storage import atomic_write_text
 
@@ -149,7 +156,10 @@ def figures(result: Result) -> dict[str, dict]:
     The template encodes them with Jinja's ``tojson``, which escapes ``< > & '`` so that no user
     text can close the ``<script>`` element.
     """
-    out = {"radar": radar_spec(result), "gaps": gap_bars_spec(result)}
+    radar = team_radar_spec(result) if result.team is not None else radar_spec(result)
+    out = {"radar": radar, "gaps": gap_bars_spec(result)}
+    if result.team is not None and result.team.disagreements:
+        out["disagreements"] = disagreement_heatmap_spec(result)
     if result.roadmap.total_weeks:
         out["timeline"] = timeline_spec(result.roadmap)
     return out

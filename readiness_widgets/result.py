@@ -11,6 +11,7 @@ Markdown reports, the charts and the CLI all render that one object; none of the
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ import pandas as pd
 from .errors import ReadinessError
 from .roadmap import build_roadmap
 from .scoring import score
+from .team import Team, TeamAggregate, aggregate, merge
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Answer, Assessment
+    from .assessment import Agreement, Answer, Assessment
     from .bank import Bank, ResolvedTarget
     from .roadmap import Roadmap
     from .scoring import Scores, Verdict
@@ -154,6 +156,7 @@ class Result:
     _answers: Mapping[str, Answer]
     _triage: Mapping[str, str]
     _triage_given: frozenset[str]
+    team: TeamView | None = None  # a team assessment: the respondents, the spread, the agreements
 
     # ---- at a glance --------------------------------------------------------------------
     @property
@@ -339,14 +342,226 @@ def evaluate(assessment: Assessment, *, target: str | None = None, previous: Ass
     )
 
 
+# ---- a team assessment ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberAnswer:
+    """One respondent's answer to one question, as every view labels it."""
+
+    name: str
+    role: str  # the role's title
+    status: str  # answered, na, dont_know, unanswered, not_asked
+    level: int | None
+    answer: str  # "level 2", "N/A", "don't know", "unanswered", "not asked"
+    evidence: str  # of a level answer, else ""
+    notes: str
+
+
+@dataclass(frozen=True)
+class TeamQuestion:
+    """One applicable question across the team: every answer, the combined one, the spread, the flags."""
+
+    id: str
+    dimension: str
+    dimension_title: str
+    text: str
+    answers: tuple[MemberAnswer, ...]  # in the order of the team's members
+    combined: str  # the aggregate's answer, labelled ("level 2", "don't know", ...)
+    value: float | None  # the exact aggregate of the levels (a median may be 2.5)
+    spread: float | None  # max - min of the levels
+    iqr: float | None
+    answered: int  # respondents who gave a level
+    na: int
+    dont_know: int
+    unanswered: int
+    asked: int
+    reasons: tuple[str, ...]  # why it is a disagreement (empty: it is not)
+    agreed: Agreement | None
+    final: str  # what the team assessment takes: the agreed answer, else the combined one
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def levels(self) -> dict[str, int | str | None]:
+        """Each respondent's answer: a level, ``"na"``, ``"dont_know"``, or None (unanswered or not asked)."""
+        codes = {"na": "na", "dont_know": "dont_know"}
+        return {a.name: a.level if a.status == "answered" else codes.get(a.status) for a in self.answers}
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    name: str
+    role: str  # the role's id
+    role_title: str
+    file: str
+    answered: int  # applicable questions asked of the role, answered
+    asked: int  # applicable questions asked of the role
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class DimensionAgreement:
+    """Krippendorff's alpha (ordinal) over the levels the respondents gave in one dimension."""
+
+    id: str
+    title: str
+    alpha: float | None  # None: not defined (fewer than two levels on any question, or no variation)
+    raters: int
+    units: int  # questions with a level from two respondents or more
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """What a view shows of a team beyond the scores of its combined assessment."""
+
+    folder: str
+    method: str  # median, min or mean
+    members: tuple[MemberRow, ...]
+    questions: tuple[TeamQuestion, ...]  # the applicable ones, in bank order
+    agreement: tuple[DimensionAgreement, ...]
+    member_scores: Mapping[str, tuple[float | None, ...]]  # respondent -> a score per dimension (bank order)
+    role_scores: Mapping[str, tuple[float | None, ...]]  # role title -> a score per dimension
+
+    @property
+    def disagreements(self) -> tuple[TeamQuestion, ...]:
+        """The flagged questions: those not agreed on yet first, then the widest spread."""
+        flagged = [q for q in self.questions if q.flagged]
+        return tuple(sorted(flagged, key=lambda q: (q.agreed is not None, -(q.spread or 0.0))))
+
+    @property
+    def open_disagreements(self) -> tuple[TeamQuestion, ...]:
+        return tuple(q for q in self.disagreements if q.agreed is None)
+
+    @property
+    def agreed(self) -> tuple[TeamQuestion, ...]:
+        return tuple(q for q in self.questions if q.agreed is not None)
+
+
+_CODE_LABELS = {"na": "N/A", "dont_know": "don't know", None: "unanswered"}
+
+
+def _answer_text(value) -> str:
+    return _CODE_LABELS[value] if value is None or isinstance(value, str) else f"level {int(value)}"
+
+
+def team_view(team: Team, agg: TeamAggregate) -> TeamView:
+    """The team's rows, from the engine's aggregate."""
+    bank = team.bank
+    titles = {d.id: d.title for d in bank.dimensions}
+    role_titles = {r.id: r.title for r in bank.roles}
+    q = agg.questions
+    applies = q["applies"]
+    members = []
+    for m in team.members:
+        asked = [qid for qid in q.index[applies] if bank.asks(qid, m.role)]
+        members.append(
+            MemberRow(
+                name=m.respondent.name,
+                role=m.role,
+                role_title=role_titles[m.role],
+                file=m.path.name if m.path is not None else "",
+                answered=sum(1 for qid in asked if m.value(qid) is not None),
+                asked=len(asked),
+                updated=m.data.updated,
+            )
+        )
+    rows = []
+    for qid in q.index[applies]:
+        answers = []
+        for m in team.members:
+            a = m.answers.get(qid)
+            if not bank.asks(qid, m.role):
+                status, level = "not_asked", None
+            elif a is None or a.value is None:
+                status, level = "unanswered", None
+            elif isinstance(a.value, str):
+                status, level = a.value, None
+            else:
+                status, level = "answered", a.value
+            answers.append(
+                MemberAnswer(
+                    name=m.respondent.name,
+                    role=role_titles[m.role],
+                    status=status,
+                    level=level,
+                    answer="not asked" if status == "not_asked" else answer_label(status, level),
+                    evidence=a.evidence if status == "answered" else "",
+                    notes=a.notes if a is not None and status != "not_asked" else "",
+                )
+            )
+        agreed = q.at[qid, "agreed"]
+        combined = _answer_text(q.at[qid, "answer"])
+        rows.append(
+            TeamQuestion(
+                id=qid,
+                dimension=q.at[qid, "dimension"],
+                dimension_title=titles[q.at[qid, "dimension"]],
+                text=q.at[qid, "text"],
+                answers=tuple(answers),
+                combined=combined,
+                value=_number(q.at[qid, "value"]),
+                spread=_number(q.at[qid, "spread"]),
+                iqr=_number(q.at[qid, "iqr"]),
+                answered=int(q.at[qid, "answered"]),
+                na=int(q.at[qid, "na"]),
+                dont_know=int(q.at[qid, "dont_know"]),
+                unanswered=int(q.at[qid, "unanswered"]),
+                asked=int(q.at[qid, "asked"]),
+                reasons=tuple(q.at[qid, "reasons"]),
+                agreed=agreed,
+                final=_answer_text(agreed.value) + " (agreed)" if agreed is not None else combined,
+            )
+        )
+    agreement = tuple(
+        DimensionAgreement(d, titles[d], _number(row["alpha"]), int(row["raters"]), int(row["units"]))
+        for d, row in agg.agreement.iterrows()
+    )
+
+    def by_row(frame) -> dict[str, tuple[float | None, ...]]:
+        return {str(name): tuple(_number(x) for x in row) for name, row in frame.iterrows()}
+
+    return TeamView(
+        folder=str(team.folder),
+        method=agg.method,
+        members=tuple(members),
+        questions=tuple(rows),
+        agreement=agreement,
+        member_scores=by_row(agg.member_scores),
+        role_scores=by_row(agg.role_scores),
+    )
+
+
+def evaluate_team(team: Team, *, target: str | None = None, previous: Assessment | None = None) -> Result:
+    """Aggregate ``team``, merge it (agreed answers override) and score it once, like any assessment.
+
+    The :class:`Result` is the combined assessment's, with :attr:`Result.team` set: the views
+    show the team's radar, disagreements and agreement from it.
+    """
+    agg = aggregate(team)
+    merged = merge(team, agg)
+    merged.path = team.folder
+    result = evaluate(merged, target=target, previous=previous)
+    return dataclasses.replace(result, team=team_view(team, agg))
+
+
 __all__ = [
     "Comparison",
     "ComparisonError",
+    "DimensionAgreement",
     "DimensionRow",
     "Info",
+    "MemberAnswer",
+    "MemberRow",
     "QuestionRow",
     "Result",
+    "TeamQuestion",
+    "TeamView",
     "TriageRow",
     "answer_label",
     "evaluate",
+    "evaluate_team",
+    "team_view",
 ]

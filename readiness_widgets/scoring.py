@@ -361,6 +361,8 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
     credit = _credit_of(codes, _credit_polynomial(arr.credit_table))
     triage = assessment.triage
     applies = np.array(bank.applies_mask(triage))
+    if assessment.role is not None:  # a team member's file: the questions the bank asks of the role
+        applies &= np.array(bank.asked_mask(assessment.role))
     core = _core(arr, levels, applies, codes)
     resolved = bank.resolve_target(target or assessment.target, triage)
     tvec = np.array([[resolved.levels[d] for d in arr.dimension_ids]])

@@ -19,20 +19,20 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from .demo import DASHBOARD_NOTEBOOK, dashboards_dir, demo_folder
+from .demo import DASHBOARD_NOTEBOOK, dashboards_dir, demo_folder, demo_team_folder
 from .errors import InputError, Problem
 from .portfolio import ENV_FOLDER, AssessmentFolder
 from .store import ENV_STORE, key_for, open_store, store_url
 
 PACKAGE = Path(__file__).resolve().parent
-PAGES = {"dashboard": DASHBOARD_NOTEBOOK, "self-assessment": "self_assessment.ipynb"}
+PAGES = {"dashboard": DASHBOARD_NOTEBOOK, "self-assessment": "self_assessment.ipynb", "team": "team_dashboard.ipynb"}
 # Extra Voila options per page. voila.json preheats kernels: Voila keeps one kernel with the
 # dashboard already built for the next visitor, which paints it over a second sooner
 # (benchmarks/bench_dashboard.py). The form is never preheated: it would create its file before
 # anyone asked for it.
 PREHEAT = ["--VoilaConfiguration.preheat_kernel=True"]
 NO_PREHEAT = ["--VoilaConfiguration.preheat_kernel=False"]
-PAGE_OPTIONS: dict[str, list[str]] = {"self-assessment": NO_PREHEAT}
+PAGE_OPTIONS: dict[str, list[str]] = {"self-assessment": NO_PREHEAT, "team": NO_PREHEAT}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
 DEFAULT_FORM_FILE = "self-assessment.json"
 
@@ -160,16 +160,22 @@ def serve(
     if store is not None and folder is not None:
         raise InputError("option", [Problem("--store", "", "give a FOLDER or --store URL, not both")])
     if store is not None:
+        if page == "team":
+            raise InputError("option", [Problem("--store", "", "the team page reads a team folder, not a store")])
         with open_store(store, create=page != "dashboard") as opened:  # refuses a store that cannot be opened
             shown, root = opened.url, None
         if page == "self-assessment":
             key_for(form_file or DEFAULT_FORM_FILE)
     else:
         if folder is None:
-            folder = demo_folder() if page == "dashboard" else Path.cwd()
+            folder = demo_folder() if page == "dashboard" else demo_team_folder() if page == "team" else Path.cwd()
         box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
         if page == "self-assessment":
             box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
+        if page == "team":
+            from .team import TeamFolder
+
+            TeamFolder(box.root).load()  # refuses a folder that is not a team's, with the reason
         shown, root = box.root, box.root
     cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None)
     print(f"readiness: serving the {page} for {shown} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
@@ -214,7 +220,8 @@ def register_cli(sub) -> None:
         "folder",
         nargs="?",
         metavar="FOLDER",
-        help="folder of assessment .json files (dashboard default: the bundled demo; self-assessment default: .)",
+        help="folder of assessment .json files (dashboard default: the bundled demo; self-assessment default: .); "
+        "for --page team, a team folder (readiness team new)",
     )
     p.add_argument(
         "--store",

@@ -21,7 +21,7 @@ import ipywidgets as w
 from markupsafe import escape
 
 from readiness_widgets import Assessment, load_bank
-from readiness_widgets.assessment import AssessmentError
+from readiness_widgets.assessment import SCHEMA_VERSION, AssessmentError
 from readiness_widgets.bank import bundled_bank_path
 from readiness_widgets.errors import ReadinessError
 from readiness_widgets.widgets import ReadinessApp, assess, open_apps
@@ -315,7 +315,7 @@ def test_autosave_content_and_exact_resume(tmp_path, apps, form_bank):
     app.header.respondents.value = "Ana"
     app.flush()
     data = json.loads(path.read_text())
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["respondents"] == ["Ana"]
     assert data["triage"][tid] == value
     assert {qid: a["value"] for qid, a in data["answers"].items()} == dict(

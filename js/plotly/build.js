@@ -16,7 +16,7 @@ esbuild
     minify: true,
     legalComments: "inline",
     banner: {
-      js: `/**\n* plotly.js v${version} (core, scatterpolar, bar), built for readiness-widgets\n* Copyright 2012-2025, Plotly, Inc.\n* All rights reserved.\n* Licensed under the MIT license\n*/`,
+      js: `/**\n* plotly.js v${version} (core, scatterpolar, bar, heatmap), built for readiness-widgets\n* Copyright 2012-2025, Plotly, Inc.\n* All rights reserved.\n* Licensed under the MIT license\n*/`,
     },
     plugins: [InlineCSSPlugin(), environmentPlugin({ NODE_DEBUG: false })],
     alias: { stream: "stream-browserify" },

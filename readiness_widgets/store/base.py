@@ -32,6 +32,7 @@ from ..assessment import (
     Assessment,
     AssessmentConflictError,
     AssessmentFile,
+    file_document,
     migrate,
 )
 from ..bank import EVIDENCE_KINDS, Bank
@@ -255,7 +256,7 @@ def normalize(document: Mapping[str, Any] | Assessment, where: str) -> dict[str,
         raise AssessmentError([Problem(where, "", "expected a JSON object at the top level")])
     doc = migrate(dict(document), where)
     try:
-        return AssessmentFile.model_validate(doc).model_dump(mode="json")
+        return file_document(AssessmentFile.model_validate(doc))
     except ValidationError as exc:
         raise AssessmentError(problems_from_validation(exc, where)) from None
 

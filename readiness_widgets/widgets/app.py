@@ -101,6 +101,9 @@ class ReadinessApp(w.VBox):
         self._refresher = Debouncer(refresh_delay, self._refresh_slow)
 
         self.header = Header(assessment, self._on_meta)
+        if assessment.respondent is not None:  # a team member: who they are and the team's triage are fixed
+            self.header.pilot.disabled = self.header.respondents.disabled = True
+            self.header.respondents.value = assessment.respondent.label
         self.header.save_now.on_click(lambda _: self.save())
         self.header.reload.on_click(lambda _: self.reload())
         self.header.overwrite.on_click(lambda _: self.save(force=True))
@@ -111,6 +114,9 @@ class ReadinessApp(w.VBox):
             )
         self.header.next_unanswered.on_click(lambda _: self.next_unanswered())
         self.triage = TriageForm(self.bank, assessment, self._on_triage)
+        if assessment.respondent is not None:
+            for control in self.triage.controls.values():
+                control.disabled = True
         self.review = Review(self.show_question)
         self.scan = ScanPanel(assessment)
         self.sections: dict[str, w.VBox] = {d: w.VBox([], layout=w.Layout(width="100%")) for d in self._dims}
@@ -168,7 +174,7 @@ class ReadinessApp(w.VBox):
 
     def next_unanswered(self) -> QuestionRow | None:
         for q in self.bank.applicable_questions(self.assessment.triage):
-            if self.assessment.value(q.id) is None:
+            if self.assessment.value(q.id) is None and self.bank.asks(q.id, self.assessment.role):
                 return self.show_question(q.id)
         self.header.show_status("every question that applies is answered", "#15803d")
         return None
@@ -180,9 +186,10 @@ class ReadinessApp(w.VBox):
         dim = self.bank.dimension(dimension_id)
         triage = self.assessment.triage
         rows = []
+        role = self.assessment.role
         for q in self.bank.questions_in(dimension_id):
             row = QuestionRow(q, self.assessment, self._on_answer, slot=self.scan.slot(q.id))
-            row.set_visible(self.bank.applies(q.id, triage))
+            row.set_visible(self.bank.applies(q.id, triage) and self.bank.asks(q.id, role))
             self.rows[q.id] = row
             rows.append(row.box)
         intro = w.HTML(value=f"<p><i>{_escape(dim.description)}</i></p>")
@@ -239,7 +246,8 @@ class ReadinessApp(w.VBox):
                         self.rows[qid].refresh()  # a no-op for the control that made the change
             if change.everything or "triage" in change.kinds:
                 self.triage.refresh()
-                mask = dict(zip([q.id for q in self.bank.questions], self.bank.applies_mask(self.assessment.triage), strict=True))
+                shown = zip(self.bank.applies_mask(self.assessment.triage), self.bank.asked_mask(self.assessment.role), strict=True)
+                mask = dict(zip([q.id for q in self.bank.questions], (a and b for a, b in shown), strict=True))
                 for qid, row in self.rows.items():
                     row.set_visible(mask[qid])
             self._refresh_fast()
@@ -376,6 +384,8 @@ def assess(
     respondents: list[str] | None = None,
     autosave: bool = True,
     store: str | Store | None = None,
+    respondent: str | None = None,
+    role: str | None = None,
 ) -> ReadinessApp:
     """Open the assessment form for ``path``: resume the file if it exists, else create it.
 
@@ -386,18 +396,28 @@ def assess(
     ``$READINESS_STORE`` when no ``path`` is given): the form edits a pilot of that store instead
     of a file. ``path`` is then the pilot's key (``churn``; default: made from ``pilot``), and
     every save is a new revision recorded as saved from the form.
+
+    With ``respondent`` and ``role``, ``path`` is a team folder (``readiness team new``): the
+    form opens that respondent's own file (made on first use), shows only the questions the
+    bank asks of the role, and never writes another person's file.
     """
-    url = store if store is not None else (store_url() if path is None else None)
+    url = store if store is not None else (store_url() if path is None and respondent is None else None)
     if url:
+        if respondent is not None or role is not None:
+            raise ReadinessError("a team's answers live in a team folder: pass the folder, not store=")
         return _assess_in_store(url, path, bank, target, pilot=pilot, respondents=respondents, autosave=autosave)
-    file = Path(path if path is not None else "readiness.json").expanduser()
+    path = path if path is not None else "readiness.json"
+    if respondent is not None or role is not None or _is_team(path):
+        bank = bank if bank is None or isinstance(bank, Bank) else load_bank(bank)
+        path = _member_file(path, respondent, role, bank)
+        pilot, respondents = None, None
+    file = Path(path).expanduser()
     key = file.resolve()
     current = _OPEN.get(key)
     if current is not None and not current.closed:
         _check_same(current, bank, target, file)
         return current
     if file.exists():
-
         a = Assessment.load(file, bank=bank)
         if target is not None and target != a.target:
             _set_target(a, target, file)
@@ -464,6 +484,27 @@ def _assess_in_store(url, path, bank, target, *, pilot, respondents, autosave) -
     elif fresh is None and autosave:
         app.header.show_status(f"resumed {key}, revision {a.home.base}", "#15803d")
     return app
+
+
+def _is_team(path: str | Path) -> bool:
+    from ..team import is_team_folder
+
+    return is_team_folder(Path(path).expanduser())
+
+
+def _member_file(folder: str | Path, respondent: str | None, role: str | None, bank: Bank | None) -> Path:
+    """The respondent's own file in the team ``folder`` (made now if it does not exist)."""
+    from ..errors import InputError, Problem
+    from ..team import TeamFolder
+
+    if not respondent or not role:
+        raise InputError("form", [Problem(str(folder), "respondent" if not respondent else "role",
+                                          "a team folder needs assess(FOLDER, respondent=NAME, role=ROLE)")])
+    tf = TeamFolder(folder, bank=bank)
+    current = tf.member_file(respondent)
+    if current.resolve() in _OPEN and not _OPEN[current.resolve()].closed:
+        return current  # open in this kernel already: the same form
+    return tf.open_member(respondent, role, assessment_class=Assessment).path
 
 
 @atexit.register
