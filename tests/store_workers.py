@@ -153,12 +153,13 @@ def crash_saver(url: str, started) -> None:
     from readiness_widgets.store import StoreConflictError, open_store
 
     store = open_store(url)
-    started.set()
     i = 0
     while True:
         head = store.get(PILOT)
         with contextlib.suppress(StoreConflictError):  # one saver at a time here: never raised
             store.save(PILOT, _with_token(head.document, f"[k{os.getpid()}.{i}]"), base=head.number, source="api")
+        if i == 0:
+            started.set()  # one save done: from now on it is saving whenever it is killed
         i += 1
 
 

@@ -35,4 +35,4 @@ def test_a_saver_killed_mid_save_leaves_the_old_or_the_new_revision(store_url):
     r = store_workers.run_crashes(store_url, times=50)
     assert r["valid"] == 50, [o for o in r["outcomes"] if not o["valid"]]
     assert r["went_back"] == 0
-    assert r["revisions"] > 50  # the savers were saving when killed
+    assert r["revisions"] >= 51  # every saver had saved once before it was killed, in its loop of saves
