@@ -31,6 +31,7 @@ from psygnal import Signal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .bank import Bank, load_bank
+from .bank_migration import carry_over, carry_over_agreements
 from .errors import AssessmentError, Problem, problems_from_validation
 from .storage import (
     ANY,
@@ -42,13 +43,13 @@ from .storage import (
     signature_of,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_ASSESSMENT_BYTES = 20_000_000
 NA = "na"
 DONT_KNOW = "dont_know"
 
 AnswerValue = Annotated[int, Field(ge=0, le=4)] | Literal["na", "dont_know"]
-EvidenceKind = Literal["none", "manual", "automated"]
+EvidenceKind = Literal["none", "manual", "reviewed", "automated"]
 
 
 class UnknownQuestionWarning(UserWarning):
@@ -208,15 +209,16 @@ class BankRef(BaseModel):
 
 
 class AssessmentFile(BaseModel):
-    """The JSON document on disk (``schema_version`` 3).
+    """The JSON document on disk (``schema_version`` 4).
 
     Version 3 added ``respondent`` (a team member's file: who answers, in which role) and
     ``agreements`` (a team's consensus file: the answers its facilitator recorded as agreed).
+    Version 4 added the evidence kind ``reviewed`` (signed off by an accountable person).
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[3] = SCHEMA_VERSION
+    schema_version: Literal[4] = SCHEMA_VERSION
     pilot: Annotated[str, Field(min_length=1, max_length=200)]
     respondents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default_factory=list
@@ -274,7 +276,17 @@ def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 adds the evidence kind ``reviewed`` (signed off, with a reference): nothing moves.
+
+    Answers given with an older version of the bank are carried over by the bank's own
+    ``migrations`` when the file is loaded (:mod:`readiness_widgets.bank_migration`).
+    """
+    doc["schema_version"] = 4
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 
 def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
@@ -387,7 +399,11 @@ class Assessment:
             raise AssessmentError(
                 [Problem(file, "bank.id", f"made with bank {data.bank.id!r}, not {bank.id!r}")]
             )
-        return cls(data, bank, file if file != "<assessment>" else None)
+        carried = _carry_over(data, bank, file)
+        obj = cls(data if carried is None else carried[0], bank, file if file != "<assessment>" else None)
+        if carried is not None:
+            obj.warnings[:0] = [f"{file}: {m}" for m in carried[1]]
+        return obj
 
     @classmethod
     def load(
@@ -444,6 +460,8 @@ class Assessment:
                 unknown.append(qid)
             elif ans.value == NA and not self.bank.question(qid).allow_na:
                 problems.append(Problem(file, f"answers.{qid}.value", "N/A is not allowed for this question"))
+            elif ans.evidence not in self.bank.question(qid).evidence_kinds:
+                problems.append(Problem(file, f"answers.{qid}.evidence", _unfit(self.bank, qid, ans.evidence)))
         if self.data.respondent is not None and self.data.respondent.role not in self.bank.role_ids:
             problems.append(
                 Problem(file, "respondent.role", f"expected one of the bank's roles {self.bank.role_ids}, got {self.data.respondent.role!r}")
@@ -453,6 +471,8 @@ class Assessment:
                 unknown.append(qid)
             elif agreed.value == NA and not self.bank.question(qid).allow_na:
                 problems.append(Problem(file, f"agreements.{qid}.value", "N/A is not allowed for this question"))
+            elif agreed.evidence not in self.bank.question(qid).evidence_kinds:
+                problems.append(Problem(file, f"agreements.{qid}.evidence", _unfit(self.bank, qid, agreed.evidence)))
         if problems:
             raise AssessmentError(problems)
         if unknown:
@@ -572,6 +592,8 @@ class Assessment:
             raise AssessmentError(
                 [Problem("<answer>", f"answers.{question_id}.value", "N/A is not allowed for this question")]
             )
+        if new.evidence not in question.evidence_kinds:
+            raise AssessmentError([Problem("<answer>", f"answers.{question_id}.evidence", _unfit(self.bank, question_id, new.evidence))])
         if new == Answer():
             self.data.answers.pop(question_id, None)
         else:
@@ -753,6 +775,29 @@ def _replace(data: AssessmentFile, **changes) -> AssessmentFile:
         return AssessmentFile.model_validate(doc)
     except ValidationError as exc:
         raise AssessmentError(problems_from_validation(exc, "<assessment>")) from None
+
+
+def _unfit(bank: Bank, question_id: str, kind: str) -> str:
+    kinds = bank.question(question_id).evidence_kinds
+    return f"{kind!r} evidence does not fit this question; it accepts {', '.join(kinds)}"
+
+
+def _carry_over(data: AssessmentFile, bank: Bank, file: str) -> tuple[AssessmentFile, list[str]] | None:
+    """``data`` with its answers carried over to ``bank``'s version (the bank's ``migrations``), or None."""
+    if data.bank.version == bank.version or not bank.migrations:
+        return None
+    answers = {qid: a.model_dump() for qid, a in data.answers.items()}
+    carried = carry_over(answers, data.bank.version, bank)
+    if carried is None:
+        return None
+    doc = data.model_dump()
+    doc["answers"], doc["bank"] = carried[0], {"id": bank.id, "version": bank.version}
+    agreements = carry_over_agreements({q: a.model_dump() for q, a in data.agreements.items()}, data.bank.version, bank)
+    doc["agreements"] = agreements or {}
+    try:
+        return AssessmentFile.model_validate(doc), carried[1]
+    except ValidationError as exc:
+        raise AssessmentError(problems_from_validation(exc, file)) from None
 
 
 def _as_bank(bank: Bank | str | Path | None) -> Bank:

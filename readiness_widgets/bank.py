@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from .conditions import Condition, ConditionError, parse_condition
+from .controls import check_tag
 from .errors import (
     BankError,
     Problem,
@@ -40,7 +41,9 @@ from .errors import (
 from .yamlio import parse_yaml, yaml_lines
 
 LEVELS = (0, 1, 2, 3, 4)
-EVIDENCE_KINDS = ("none", "manual", "automated")
+# what backs an answer, weakest first: the respondent's word; an artefact someone can open; an
+# artefact signed off by an accountable person (documents, decisions); a check that runs by itself
+EVIDENCE_KINDS = ("none", "manual", "reviewed", "automated")
 DEFAULT_BANK = "default"
 MAX_BANK_BYTES = 5_000_000
 
@@ -55,27 +58,53 @@ class _Model(BaseModel):
 
 
 class EvidenceCredit(_Model):
-    """Share of a level's score kept for each kind of evidence (ML Test Score style)."""
+    """Share of a level's score kept for each kind of evidence (1.0 everywhere in the default bank)."""
 
-    none: float = Field(0.8, ge=0, le=1, description="answer backed by no evidence")
-    manual: float = Field(0.9, ge=0, le=1, description="answer backed by a manual check")
-    automated: float = Field(1.0, ge=0, le=1, description="answer backed by an automated check")
+    none: float = Field(1.0, ge=0, le=1, description="answer backed by no evidence")
+    manual: float = Field(1.0, ge=0, le=1, description="answer backed by an artefact someone can open")
+    reviewed: float = Field(1.0, ge=0, le=1, description="answer backed by a signed-off artefact")
+    automated: float = Field(1.0, ge=0, le=1, description="answer backed by a check that runs by itself")
 
     @model_validator(mode="after")
     def _ordered(self):
-        if not self.none <= self.manual <= self.automated:
-            raise ValueError("evidence credit must satisfy none <= manual <= automated")
+        if not (self.none <= self.manual <= self.reviewed and self.manual <= self.automated):
+            raise ValueError("evidence credit must satisfy none <= manual <= reviewed and manual <= automated")
+        return self
+
+
+class EvidenceCap(_Model):
+    """The highest level each kind of evidence can back: a claim above it counts as the cap."""
+
+    none: Literal[0, 1, 2, 3, 4] = 1
+    manual: Literal[0, 1, 2, 3, 4] = 2
+    reviewed: Literal[0, 1, 2, 3, 4] = 4
+    automated: Literal[0, 1, 2, 3, 4] = 4
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not (self.none <= self.manual <= self.reviewed and self.manual <= self.automated):
+            raise ValueError("evidence caps must satisfy none <= manual <= reviewed and manual <= automated")
         return self
 
 
 class Scoring(_Model):
     evidence_credit: EvidenceCredit = EvidenceCredit()
+    evidence_cap: EvidenceCap = EvidenceCap()
     min_coverage: float = Field(
         0.6, ge=0, le=1, description="a dimension answered below this share blocks the verdict"
+    )
+    ready_coverage: float = Field(
+        0.9, ge=0, le=1, description="a dimension answered below this share is at best a condition"
     )
     conditions_margin: float = Field(
         0.5, ge=0, le=4, description="a dimension this close below target is only a condition"
     )
+
+    @model_validator(mode="after")
+    def _coverages(self):
+        if self.min_coverage > self.ready_coverage:
+            raise ValueError(f"min_coverage ({self.min_coverage}) must not exceed ready_coverage ({self.ready_coverage})")
+        return self
 
 
 class Phase(_Model):
@@ -85,7 +114,7 @@ class Phase(_Model):
 
 
 class RoadmapSettings(_Model):
-    parallel_streams: int = Field(2, ge=1, le=20, description="deliverables worked on at once")
+    parallel_streams: int = Field(4, ge=1, le=20, description="deliverables worked on at once")
     phases: list[Phase] = Field(
         default_factory=lambda: [
             Phase(phase=1, title="Data pipeline hardening and monitoring"),
@@ -155,6 +184,12 @@ class TargetRule(_Model):
     when: Text
     raise_: dict[str, Level] = Field(default_factory=dict, alias="raise")
     profile: str | None = None
+    floor: dict[str, Literal[1, 2, 3, 4]] = Field(
+        default_factory=dict, description="question id -> the level it must reach (a knock-out) when the rule holds"
+    )
+    verdict: Literal["not_ready", "ready_with_conditions"] | None = Field(
+        None, description="the best verdict possible while the rule holds"
+    )
     reason: str = ""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -182,17 +217,98 @@ class TargetRule(_Model):
             raise ValueError(f"unknown target profile {profile!r} (known: {', '.join(targets)})")
         return profile
 
+    @field_validator("floor")
+    @classmethod
+    def _known_questions(cls, floors: dict[str, int], info: ValidationInfo):
+        qids = _context(info, "questions")
+        unknown = [q for q in floors if qids is not None and q not in qids]
+        if unknown:
+            raise ValueError(f"unknown question id(s) {', '.join(map(repr, unknown))}")
+        return floors
+
     @model_validator(mode="after")
     def _does_something(self):
-        if not self.raise_ and self.profile is None:
-            raise ValueError("a target rule needs 'raise' or 'profile'")
+        if not self.raise_ and self.profile is None and not self.floor and self.verdict is None:
+            raise ValueError("a target rule needs 'raise', 'profile', 'floor' or 'verdict'")
+        if self.verdict is not None and not self.reason:
+            raise ValueError("a rule that limits the verdict needs a 'reason' to show")
         return self
 
 
 class Action(_Model):
+    """A roadmap deliverable: the step from ``from_level`` to ``to_level`` of its question."""
+
+    id: Identifier | None = Field(None, description="unique in the bank; what other actions' `needs` name")
     deliverable: Text
     phase: Literal[1, 2, 3]
-    effort_weeks: float = Field(gt=0, le=52)
+    from_level: Literal[0, 1, 2, 3] = 0
+    to_level: Literal[1, 2, 3, 4] = 4
+    effort_weeks: tuple[float, float] = Field(
+        description="weeks of one person's work: a number, or [low, high] where the uncertainty is real"
+    )
+    lead_weeks: float = Field(0, ge=0, le=52, description="calendar weeks of waiting after the work (reviews, approvals, outcomes)")
+    needs: list[Identifier] = Field(default_factory=list, description="ids of actions that must finish first")
+    applies_if: str | None = None
+    owner: str = ""
+
+    @field_validator("effort_weeks", mode="before")
+    @classmethod
+    def _range(cls, value):
+        if isinstance(value, bool):
+            raise ValueError("expected a number of weeks or [low, high]")
+        if isinstance(value, (int, float)):
+            value = (value, value)
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise ValueError("expected a number of weeks or [low, high]")
+        low, high = value
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v) for v in (low, high)):
+            raise ValueError("expected a number of weeks or [low, high]")
+        if not 0 < low <= high <= 52:
+            raise ValueError(f"expected 0 < low <= high <= 52 weeks, got {list(value)}")
+        return (float(low), float(high))
+
+    @field_validator("applies_if")
+    @classmethod
+    def _condition(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is not None:
+            _check_condition(text, info)
+        return text
+
+    @model_validator(mode="after")
+    def _step(self):
+        if self.from_level >= self.to_level:
+            raise ValueError(f"from_level ({self.from_level}) must be below to_level ({self.to_level})")
+        return self
+
+    @property
+    def effort_expected(self) -> float:
+        return (self.effort_weeks[0] + self.effort_weeks[1]) / 2
+
+
+class ControlTag(_Model):
+    """A control tag, ``id`` (``"NIST AI RMF MEASURE 2.4"``), that holds only under the triage
+    condition ``when`` when one is given. A bank may write a tag without a condition as a string."""
+
+    id: Annotated[str, Field(min_length=1, max_length=200)]
+    when: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _known(cls, tag: str) -> str:
+        problem = check_tag(tag)
+        if problem:
+            raise ValueError(problem)
+        return tag
+
+    @field_validator("when")
+    @classmethod
+    def _condition(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is not None:
+            _check_condition(text, info)
+        return text
+
+    def __str__(self) -> str:
+        return self.id if self.when is None else f"{self.id} (if {self.when})"
 
 
 class SuggestRule(_Model):
@@ -252,9 +368,14 @@ class Question(_Model):
     allow_na: bool = False
     weight: float = Field(1.0, gt=0, le=100)
     evidence: str = ""
-    controls: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        default_factory=list
+    evidence_kinds: tuple[Literal["none", "manual", "reviewed", "automated"], ...] = Field(
+        EVIDENCE_KINDS, description="the kinds of evidence that fit the question; 'none' always included"
     )
+    owner: str = Field("", max_length=100, description="the role that answers for the question and owns its work")
+    floor: dict[str, Literal[1, 2, 3, 4]] = Field(
+        default_factory=dict, description="target profile -> the lowest level allowed (a knock-out question)"
+    )
+    controls: list[ControlTag] = Field(default_factory=list, description="control tags, as strings or {id, when}")
     applies_if: str | None = None
     actions: list[Action] = Field(default_factory=list)
     suggest: list[SuggestRule] = Field(default_factory=list)
@@ -317,6 +438,48 @@ class Question(_Model):
             _check_condition(text, info)
         return text
 
+    @field_validator("evidence_kinds")
+    @classmethod
+    def _kinds(cls, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        if "none" not in kinds or "manual" not in kinds:
+            raise ValueError("evidence_kinds must include 'none' and 'manual'")
+        if len(set(kinds)) != len(kinds):
+            raise ValueError(f"evidence_kinds repeats a kind: {list(kinds)}")
+        return tuple(k for k in EVIDENCE_KINDS if k in kinds)
+
+    @field_validator("floor")
+    @classmethod
+    def _floor_profiles(cls, floor: dict[str, int], info: ValidationInfo):
+        targets = _context(info, "targets")
+        unknown = [p for p in floor if targets is not None and p not in targets]
+        if unknown:
+            raise ValueError(f"unknown target profile(s) {', '.join(map(repr, unknown))} (known: {', '.join(targets)})")
+        return floor
+
+    @field_validator("controls", mode="before")
+    @classmethod
+    def _plain_tags(cls, tags):
+        return [{"id": t} if isinstance(t, str) else t for t in tags] if isinstance(tags, list) else tags
+
+    @model_validator(mode="after")
+    def _fitting_evidence(self):
+        for rule in self.suggest:
+            if rule.automated and "automated" not in self.evidence_kinds:
+                raise ValueError(f"suggest rule {rule.signal!r} says automated, but the question does not accept automated evidence")
+        return self
+
+    def fitting_evidence(self, kind: str) -> str:
+        """``kind`` if the question accepts it, else the nearest kind it does: a sign-off and a running
+        check stand for each other, then weaker kinds (an artefact, then nothing)."""
+        if kind in self.evidence_kinds:
+            return kind
+        nearest = {"automated": ("reviewed", "manual"), "reviewed": ("automated", "manual")}.get(kind, ())
+        return next((k for k in (*nearest, "manual", "none") if k in self.evidence_kinds), "none")
+
+    def controls_for(self, triage: Mapping[str, str]) -> list[str]:
+        """The control tags that hold under ``triage`` (the bank's defaults filled in)."""
+        return [t.id for t in self.controls if t.when is None or parse_condition(t.when)(triage)]
+
     @property
     def level_scores(self) -> list[float]:
         return list(self.scores) if self.scores is not None else [float(lv) for lv in LEVELS]
@@ -343,6 +506,43 @@ class ResolvedTarget(BaseModel):
     levels: dict[str, float]
     reasons: list[str] = Field(default_factory=list)
     chosen_by: Literal["user", "triage", "default"] = "default"
+    floors: dict[str, int] = Field(default_factory=dict)  # question id -> lowest level allowed (knock-outs)
+    blocks: list[str] = Field(default_factory=list)  # triage rules that make the verdict not_ready
+    conditions: list[str] = Field(default_factory=list)  # triage rules that keep it from ready
+
+
+# ---- carrying answers over from an older version of the bank (see bank_migration.py) ------------
+
+
+class QuestionMove(_Model):
+    """Where the answer to a question of the older version goes: one id (renamed or merged) or several (split)."""
+
+    into: list[QuestionId] = Field(min_length=1)
+    levels: list[Literal[0, 1, 2, 3, 4]] | None = Field(
+        None, description="the new level of each old level 0-4, where the ladder changed"
+    )
+
+    @field_validator("into", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("levels")
+    @classmethod
+    def _five(cls, levels):
+        if levels is not None and len(levels) != len(LEVELS):
+            raise ValueError(f"expected 5 levels, one per old level 0-4, got {len(levels)}")
+        return levels
+
+
+class BankMigration(_Model):
+    """How answers given with bank version ``from`` carry over to version ``to``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_version: Annotated[str, Field(min_length=1, max_length=40)] = Field(alias="from")
+    to_version: Annotated[str, Field(min_length=1, max_length=40)] = Field(alias="to")
+    questions: dict[QuestionId, QuestionMove] = Field(default_factory=dict)
 
 
 class Bank(_Model):
@@ -359,6 +559,7 @@ class Bank(_Model):
     targets: list[TargetProfile] = Field(min_length=1)
     target_rules: list[TargetRule] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
+    migrations: list[BankMigration] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=lambda: list(DEFAULT_ROLES), min_length=1)
     team: TeamSettings = TeamSettings()
 
@@ -391,6 +592,7 @@ class Bank(_Model):
         empty = [d.id for d in self.dimensions if d.id not in used]
         if empty:
             problems.append(f"dimension(s) with no question: {', '.join(empty)}")
+        problems += [msg for _, msg in _plan_problems(self.model_dump(by_alias=True))]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -418,6 +620,11 @@ class Bank(_Model):
     def _rule_conditions(self) -> list[Condition]:
         """Each target rule's ``when``, parsed once (the order of ``target_rules``)."""
         return [parse_condition(r.when) for r in self.target_rules]
+
+    @cached_property
+    def actions_by_id(self) -> dict[str, tuple[Question, Action]]:
+        """Every action that has an id, with its question."""
+        return {a.id: (q, a) for q in self.questions for a in q.actions if a.id is not None}
 
     def question(self, question_id: str) -> Question:
         try:
@@ -536,8 +743,16 @@ class Bank(_Model):
                 if level > levels[dim]:
                     levels[dim] = level
                     reasons.append(rule.reason or f"{rule.when}: {dim} raised to {level:g}")
+        floors = {q.id: q.floor[base.id] for q in self.questions if base.id in q.floor}
+        for rule in matching:
+            for qid, level in rule.floor.items():
+                if level > floors.get(qid, 0):
+                    floors[qid] = level
+        blocks = [r.reason for r in matching if r.verdict == "not_ready"]
+        conditions = [r.reason for r in matching if r.verdict == "ready_with_conditions"]
         return ResolvedTarget(
-            profile=base.id, title=base.title, levels=levels, reasons=reasons, chosen_by=chosen_by
+            profile=base.id, title=base.title, levels=levels, reasons=reasons, chosen_by=chosen_by,
+            floors=floors, blocks=blocks, conditions=conditions,
         )
 
 
@@ -656,7 +871,77 @@ def _cross_problems(data: Mapping[str, Any]) -> list[tuple[tuple, str]]:
         for i, d in enumerate(dims):
             if isinstance(d, dict) and isinstance(d.get("id"), str) and d["id"] not in used:
                 out.append((("dimensions", i, "id"), f"dimension {d['id']!r} has no question"))
+    return out + _plan_problems(data)
+
+
+def _plan_problems(data: Mapping[str, Any]) -> list[tuple[tuple, str]]:
+    """Action ids unique, ``needs`` naming known actions without a cycle, migrations naming known questions."""
+    out: list[tuple[tuple, str]] = []
+    questions = data.get("questions")
+    questions = questions if isinstance(questions, list) else []
+    where: dict[str, tuple] = {}
+    needs: dict[str, list[str]] = {}
+    for i, q in enumerate(questions):
+        actions = q.get("actions") if isinstance(q, dict) else None
+        for j, a in enumerate(actions if isinstance(actions, list) else []):
+            aid = a.get("id") if isinstance(a, dict) else None
+            if not isinstance(aid, str):
+                continue
+            if aid in where:
+                first = where[aid]
+                out.append((("questions", i, "actions", j, "id"), f"duplicate action id {aid!r} (first defined at questions[{first[1]}].actions[{first[3]}])"))
+                continue
+            where[aid] = ("questions", i, "actions", j)
+            wanted = a.get("needs")
+            needs[aid] = [n for n in wanted if isinstance(n, str)] if isinstance(wanted, list) else []
+            # a step waits for the lower steps of its question (as the roadmap orders them)
+            low = a.get("from_level", 0)
+            for other in actions:
+                oid = other.get("id") if isinstance(other, dict) else None
+                top = other.get("to_level", 4) if isinstance(other, dict) else None
+                if isinstance(oid, str) and oid != aid and isinstance(top, int) and isinstance(low, int) and top <= low:
+                    needs[aid].append(oid)
+    for aid, wanted in needs.items():
+        for n in dict.fromkeys(wanted):
+            if n not in where:
+                out.append(((*where[aid], "needs"), f"unknown action id {n!r} (actions are named by their 'id')"))
+    cycle = _cycle(needs)
+    if cycle:
+        out.append(((*where[cycle[0]], "needs"), f"actions depend on each other in a circle: {' -> '.join(cycle)}"))
+    version = data.get("version")
+    known = {q.get("id") for q in questions if isinstance(q, dict)}
+    migrations = data.get("migrations")
+    for i, m in enumerate(migrations if isinstance(migrations, list) else []):
+        if not isinstance(m, dict) or m.get("to") != version or not isinstance(m.get("questions"), dict):
+            continue  # only the last step's targets are questions of this version
+        for old, move in m["questions"].items():
+            into = move.get("into") if isinstance(move, dict) else None
+            for qid in [into] if isinstance(into, str) else into if isinstance(into, list) else []:
+                if qid not in known:
+                    out.append((("migrations", i, "questions", str(old), "into"), f"{qid!r} is not a question of this bank"))
     return out
+
+
+def _cycle(needs: Mapping[str, list[str]]) -> list[str] | None:
+    """One dependency circle among the actions, as a path that ends where it starts; None if there is none."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in needs:
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(needs.get(start, ()))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            elif nxt in needs and not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(needs.get(nxt, ())))
+    return None
 
 
 def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -675,7 +960,10 @@ def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
             opts = t.get("options") if isinstance(t.get("options"), list) else []
             triage[t["id"]] = {str(o.get("value")) for o in opts if isinstance(o, dict)}
     roles = ids("roles") if "roles" in data else [r.id for r in DEFAULT_ROLES]
-    return {"dimensions": ids("dimensions"), "targets": ids("targets"), "triage": triage, "roles": roles}
+    return {
+        "dimensions": ids("dimensions"), "targets": ids("targets"), "triage": triage, "roles": roles,
+        "questions": ids("questions"),
+    }  # fmt: skip
 
 
 _EXTENSION_KEYS = {"extends", "id", "version", "title", "description", "questions", "weights", "remove", "roles", "team"}

@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
@@ -269,24 +267,29 @@ def gap_bars(result: Result, *, height: int = 320) -> go.Figure:
 
 
 def timeline_spec(roadmap: Roadmap, *, height: int | None = None) -> dict:
-    """The roadmap's Gantt chart as Plotly's JSON: one bar per deliverable, in weeks from the start."""
+    """The roadmap's Gantt chart as Plotly's JSON: one bar per deliverable, where the schedule placed
+    it (weeks from the start), with its waiting time (reviews, approvals) drawn lighter after it."""
     import textwrap
 
     traces: list[dict] = []
     labels: list[str] = []
+    waits: dict[str, list] = {"x": [], "base": [], "y": [], "customdata": []}
     for phase in roadmap.phases:
         if not phase.has_gaps:
             continue
-        lanes = [float(phase.start_week)] * roadmap.parallel_streams
         starts, widths, rows, hover = [], [], [], []
         for row in phase.deliverables.itertuples():
-            lane = int(np.argmin(lanes))  # the stream that frees up first takes the next item
-            starts.append(lanes[lane])
-            widths.append(float(row.effort_weeks))
-            lanes[lane] += float(row.effort_weeks)
+            work = max(float(row.end_week) - float(row.start_week) - float(row.lead_weeks), 0.0)
+            starts.append(float(row.start_week))
+            widths.append(work)
             rows.append(len(labels))  # one row per deliverable, numbered: names may repeat
             labels.append(plotly_text(textwrap.shorten(str(row.deliverable), LABEL_CHARS, placeholder="...")))
-            hover.append([starts[-1], starts[-1] + widths[-1], plotly_text(row.deliverable), plotly_text(row.question)])
+            hover.append([float(row.start_week), float(row.end_week), plotly_text(row.deliverable), plotly_text(row.question), row.kind])
+            if row.lead_weeks:
+                waits["x"].append(float(row.lead_weeks))
+                waits["base"].append(float(row.start_week) + work)
+                waits["y"].append(rows[-1])
+                waits["customdata"].append([float(row.lead_weeks), plotly_text(row.deliverable)])
         traces.append(
             {
                 "type": "bar",
@@ -297,19 +300,30 @@ def timeline_spec(roadmap: Roadmap, *, height: int | None = None) -> dict:
                 "orientation": "h",
                 "marker": {"color": PHASE_COLOURS.get(phase.phase, CURRENT)},
                 "customdata": hover,
-                "hovertemplate": "%{customdata[2]}<br>%{customdata[3]}<br>"
+                "hovertemplate": "%{customdata[2]}<br>%{customdata[3]} (%{customdata[4]})<br>"
                 "weeks %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>",
+            }
+        )
+    if waits["x"]:
+        traces.append(
+            {
+                "type": "bar",
+                "name": "Waiting (reviews, approvals, outcomes)",
+                "orientation": "h",
+                "marker": {"color": "#9ca3af", "opacity": 0.45},
+                "hovertemplate": "%{customdata[1]}<br>waiting %{customdata[0]:.1f} weeks<extra></extra>",
+                **waits,
             }
         )
     shapes, notes = [], []
     for phase in roadmap.phases:
-        if phase.weeks:  # a shaded band per phase, labelled at its top left
+        if phase.weeks:  # a shaded band per phase, labelled at its top left (phases overlap)
             colour = PHASE_COLOURS.get(phase.phase, CURRENT)
             shapes.append({"type": "rect", "xref": "x", "yref": "y domain", "x0": phase.start_week,
                            "x1": phase.end_week, "y0": 0, "y1": 1, "fillcolor": colour, "opacity": 0.06,
                            "line": {"width": 0}})
             notes.append({"text": f"Phase {phase.phase}", "showarrow": False, "xref": "x", "yref": "y domain",
-                          "x": phase.start_week, "y": 1, "xanchor": "left", "yanchor": "top"})
+                          "x": phase.start_week, "y": 1 - 0.04 * (phase.phase - 1), "xanchor": "left", "yanchor": "top"})
     return {
         "data": traces,
         "layout": {

@@ -41,6 +41,12 @@ def parse_condition(text: str, options: Mapping[str, set[str]] | None = None) ->
     return _compile(tree.body, options)
 
 
+def condition_names(text: str) -> frozenset[str]:
+    """The triage ids a (valid) condition reads."""
+    tree = ast.parse(text.strip(), mode="eval")
+    return frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+
+
 def _compile(node: ast.AST, options: Mapping[str, set[str]] | None) -> Condition:
     if isinstance(node, ast.BoolOp):
         parts = [_compile(v, options) for v in node.values]

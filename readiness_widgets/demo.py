@@ -15,21 +15,47 @@ from .bank import Bank, load_bank
 
 DEMO_PILOT = "Customer churn predictor"
 DEMO_RESPONDENTS = ["Priya Raman (data science)", "Tom Becker (product)"]
-DEMO_TRIAGE = {"deployment": "online", "risk_tier": "limited", "customer_facing": "no", "regulated": "no"}
+# an online churn score used by the retention team: internal, but it decides which customers get
+# an offer; personal data; not an Annex III use (minimal legal risk); built and used in-house
+DEMO_TRIAGE = {
+    "deployment": "online",
+    "criticality": "business",
+    "customer_facing": "no",
+    "affects_people": "yes",
+    "personal_data": "yes",
+    "risk_tier": "minimal",
+    "ai_act_role": "provider_deployer",
+    "fria_scope": "no",
+    "prohibited_practice": "screened_none",
+    "regulated": "no",
+    "third_party_model": "no",
+}
 
 # typical of a pilot: strong data science, thin infrastructure and governance
 _PROFILE = {"data": 2.6, "model": 2.4, "infrastructure": 1.3, "team": 2.0, "governance": 1.0, "business": 2.2}
 _NOTES = {
-    "data": "Nightly load from the warehouse; checks exist but run by hand before retraining.",
+    "data": "Features refreshed nightly from the warehouse and served from an online store; checks run by hand before retraining.",
     "model": "Baseline AUC 0.81 on the March holdout; no agreed degradation threshold yet.",
-    "infrastructure": "Served from a single VM; deploys are manual.",
-    "governance": "Ethics review booked for next quarter.",
+    "infrastructure": "Served from a single VM behind the CRM; deploys are manual.",
+    "governance": "Impact assessment booked with the responsible-AI forum for next quarter.",
+}
+# questions that do not apply to the churn model, and why (the bank must allow N/A for them)
+_NOT_APPLICABLE = {
+    "business.vendor_and_licensing": "No third-party models, APIs or licensed data: trained in-house on warehouse data.",
 }
 
 
 def _unit(key: str) -> float:
     """A stable pseudo-random number in [0, 1) from a string."""
     return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) / 0x1_0000_0000
+
+
+def _evidence(question, level: int, u: float) -> str:
+    """Evidence that fits the question: claims of level 3 and above are shown (a run or a sign-off) more
+    often than not; level 2 by an artefact; below that, the respondent's word."""
+    if level >= 3 and u > 0.4:
+        return "automated" if "automated" in question.evidence_kinds else "reviewed"
+    return "manual" if level >= 2 else "none"
 
 
 def demo_assessment(
@@ -41,6 +67,7 @@ def demo_assessment(
     triage: dict[str, str] | None = None,
     profile: dict[str, float] | None = None,
     notes: dict[str, str] | None = None,
+    not_applicable: dict[str, str] | None = None,
     respondents: list[str] | None = None,
     target: str | None = "production",
 ) -> Assessment:
@@ -50,30 +77,31 @@ def demo_assessment(
     triage = {k: v for k, v in wanted.items() if k in {t.id for t in bank.triage}}
     profile = _PROFILE if profile is None else profile
     notes_by_dimension = _NOTES if notes is None else notes
+    na_reasons = _NOT_APPLICABLE if not_applicable is None else not_applicable
     a = Assessment.new(
         pilot, bank=bank, respondents=respondents or DEMO_RESPONDENTS, target=target, triage=triage
     )
     noted: set[str] = set()
-    for q in bank.questions:
-        u = _unit(q.id)
-        if u < 0.12:
-            continue  # not answered yet
-        if not bank.applies(q.id, triage):
-            continue
-        base = profile.get(q.dimension, 2.0) * progress
-        if u > 0.95:
-            a.answer(q.id, "dont_know")
-            continue
-        if q.allow_na and u > 0.9:
-            a.answer(q.id, "na", notes="Not relevant for a nightly batch feature store.")
-            continue
-        level = int(min(4, max(0, round(base + (u - 0.5) * 2.2))))
-        evidence = "automated" if level >= 3 and u > 0.55 else "manual" if level >= 2 else "none"
-        notes = ""
-        if q.dimension in notes_by_dimension and q.dimension not in noted:
-            notes = notes_by_dimension[q.dimension]
-            noted.add(q.dimension)
-        a.answer(q.id, level, evidence=evidence, notes=notes or None)
+    with a.batch():
+        for q in bank.questions:
+            if not bank.applies(q.id, triage):
+                continue
+            if q.allow_na and q.id in na_reasons:
+                a.answer(q.id, "na", notes=na_reasons[q.id])
+                continue
+            u = _unit(q.id)
+            if u < 0.08 * progress + 0.12 * (1 - progress) or (progress < 1 and u < 0.2):
+                continue  # not answered yet
+            if u > 0.96:
+                a.answer(q.id, "dont_know")
+                continue
+            base = profile.get(q.dimension, 2.0) * progress
+            level = int(min(4, max(0, round(base + (u - 0.5) * 2.2))))
+            note = ""
+            if q.dimension in notes_by_dimension and q.dimension not in noted:
+                note = notes_by_dimension[q.dimension]
+                noted.add(q.dimension)
+            a.answer(q.id, level, evidence=_evidence(q, level, u), notes=note or None)
     stamp = when or datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
     a.data.created = stamp - timedelta(days=21)
     a.data.updated = stamp
@@ -92,12 +120,33 @@ def demo_history(bank: Bank | None = None, **kw) -> list[Assessment]:
 ASSISTANT = {
     "pilot": "Support reply assistant",
     "respondents": ["Lena Okafor (ML engineering)", "Marc Dubois (customer service)"],
-    "triage": {"deployment": "generative", "risk_tier": "limited", "customer_facing": "yes", "regulated": "no"},
+    # drafts replies that agents send to customers; built on a hosted LLM; Art. 50 duties apply
+    "triage": {
+        "deployment": "generative",
+        "criticality": "business",
+        "customer_facing": "yes",
+        "affects_people": "no",
+        "personal_data": "yes",
+        "risk_tier": "limited",
+        "ai_act_role": "provider_deployer",
+        "fria_scope": "no",
+        "prohibited_practice": "screened_none",
+        "regulated": "no",
+        "third_party_model": "yes",
+    },
     "profile": {"data": 1.8, "model": 1.6, "infrastructure": 2.6, "team": 2.8, "governance": 1.4, "business": 2.9},
     "notes": {
         "model": "Answers graded weekly by two agents on 200 tickets; no automated regression set yet.",
         "governance": "Users are told replies are drafted by AI; red-teaming planned.",
         "business": "Handling time down 18% in the pilot team (4 weeks, 12 agents).",
+    },
+    "not_applicable": {
+        "data.training_serving_skew": "Prompts a hosted model with the ticket text: no feature engineering.",
+        "data.feature_value": "No engineered features: the ticket text goes to the hosted model as it is.",
+        "data.feature_catalogue": "No engineered features: the ticket text goes to the hosted model as it is.",
+        "data.leakage": "No engineered features: the ticket text goes to the hosted model as it is.",
+        "data.label_quality": "Nothing is trained on labels; the evaluation set is graded by agents (see model).",
+        "model.hyperparameter_tuning": "Nothing is trained: the application prompts a hosted model.",
     },
     "target": None,
     "when": datetime(2026, 10, 28, 15, 0, tzinfo=timezone.utc),
@@ -176,11 +225,15 @@ def demo_team(folder: str | Path, bank: Bank | None = None, *, force: bool = Fal
         member.data.updated = stamp - timedelta(days=3 - k)
         member.save()
     consensus = team.open_consensus()
-    flagged = aggregate(team.load()).disagreements.index  # the facilitator settled two of them
-    consensus.agree(flagged[0], 2, evidence="manual", by="Sam Ortiz (facilitator)",
-                    reason="Agreed in the review: the threshold is written down, but nobody has tested what happens when it is crossed.")
-    consensus.agree(flagged[1], 2, evidence="manual", by="Sam Ortiz (facilitator)",
-                    reason="Platform's view holds: measured weekly by hand against outcomes; no alert yet.")
+    flagged = list(aggregate(team.load()).disagreements.index)  # the facilitator settled two of them
+    monitoring = "model.performance_monitoring"
+    first = monitoring if monitoring in flagged else flagged[0]
+    second = next(qid for qid in flagged if qid != first)
+    consensus.agree(first, 2, evidence="manual", by="Sam Ortiz (facilitator)",
+                    reason="Agreed in the review: the thresholds are written down and quality is measured weekly by hand "
+                    "against outcomes, but nothing alerts when they are crossed.")
+    consensus.agree(second, 2, evidence="manual", by="Sam Ortiz (facilitator)",
+                    reason="Agreed in the review: written down and done by hand; nothing checks it automatically yet.")
     for qid, agreed in consensus.agreements.items():  # a fixed date: the demo files do not change
         consensus.data.agreements[qid] = agreed.model_copy(update={"agreed_at": stamp - timedelta(hours=1)})
     consensus.data.created = stamp - timedelta(days=10)

@@ -101,6 +101,7 @@ class QuestionRow:
     answer: str  # "level 2", "N/A", "don't know", "unanswered"
     anchor: str  # the description of the level given
     evidence: str  # the evidence kind of a level answer, else ""
+    credited: int | None  # the level counted: no higher than the evidence backs
     effective: float | None
     target: float
     gap: float
@@ -108,6 +109,15 @@ class QuestionRow:
     weight: float
     notes: str
     links: tuple[str, ...]
+    owner: str = ""  # the role that answers for the question
+    floor: int | None = None  # the knock-out floor under this target, if any
+    knocked_out: bool = False  # below its floor: the verdict is not_ready
+    controls: tuple[str, ...] = ()  # the control tags that hold under the triage
+
+    @property
+    def capped(self) -> bool:
+        """Answered above what its evidence backs."""
+        return self.level is not None and self.credited is not None and self.credited < self.level
 
     @property
     def flagged(self) -> bool:
@@ -206,12 +216,14 @@ class Result:
         answers = self._answers
         titles = {d.id: d.title for d in self.bank.dimensions}
         rows = []
-        for qid, dim, text, status, level, evidence, effective, target, gap, wgap, weight in zip(
-            q.index, q["dimension"], q["text"], q["status"], q["level"], q["evidence"], q["effective"],
-            q["target"], q["gap"], q["weighted_gap"], q["weight"], strict=True,
+        triage = self._triage
+        for qid, dim, text, status, level, evidence, credited, effective, target, gap, wgap, weight, floor, out in zip(
+            q.index, q["dimension"], q["text"], q["status"], q["level"], q["evidence"], q["credited"], q["effective"],
+            q["target"], q["gap"], q["weighted_gap"], q["weight"], q["floor"], q["knocked_out"], strict=True,
         ):
             level = None if pd.isna(level) else int(level)
             answer = answers.get(qid)
+            question = self.bank.question(qid)
             rows.append(
                 QuestionRow(
                     id=qid,
@@ -221,8 +233,9 @@ class Result:
                     status=status,
                     level=level,
                     answer=answer_label(status, level),
-                    anchor=self.bank.question(qid).levels[level] if level is not None else "",
+                    anchor=question.levels[level] if level is not None else "",
                     evidence=evidence if status == "answered" else "",
+                    credited=None if pd.isna(credited) else int(credited),
                     effective=_number(effective),
                     target=float(target),
                     gap=float(gap),
@@ -230,6 +243,10 @@ class Result:
                     weight=float(weight),
                     notes=answer.notes if answer is not None else "",
                     links=tuple(answer.links) if answer is not None else (),
+                    owner=question.owner,
+                    floor=None if pd.isna(floor) else int(floor),
+                    knocked_out=bool(out),
+                    controls=tuple(question.controls_for(triage)),
                 )
             )
         return tuple(rows)
@@ -251,9 +268,15 @@ class Result:
 
     @property
     def blocking(self) -> tuple[QuestionRow, ...]:
-        """The questions that block the verdict, worst first."""
+        """The questions that block the verdict, worst first (knock-outs first)."""
         rows = {r.id: r for r in self.questions}
         return tuple(rows[qid] for qid in self.verdict.blocking_questions)
+
+    @property
+    def knockouts(self) -> tuple[QuestionRow, ...]:
+        """The knock-out questions below their floor, worst first: each one alone makes it not ready."""
+        rows = {r.id: r for r in self.questions}
+        return tuple(rows[qid] for qid in self.verdict.knockouts)
 
     @cached_property
     def triage(self) -> tuple[TriageRow, ...]:

@@ -1,35 +1,42 @@
-"""Scoring with pandas and numpy: dimension scores, coverage, weakest link, verdict and gaps.
+"""Scoring with pandas and numpy: dimension scores, coverage, knock-outs, weakest link, verdict and gaps.
 
-The rules (also in the README):
+The rules (also in the README, "How scoring works"):
 
-* A level's score is the bank's score for that level (0-4 by default), multiplied by the
-  evidence credit: ``automated`` keeps it whole, ``manual`` and ``none`` keep less (bank
-  ``scoring.evidence_credit``).
-* A dimension's score is the weighted mean over the questions that apply and were answered.
-  N/A and unanswered questions are left out of the denominator; "don't know" scores 0 and is
-  flagged. Coverage is the share of applicable questions answered (N/A and "don't know" count
-  as answered).
-* Overall: the weighted mean of the dimension scores and the weakest link (the minimum). A
-  dimension with nothing scored yet has no score (NaN) and counts as 0 in both. A dimension
-  with nothing to score (every applicable question answered N/A, or none applies) also has no
-  score, but is left out of the overall figures and of the verdict.
+* **Evidence caps the level counted.** Each kind of evidence can back a claim up to a level
+  (bank ``scoring.evidence_cap``; default: none 1, manual 2, reviewed 4, automated 4). An answer
+  counts as ``min(level, cap of its evidence)``; its score is the bank's score of that level
+  (0-4 by default), times the bank's ``scoring.evidence_credit`` for the kind (1.0 in the
+  default bank).
+* A dimension's score is the weighted mean over the questions that apply and are not N/A.
+  **Unanswered questions count as 0, like "don't know"**: skipping never scores better than
+  admitting you do not know. Coverage is the share of applicable questions answered (N/A and
+  "don't know" count as answered). A dimension where nothing is answered has no score to show
+  (NaN) and counts as 0; one where every applicable question is N/A (or none applies) has
+  nothing to score and is left out of the overall figures and of the verdict.
+* Overall: the weighted mean of the dimension scores and the weakest link (the minimum).
+* **Knock-outs**: a question with a floor for the target profile (``floor:`` in the bank, or a
+  triage rule's ``floor``) whose counted level is below it, or which is unanswered or "don't
+  know", makes the verdict ``not_ready`` whatever the averages say.
 * Verdict against the target: a dimension blocks when it is more than ``conditions_margin``
   below target or its coverage is below ``min_coverage``; it is a condition when it is below
-  target by less than that, or not fully answered. Any blocker: ``not_ready``; else any
-  condition: ``ready_with_conditions``; else ``ready``.
+  target by less than that, or its coverage is below ``ready_coverage``. Any blocker, knock-out
+  or triage rule with ``verdict: not_ready``: ``not_ready``; else any condition or triage rule
+  with ``verdict: ready_with_conditions``: ``ready_with_conditions``; else ``ready``.
 
 Single assessments and :func:`score_many` share one vectorized core (:func:`_core`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .bank import EVIDENCE_KINDS, Bank, ResolvedTarget, load_bank
+from .conditions import condition_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import Assessment
@@ -39,6 +46,7 @@ DONT_KNOW = "dont_know"
 NA_CODE = -1.0
 DONT_KNOW_CODE = -2.0
 STATUSES = ("ready", "ready_with_conditions", "not_ready")
+_KINDS = pd.Index(EVIDENCE_KINDS)
 
 
 # ---- bank arrays (cached per bank) ---------------------------------------------------------
@@ -56,10 +64,15 @@ class BankArrays:
     score_table: np.ndarray  # (q, 5) score of each level
     identity_scores: bool
     credit: dict[str, float]
-    credit_table: np.ndarray  # (3,) credit of none, manual, automated
+    credit_table: np.ndarray  # (4,) credit of none, manual, reviewed, automated
+    cap_table: np.ndarray  # (4,) the highest level each kind of evidence backs
     column: dict[str, int]
     no_na: np.ndarray  # (q,) bool: N/A is not allowed
     applies_default: np.ndarray  # (q,) bool: applies under the default triage
+
+    @property
+    def full_credit(self) -> bool:
+        return bool((self.credit_table == 1.0).all())
 
 
 def bank_arrays(bank: Bank) -> BankArrays:
@@ -76,6 +89,7 @@ def _build_arrays(bank: Bank) -> BankArrays:
     onehot[np.arange(len(qids)), qdim] = 1.0
     table = np.array([q.level_scores for q in bank.questions], dtype=float)
     credit = bank.scoring.evidence_credit.model_dump()
+    caps = bank.scoring.evidence_cap.model_dump()
     return BankArrays(
         question_ids=qids,
         dimension_ids=dims,
@@ -88,10 +102,17 @@ def _build_arrays(bank: Bank) -> BankArrays:
         identity_scores=bool((table == np.arange(5.0)).all()),
         credit=credit,
         credit_table=np.array([credit[k] for k in EVIDENCE_KINDS]),
+        cap_table=np.array([caps[k] for k in EVIDENCE_KINDS], dtype=float),
         column={q: i for i, q in enumerate(qids)},
         no_na=np.array([not q.allow_na for q in bank.questions]),
         applies_default=np.array([bank.applies(q.id) for q in bank.questions]),
     )
+
+
+def floor_vector(bank: Bank, target: ResolvedTarget) -> np.ndarray:
+    """(q,) the knock-out floor of each question under ``target``, NaN where there is none (memoised)."""
+    key = ("scoring.floors", tuple(sorted(target.floors.items())))
+    return bank.cached(key, lambda b: np.array([float(target.floors.get(q.id, np.nan)) for q in b.questions]))
 
 
 # ---- the vectorized core ------------------------------------------------------------------
@@ -99,7 +120,7 @@ def _build_arrays(bank: Bank) -> BankArrays:
 
 @dataclass
 class CoreResult:
-    score: np.ndarray  # (n, d) dimension scores, NaN where nothing was scored
+    score: np.ndarray  # (n, d) dimension scores, NaN where nothing was answered
     coverage: np.ndarray  # (n, d) share of applicable questions answered
     answered: np.ndarray  # (n, d) count of applicable questions answered (level, na, dont_know)
     applicable: np.ndarray  # (n, d) count of applicable questions
@@ -107,6 +128,7 @@ class CoreResult:
     weakest: np.ndarray  # (n,)
     weakest_index: np.ndarray  # (n,)
     void: np.ndarray  # (n, d) bool: nothing to score (all N/A, or no question applies)
+    knocked: np.ndarray  # (n,) bool: some applicable question is below its floor
 
 
 _CHUNK_ROWS = 1024  # rows scored per pass: the temporaries stay in the CPU cache
@@ -120,19 +142,22 @@ def _core(
     *,
     check: bool = False,
     applicable: np.ndarray | None = None,
+    floors: np.ndarray | None = None,
 ) -> CoreResult:
     """Score ``n`` assessments at once: a few elementwise passes and three matrix products.
 
     ``levels`` (n, q): 0-4, NaN unanswered, -1 N/A, -2 don't know. ``applies`` (q,) or (n, q)
-    bool (with (n, q), ``applicable`` (n, d) may give the counts already). ``evidence`` (n, q) small ints indexing ``EVIDENCE_KINDS``, or None for ``none``
-    everywhere. With ``check``, raise ``ValueError`` on any other level, or on N/A where a
-    question does not allow it. Rows are taken in blocks of ``_CHUNK_ROWS`` (a loop over
-    blocks, not over assessments): no (n, q) temporary is allocated and each block's
-    temporaries stay in the CPU cache.
+    bool (with (n, q), ``applicable`` (n, d) may give the counts already). ``evidence`` (n, q)
+    small ints indexing ``EVIDENCE_KINDS``, or None for ``none`` everywhere. ``floors`` (q,) or
+    (n, q): each question's knock-out floor, NaN for none. With ``check``, raise ``ValueError``
+    on any other level, or on N/A where a question does not allow it. Rows are taken in blocks
+    of ``_CHUNK_ROWS`` (a loop over blocks, not over assessments): no (n, q) temporary is
+    allocated and each block's temporaries stay in the CPU cache.
     """
     n, q = levels.shape
     d = len(arr.dimension_ids)
-    sums = np.empty((n, 3 * d))  # weighted score sum | weighted count scored | count answered
+    sums = np.empty((n, 4 * d))  # weighted score sum | weighted count not N/A | count answered | count with a level or don't know
+    knocked = np.zeros(n, dtype=bool)
     per_row = applies.ndim == 2
     if per_row:
         weighted, counting = arr.weighted_onehot, arr.onehot
@@ -148,15 +173,19 @@ def _core(
     def buffer(dtype=float):
         return np.empty((rows, q), dtype=dtype, order=order)
 
-    points, scored, answered = buffer(), buffer(), buffer()
-    is_answered, is_na = buffer(bool), buffer(bool)
+    points, counted, answered = buffer(), buffer(), buffer()
+    is_answered, is_na, has_level, low = buffer(bool), buffer(bool), buffer(bool), buffer(bool)
     scratch, flags = (buffer(), buffer(bool)) if check else (None, None)
-    credit_poly = _credit_polynomial(arr.credit_table)
+    floors_rows = floors is not None and floors.ndim == 2
+    if floors is not None and not floors_rows:  # one triage: a question that does not apply has no floor
+        floors = np.where(applies, floors, np.nan)
+        if not (floors < np.inf).any():
+            floors = None  # no question has a floor
     for i in range(0, n, _CHUNK_ROWS):
         j = min(n, i + _CHUNK_ROWS)
         c = j - i
         block = levels[i:j]
-        p, s, a, fin, na = points[:c], scored[:c], answered[:c], is_answered[:c], is_na[:c]
+        p, s, a, fin, na, has = points[:c], counted[:c], answered[:c], is_answered[:c], is_na[:c], has_level[:c]
         np.isfinite(block, out=fin)
         np.equal(block, NA_CODE, out=na)
         if check:
@@ -164,54 +193,49 @@ def _core(
         if per_row:  # an answer to a question that does not apply is ignored
             fin &= applies[i:j]
             na &= applies[i:j]
-        if arr.identity_scores:
-            np.fmax(block, 0.0, out=p)  # NaN, N/A and don't know score 0
-        else:
-            has_level = block >= 0
-            idx = np.where(has_level, block, 0).astype(np.intp)
-            p[...] = np.where(has_level, arr.score_table[np.arange(q), idx], 0.0)
-        if evidence is not None:
-            p *= _credit_of(evidence[i:j], credit_poly)
-        elif arr.credit_table[0] != 1.0:
+        np.greater_equal(block, 0, out=has)
+        np.copyto(p, block)
+        p[~has] = 0.0
+        caps = arr.cap_table[evidence[i:j]] if evidence is not None else arr.cap_table[0]
+        np.minimum(p, caps, out=p)  # the level counted: no higher than the evidence backs
+        if floors is not None:  # knock-outs: below the floor (>= 1), unanswered or don't know (both 0 here)
+            lo = low[:c]
+            np.less(p, floors[i:j] if floors_rows else floors, out=lo)
+            np.greater(lo, na, out=lo)  # and not N/A
+            if per_row:
+                lo &= applies[i:j]
+            knocked[i:j] = lo.any(axis=1)
+        if not arr.identity_scores:
+            p[...] = np.where(has, arr.score_table[np.arange(q), p.astype(np.intp)], 0.0)
+        if evidence is not None and not arr.full_credit:
+            p *= arr.credit_table[evidence[i:j]]
+        elif evidence is None and arr.credit_table[0] != 1.0:
             p *= arr.credit_table[0]
         np.copyto(a, fin)
-        np.copyto(s, np.greater(fin, na, out=fin))  # answered and not N/A: N/A stays out of the denominator
+        np.logical_not(na, out=has)  # every question that is not N/A counts in the denominator
         if per_row:
-            p *= s  # 0 where the question does not apply (levels are 0 already where not scored)
+            has &= applies[i:j]
+            p *= has  # 0 where the question does not apply
+        np.copyto(s, has)
         sums[i:j, :d] = p @ weighted
         sums[i:j, d : 2 * d] = s @ weighted
-        sums[i:j, 2 * d :] = a @ counting
-    num, den, answered_count = sums[:, :d], sums[:, d : 2 * d], sums[:, 2 * d :]
+        sums[i:j, 2 * d : 3 * d] = a @ counting
+        a *= s  # answered with a level or "don't know"
+        sums[i:j, 3 * d :] = a @ counting
+    num, den, answered_count, assessed = sums[:, :d], sums[:, d : 2 * d], sums[:, 2 * d : 3 * d], sums[:, 3 * d :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(den > 1e-12, num / np.where(den > 1e-12, den, 1.0), np.nan)
+        # nothing answered yet (or only N/A with the rest open): no score to show, it counts as 0
+        score = np.where((den > 1e-12) & (assessed > 0.5), num / np.where(den > 1e-12, den, 1.0), np.nan)
         coverage = np.where(applicable > 0, answered_count / np.maximum(applicable, 1), 1.0)
-    void = (den <= 1e-12) & (answered_count >= applicable - 1e-9)  # nothing to score: left out below
+    void = den <= 1e-12  # nothing to score (all N/A, or nothing applies): left out below
     filled = np.where(np.isnan(score), 0.0, score)
-    counted = np.where(void, 0.0, arr.dim_weights)
+    counted_w = np.where(void, 0.0, arr.dim_weights)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (filled * counted).sum(axis=1) / counted.sum(axis=1)  # NaN only when every dimension is void
+        mean = (filled * counted_w).sum(axis=1) / counted_w.sum(axis=1)  # NaN only when every dimension is void
     ranked = np.where(void, np.inf, filled)
     weakest_index = ranked.argmin(axis=1) if d else np.zeros(n, dtype=np.intp)
     weakest = np.where(void.all(axis=1), np.nan, filled[np.arange(n), weakest_index])
-    return CoreResult(score, coverage, np.rint(answered_count), applicable, mean, weakest, weakest_index, void)
-
-
-def _credit_polynomial(table: np.ndarray) -> tuple[float, float, float]:
-    """(c0, b, a) with c0 + e * (b + e * a) == table[e] for the evidence codes e = 0, 1, 2."""
-    c0, c1, c2 = (float(x) for x in table)
-    a = (c2 - 2 * c1 + c0) / 2
-    return c0, c1 - c0 - a, a
-
-
-def _credit_of(codes: np.ndarray, poly: tuple[float, float, float]) -> np.ndarray:
-    """The credit of each evidence code: a short polynomial, faster than a gather."""
-    c0, b, a = poly
-    e = codes.astype(float)
-    out = e * a
-    out += b
-    out *= e
-    out += c0
-    return out
+    return CoreResult(score, coverage, np.rint(answered_count), applicable, mean, weakest, weakest_index, void, knocked)
 
 
 def _check_block(
@@ -236,18 +260,26 @@ def _check_block(
         raise ValueError(f"score_many: N/A given for question {arr.question_ids[col]!r} (row {offset + row}), which does not allow it")
 
 
-def _verdict_arrays(bank: Bank, core: CoreResult, targets: np.ndarray):
+def _verdict_arrays(
+    bank: Bank,
+    core: CoreResult,
+    targets: np.ndarray,
+    blocked: np.ndarray | bool = False,
+    conditioned: np.ndarray | bool = False,
+):
     """(status codes (n,), blocking (n, d), condition (n, d), gap (n, d)); status 0 ready, 1 conditions, 2 not.
 
-    The gap of a void dimension (nothing to score) is NaN, and it neither blocks nor conditions.
+    ``blocked`` / ``conditioned``: per row, a triage rule limits the verdict. The gap of a void
+    dimension (nothing to score) is NaN, and it neither blocks nor conditions.
     """
     s = bank.scoring
     score, coverage = core.score, core.coverage
     gap = np.where(core.void, np.nan, targets - np.where(np.isnan(score), 0.0, score))
     has_questions = ~core.void
     blocking = has_questions & ((gap > s.conditions_margin + 1e-9) | (coverage < s.min_coverage - 1e-9))
-    condition = has_questions & ~blocking & ((gap > 1e-9) | (coverage < 1 - 1e-9))
-    status = np.where(blocking.any(axis=1), 2, np.where(condition.any(axis=1), 1, 0))
+    condition = has_questions & ~blocking & ((gap > 1e-9) | (coverage < s.ready_coverage - 1e-9))
+    not_ready = blocking.any(axis=1) | core.knocked | blocked
+    status = np.where(not_ready, 2, np.where(condition.any(axis=1) | conditioned, 1, 0))
     return status, blocking, condition, gap
 
 
@@ -259,10 +291,11 @@ class Verdict:
     """ready / ready_with_conditions / not_ready, with the blocking dimensions and questions named."""
 
     status: str
-    blockers: tuple[str, ...]
-    blocking_questions: tuple[str, ...]
+    blockers: tuple[str, ...]  # the blocking dimensions
+    blocking_questions: tuple[str, ...]  # knock-outs first, then the questions of blocking dimensions
     conditions: tuple[str, ...]
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # why it is not ready: triage rules, knock-outs, dimensions
+    knockouts: tuple[str, ...] = ()  # the questions below their floor, worst first
 
     @property
     def label(self) -> str:
@@ -272,6 +305,7 @@ class Verdict:
         return {
             "status": self.status,
             "blockers": list(self.blockers),
+            "knockouts": list(self.knockouts),
             "blocking_questions": list(self.blocking_questions),
             "conditions": list(self.conditions),
             "reasons": list(self.reasons),
@@ -292,6 +326,7 @@ class Scores:
     weakest: float
     weakest_dimension: str
     verdict: Verdict
+    triage: Mapping[str, str] = field(default_factory=dict)  # the triage answers scored with, defaults filled in
 
     def dimension_gaps(self) -> pd.DataFrame:
         """Per dimension: target minus current, worst first."""
@@ -302,7 +337,7 @@ class Scores:
         """Per applicable question below its dimension's target, worst (weighted) first."""
         q = self.questions
         out = q[q["applies"] & (q["gap"] > 1e-9)]
-        cols = ["dimension", "text", "status", "level", "evidence", "effective", "target", "gap", "weight", "weighted_gap"]
+        cols = ["dimension", "text", "status", "level", "evidence", "credited", "effective", "target", "gap", "weight", "weighted_gap"]
         return out.sort_values(["weighted_gap", "gap"], ascending=False, kind="stable")[cols]
 
     def to_csv(self, table: Literal["dimensions", "questions"] = "dimensions") -> str:
@@ -358,30 +393,35 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
     levels = np.array([[_encode(answers[q].value) if q in answers else np.nan for q in arr.question_ids]])
     evidence = [answers[q].evidence if q in answers else "none" for q in arr.question_ids]
     codes = np.array([[EVIDENCE_KINDS.index(e) for e in evidence]], dtype=np.int8)
-    credit = _credit_of(codes, _credit_polynomial(arr.credit_table))
     triage = assessment.triage
     applies = np.array(bank.applies_mask(triage))
     if assessment.role is not None:  # a team member's file: the questions the bank asks of the role
         applies &= np.array(bank.asked_mask(assessment.role))
-    core = _core(arr, levels, applies, codes)
     resolved = bank.resolve_target(target or assessment.target, triage)
+    floors = floor_vector(bank, resolved)
+    core = _core(arr, levels, applies, codes, floors=floors)
     tvec = np.array([[resolved.levels[d] for d in arr.dimension_ids]])
-    status, blocking, condition, gap = _verdict_arrays(bank, core, tvec)
+    status, blocking, condition, gap = _verdict_arrays(
+        bank, core, tvec, blocked=bool(resolved.blocks), conditioned=bool(resolved.conditions)
+    )
 
     qtarget = tvec[0][arr.qdim]
     row = levels[0]
     has_level = row >= 0
-    points = np.where(has_level, arr.score_table[np.arange(len(row)), np.where(has_level, row, 0).astype(np.intp)], 0.0)
-    scored = (has_level | (row == DONT_KNOW_CODE)) & applies
-    effective = np.where(scored, points * credit[0], np.nan)
+    credited = np.where(has_level, np.minimum(np.where(has_level, row, 0), arr.cap_table[codes[0]]), np.nan)
+    index = np.where(has_level, credited, 0).astype(np.intp)
+    points = np.where(has_level, arr.score_table[np.arange(len(row)), index] * arr.credit_table[codes[0]], 0.0)
     qstatus = []
     for qid, a in zip(arr.question_ids, applies, strict=True):
         v = answers[qid].value if qid in answers else None
         qstatus.append(
             "not_applicable" if not a else "unanswered" if v is None else "na" if v == "na" else "dont_know" if v == "dont_know" else "answered"
         )
-    qgap = np.where(np.isin(qstatus, ["answered", "dont_know", "unanswered"]), qtarget - np.nan_to_num(effective, nan=0.0), 0.0)
-    qgap = np.clip(qgap, 0, None)
+    qstatus = np.array(qstatus)
+    scored = np.isin(qstatus, ["answered", "dont_know", "unanswered"])
+    effective = np.where(scored, points, np.nan)  # don't know and unanswered count as 0
+    qgap = np.clip(np.where(scored, qtarget - points, 0.0), 0, None)
+    knocked = scored & (np.where(has_level, credited, -1.0) < floors)
     questions = pd.DataFrame(
         {
             "dimension": [bank.dimension_ids[i] for i in arr.qdim],
@@ -390,12 +430,15 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
             "status": qstatus,
             "level": pd.array([v if isinstance(v, (int, np.integer)) and v >= 0 else pd.NA for v in (_level(answers, q) for q in arr.question_ids)], dtype="Int64"),
             "evidence": evidence,
+            "credited": pd.array([int(c) if c == c else pd.NA for c in credited], dtype="Int64"),
             "effective": effective,
             "weight": arr.weights,
             "target": qtarget,
             "gap": qgap,
             "weighted_gap": qgap * arr.weights,
-            "flagged": [s == "dont_know" for s in qstatus],
+            "floor": np.where(applies, floors, np.nan),
+            "knocked_out": knocked,
+            "flagged": qstatus == "dont_know",
         },
         index=pd.Index(arr.question_ids, name="question"),
     )
@@ -417,7 +460,7 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
         },
         index=pd.Index(arr.dimension_ids, name="dimension"),
     )
-    verdict = _verdict(bank, questions, dimensions, STATUSES[[0, 1, 2].index(int(status[0]))], resolved)
+    verdict = _verdict(bank, questions, dimensions, STATUSES[int(status[0])], resolved)
     return Scores(
         bank=bank,
         pilot=assessment.pilot,
@@ -428,6 +471,7 @@ def score(assessment: Assessment, target: str | None = None) -> Scores:
         weakest=float(core.weakest[0]),
         weakest_dimension=arr.dimension_ids[int(core.weakest_index[0])],
         verdict=verdict,
+        triage=dict(triage),
     )
 
 
@@ -436,11 +480,33 @@ def _level(answers, qid):
     return a.value if a is not None and isinstance(a.value, int) else None
 
 
+def knockout_state(row: pd.Series) -> str:
+    """How a knock-out question stands: unanswered, don't know, or its level and what it counts as."""
+    if row["status"] == "unanswered":
+        return "not answered"
+    if row["status"] == "dont_know":
+        return "answered \"don't know\""
+    level, credited = int(row["level"]), int(row["credited"])
+    if credited < level:
+        return f"level {level} with {row['evidence']} evidence, which counts as level {credited}"
+    return f"level {level}"
+
+
 def _verdict(bank: Bank, questions: pd.DataFrame, dims: pd.DataFrame, status: str, target: ResolvedTarget) -> Verdict:
     s = bank.scoring
     blockers = [d for d in dims.index if dims.at[d, "status"] == "blocker"]
     conditions_dims = [d for d in dims.index if dims.at[d, "status"] == "condition"]
-    reasons, conditions = [], []
+    q = questions
+    out = q[q["knocked_out"]]
+    short = (out["floor"] - out["credited"].astype("Float64").fillna(-1)).astype(float)
+    knockouts = tuple(out.assign(_short=short).sort_values(["_short", "weighted_gap"], ascending=False, kind="stable").index)
+    reasons = list(target.blocks)
+    for qid in knockouts:
+        row = q.loc[qid]
+        reasons.append(
+            f"Knock-out: {qid} is {knockout_state(row)}; the {target.title} target needs at least level {int(row['floor'])}"
+        )
+    conditions = list(target.conditions)
     for d in blockers:
         row = dims.loc[d]
         if row["coverage"] < s.min_coverage:
@@ -452,11 +518,14 @@ def _verdict(bank: Bank, questions: pd.DataFrame, dims: pd.DataFrame, status: st
         if row["gap"] > 1e-9:
             conditions.append(f"{row['title']}: {_fmt(row['score'])} is {row['gap']:.2f} below the target {row['target']:g}")
         else:
-            conditions.append(f"{row['title']}: {row['applicable'] - row['answered']} question(s) still unanswered")
-    q = questions
+            missing = row["applicable"] - row["answered"]
+            conditions.append(
+                f"{row['title']}: {missing} question(s) not answered (coverage {row['coverage']:.0%}; ready needs {s.ready_coverage:.0%})"
+            )
     in_blocking = q[q["dimension"].isin(blockers) & q["applies"] & (q["gap"] > 1e-9)]
-    blocking_questions = tuple(in_blocking.sort_values(["weighted_gap", "gap"], ascending=False, kind="stable").index)
-    return Verdict(status, tuple(blockers), blocking_questions, tuple(conditions), tuple(reasons))
+    ranked = in_blocking.sort_values(["weighted_gap", "gap"], ascending=False, kind="stable").index
+    blocking_questions = tuple(dict.fromkeys([*knockouts, *ranked]))
+    return Verdict(status, tuple(blockers), blocking_questions, tuple(conditions), tuple(reasons), knockouts)
 
 
 def _fmt(x: float) -> str:
@@ -478,8 +547,8 @@ def score_many(
 
     ``answers`` has one row per assessment and one column per question id: a level 0-4, NaN
     (unanswered), ``-1`` or ``"na"`` (N/A), ``-2`` or ``"dont_know"``. Missing columns are
-    unanswered. ``evidence`` has the same shape with ``none`` / ``manual`` / ``automated``
-    (default ``none``; a categorical frame is the fastest). ``triage`` has one column per triage
+    unanswered. ``evidence`` has the same shape with ``none`` / ``manual`` / ``reviewed`` /
+    ``automated`` (default ``none``; a categorical frame is the fastest). ``triage`` has one column per triage
     id (default: the bank's defaults). ``evidence`` and ``triage`` are aligned on the index of
     ``answers``.
 
@@ -510,10 +579,13 @@ def score_many(
         applies, applicable = arr.applies_default, None
         resolved = bank.resolve_target(target)
         targets = np.array([resolved.levels[d] for d in dims])[None, :]
+        floors, blocked, conditioned = floor_vector(bank, resolved), bool(resolved.blocks), bool(resolved.conditions)
     else:
-        applies, applicable, targets = _triage_matrices(bank, arr, _aligned(triage, answers.index, "triage"), target, n)
-    core = _core(arr, levels, applies, codes, check=True, applicable=applicable)
-    status, _, _, gap = _verdict_arrays(bank, core, targets)
+        applies, applicable, targets, floors, blocked, conditioned = _triage_matrices(
+            bank, arr, _aligned(triage, answers.index, "triage"), target, n
+        )
+    core = _core(arr, levels, applies, codes, check=True, applicable=applicable, floors=floors)
+    status, _, _, gap = _verdict_arrays(bank, core, targets, blocked, conditioned)
     d = len(dims)
     block = np.empty((n, 3 * d + 2))
     block[:, :d] = core.score
@@ -586,24 +658,28 @@ def _evidence_codes(evidence: pd.DataFrame, arr: BankArrays, n: int) -> np.ndarr
         plain.append(col)
     if plain:
         raw = evidence[plain].to_numpy(dtype=object)
-        manual, automated = raw == "manual", raw == "automated"
-        if np.count_nonzero(manual) + np.count_nonzero(automated) + np.count_nonzero(raw == "none") != raw.size:
-            bad = ~(manual | automated | (raw == "none")) & ~pd.isna(raw)
+        value = _KINDS.get_indexer(raw.ravel(order="F")).reshape(raw.shape, order="F")  # -1: not a kind
+        if (value < 0).any():  # not a kind: missing values are "none", anything else is an error
+            bad = (value < 0) & ~pd.isna(raw)
             if bad.any():
                 col = plain[int(np.argmax(bad.any(axis=0)))]
-                raise ValueError(f"score_many: evidence column {col!r} must hold none, manual or automated")
-        codes[:, [arr.column[c] for c in plain]] = manual + 2 * automated.astype(np.int8)
+                raise ValueError(f"score_many: evidence column {col!r} must hold {', '.join(EVIDENCE_KINDS)}")
+        codes[:, [arr.column[c] for c in plain]] = np.maximum(value, 0)
     return codes
 
 
 def _triage_matrices(bank: Bank, arr: BankArrays, triage: pd.DataFrame, target: str | None, n: int):
-    """(applies, applicable counts, targets) per row, worked out once per distinct triage combination."""
+    """(applies, applicable counts, targets, floors, blocked, conditioned) per row.
+
+    Each question's condition is evaluated once per distinct combination of the few triage ids it
+    reads, and the target once per distinct combination of the ids the target rules read: a
+    portfolio with many distinct triages costs a few dictionary look-ups per row, not a bank walk.
+    """
     ids = [t.id for t in bank.triage]
     unknown = [c for c in triage.columns if c not in ids]
     if unknown:
         raise ValueError(f"score_many: triage columns not in bank: {', '.join(map(str, unknown))}")
-    combined = np.zeros(n, dtype=np.int64)
-    uniques_per_id = []
+    codes_per_id, uniques_per_id = [], []
     for t in bank.triage:
         if t.id in triage.columns:
             codes, uniques = pd.factorize(triage[t.id].to_numpy(dtype=object), use_na_sentinel=True)
@@ -614,28 +690,57 @@ def _triage_matrices(bank: Bank, arr: BankArrays, triage: pd.DataFrame, target: 
             if t.default not in uniques:
                 uniques.append(t.default)
             codes = np.where(codes < 0, uniques.index(t.default), codes)
-        combined = combined * len(uniques) + codes
+        options = [o.value for o in t.options]
+        bad = [u for u in uniques if u not in options]
+        if bad:
+            raise ValueError(f"score_many: triage {t.id!r} has value {bad[0]!r}, expected one of {options}")
+        codes_per_id.append(np.asarray(codes, dtype=np.int64))
         uniques_per_id.append(uniques)
-    distinct, inverse = np.unique(combined, return_inverse=True)
-    app_rows, tgt_rows = [], []
-    for code in distinct.tolist():
-        answers: dict[str, str] = {}
-        for t, uniques in zip(reversed(bank.triage), reversed(uniques_per_id), strict=True):
-            code, k = divmod(code, len(uniques))
-            answers[t.id] = uniques[k]
-        for tid in ids:
-            opts = [o.value for o in bank.triage_question(tid).options]
-            if answers[tid] not in opts:
-                raise ValueError(f"score_many: triage {tid!r} has value {answers[tid]!r}, expected one of {opts}")
-        app_rows.append([bank.applies(q, answers) for q in arr.question_ids])
-        resolved = bank.resolve_target(target, answers)
-        tgt_rows.append([resolved.levels[d] for d in arr.dimension_ids])
-    app = np.array(app_rows, dtype=bool).reshape(len(distinct), len(arr.question_ids))
-    targets = np.array(tgt_rows, dtype=float).reshape(len(distinct), len(arr.dimension_ids))
-    counts = app.astype(float) @ arr.onehot
-    if len(distinct) == 1:
-        return app[0], None, targets
-    return app.T[:, inverse].T, counts[inverse], targets[inverse]  # (n, q) in column order, like the answers
+    position = {tid: i for i, tid in enumerate(ids)}
+
+    seen: dict[tuple, tuple] = {}
+
+    def grouped(names):
+        """(inverse (n,), the distinct answer dicts) over the triage ids ``names`` (memoised)."""
+        if tuple(names) not in seen:
+            seen[tuple(names)] = _grouped(names)
+        return seen[tuple(names)]
+
+    def _grouped(names):
+        key = np.zeros(n, dtype=np.int64)
+        for tid in names:
+            i = position[tid]
+            key = key * len(uniques_per_id[i]) + codes_per_id[i]
+        distinct, inverse = np.unique(key, return_inverse=True)
+        combos = []
+        for code in distinct.tolist():
+            answers = {}
+            for tid in reversed(names):
+                i = position[tid]
+                code, k = divmod(code, len(uniques_per_id[i]))
+                answers[tid] = uniques_per_id[i][k]
+            combos.append(answers)
+        return inverse.reshape(n), combos
+
+    applies = np.ones((n, len(arr.question_ids)), dtype=bool)
+    by_condition: dict[str, np.ndarray] = {}
+    for j, q in enumerate(bank.questions):
+        if q.applies_if is None:
+            continue
+        if q.applies_if not in by_condition:
+            inverse, combos = grouped(sorted(condition_names(q.applies_if)))
+            by_condition[q.applies_if] = np.array([bank.applies(q.id, c) for c in combos], dtype=bool)[inverse]
+        applies[:, j] = by_condition[q.applies_if]
+    rule_names = sorted(set().union(*(condition_names(r.when) for r in bank.target_rules)))
+    inverse, combos = grouped(rule_names)
+    resolved = [bank.resolve_target(target, c) for c in combos]
+    targets = np.array([[r.levels[d] for d in arr.dimension_ids] for r in resolved], dtype=float)[inverse]
+    floors = np.array([floor_vector(bank, r) for r in resolved], dtype=float).reshape(len(resolved), -1)[inverse]
+    blocked = np.array([bool(r.blocks) for r in resolved])[inverse]
+    conditioned = np.array([bool(r.conditions) for r in resolved])[inverse]
+    if n and (applies == applies[0]).all() and (floors == floors[0])[~np.isnan(floors)].all() and len(resolved) == 1:
+        return applies[0], None, targets[:1], floors[0], bool(blocked[0]), bool(conditioned[0])
+    return applies, applies.astype(float) @ arr.onehot, targets, floors, blocked, conditioned
 
 
 def answers_frame(assessments) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -54,7 +54,7 @@ METHODS = ("median", "min", "mean")
 REASONS = {
     "spread": "levels {low:g} to {high:g} differ by {spread:g}",
     "dont_know": "don't know beside level {high:g}",
-    "evidence": "evidence conflicts: automated beside none",
+    "evidence": "evidence conflicts: a sign-off or a running check beside none",
 }
 MAX_NOTES = 20_000
 
@@ -362,8 +362,8 @@ def aggregate_arrays(
         e_total = np.where(has_level, ev, 0.0).sum(axis=-2)
         _, e_level = _combine(es, n, e_total, method)
         out["evidence"] = np.where(n > 0, e_level, -1).astype(np.int8)
-        strongest = len(EVIDENCE_KINDS) - 1
-        ev_hit = (es[..., 0, :] == 0) & (_take(es, n - 1) == strongest)
+        strong = EVIDENCE_KINDS.index("reviewed")  # reviewed or automated: backs level 3 and above
+        ev_hit = (es[..., 0, :] == 0) & (_take(es, n - 1) >= strong)
     else:
         out["evidence"] = np.where(n > 0, 0, -1).astype(np.int8)
         ev_hit = np.zeros_like(spread_hit)
@@ -641,6 +641,7 @@ def merge(team: Team, aggregated: TeamAggregate | None = None, *, assessment_cla
                 answers = ", ".join(f"{name} {_label(a.value)}" for name, a in given)
                 source = f"Team {agg.method} of {len(given)}: {answers}"
             notes = (source + (f". {own_notes}" if own_notes else ""))[:MAX_NOTES]
+            evidence = team.bank.question(qid).fitting_evidence(evidence)  # a median of kinds may not fit
             merged.answer(qid, value, evidence=evidence, notes=notes, links=links)
     stamps = [m.data for m in (c, *team.members)]
     merged.data.created = min(d.created for d in stamps)

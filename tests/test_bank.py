@@ -144,7 +144,7 @@ MALFORMED = [
         "negative effort",
         edit("phase: 1, effort_weeks: 2}", "phase: 1, effort_weeks: -2}"),
         "questions[0].actions[0].effort_weeks",
-        "greater than 0",
+        "expected 0 < low <= high <= 52 weeks, got [-2, -2]",
         "effort_weeks: -2",
     ),
     (
@@ -172,7 +172,7 @@ MALFORMED = [
         "evidence credit out of order",
         edit("{none: 0.5, manual: 0.75, automated: 1.0}", "{none: 0.9, manual: 0.75, automated: 1.0}"),
         "scoring.evidence_credit",
-        "none <= manual <= automated",
+        "none <= manual <= reviewed and manual <= automated",
         "evidence_credit:",
     ),
     (
@@ -563,3 +563,159 @@ def test_extend_the_default_bank(tmp_path, bank):
     assert mine.has_question("data.acme_extra")
     assert len(mine.questions) == len(bank.questions)
     assert load_bank().has_question(last)  # the default itself is untouched
+
+
+# ---- knock-outs, evidence kinds, actions, control tags, migrations -----------------------------
+
+PLAN = (Path(__file__).parent / "banks" / "plan.yaml").read_text(encoding="utf-8")
+DEPLOY_SCRIPT = "      - {id: script, deliverable: Script the deploy, phase: 2, from_level: 0, to_level: 2, effort_weeks: 1}"
+ALERTS = "needs: [pipeline, signoff]}"
+
+# (case id, edited plan bank text, field path, message fragment, text of the line the error is on)
+PLAN_MALFORMED = [
+    (
+        "floor for an unknown profile",
+        edit("    floor: {production: 2}", "    floor: {launch: 2}", PLAN),
+        "questions[0].floor",
+        "unknown target profile(s) 'launch'",
+        "floor: {launch: 2}",
+    ),
+    (
+        "floor out of range",
+        edit("    floor: {production: 2}", "    floor: {production: 5}", PLAN),
+        "questions[0].floor.production",
+        "Input should be 1, 2, 3 or 4",
+        "floor: {production: 5}",
+    ),
+    (
+        "evidence kinds without none",
+        edit("    evidence_kinds: [none, manual, automated]", "    evidence_kinds: [manual, automated]", PLAN),
+        "questions[0].evidence_kinds",
+        "must include 'none' and 'manual'",
+        "evidence_kinds: [manual, automated]",
+    ),
+    (
+        "need of an unknown action",
+        edit(ALERTS, "needs: [pipeline, sign_off]}", PLAN),
+        "questions[1].actions[1].needs",
+        "unknown action id 'sign_off'",
+        "needs: [pipeline, sign_off]",
+    ),
+    (
+        "actions in a circle",
+        edit(DEPLOY_SCRIPT, DEPLOY_SCRIPT.replace("effort_weeks: 1}", "effort_weeks: 1, needs: [alerts]}"), PLAN),
+        "questions[0].actions[0].needs",  # alerts needs the pipeline, which follows the script (a lower step)
+        "actions depend on each other in a circle: script -> alerts -> pipeline -> script",
+        "needs: [alerts]",
+    ),
+    (
+        "duplicate action id",
+        edit("{id: measure, deliverable", "{id: script, deliverable", PLAN),
+        "questions[0].actions[2].id",
+        "duplicate action id 'script' (first defined at questions[0].actions[0])",
+        "{id: script, deliverable: Measure deploys",
+    ),
+    (
+        "step that goes down",
+        edit("from_level: 3, to_level: 4, effort_weeks: 1}", "from_level: 3, to_level: 2, effort_weeks: 1}", PLAN),
+        "questions[0].actions[2]",
+        "from_level (3) must be below to_level (2)",
+        "Measure deploys",
+    ),
+    (
+        "effort range upside down",
+        edit("effort_weeks: [2, 4]", "effort_weeks: [4, 2]", PLAN),
+        "questions[0].actions[1].effort_weeks",
+        "expected 0 < low <= high <= 52 weeks, got [4, 2]",
+        "effort_weeks: [4, 2]",
+    ),
+    (
+        "control tag that is not in the catalogue",
+        edit("    evidence: The pipeline run of the last release.", "    evidence: The pipeline run of the last release.\n    controls: [NIST AI RMF GOVERN 9.9]", PLAN),
+        "questions[0].controls[0].id",
+        "'NIST AI RMF GOVERN 9.9' is not a known NIST AI RMF id",
+        "controls: [NIST AI RMF GOVERN 9.9]",
+    ),
+    (
+        "a framework cited without a clause",
+        edit("    evidence: The pipeline run of the last release.", '    evidence: The pipeline run of the last release.\n    controls: ["ISO/IEC 42001"]', PLAN),
+        "questions[0].controls[0].id",
+        "names no ISO/IEC 42001 id",
+        'controls: ["ISO/IEC 42001"]',
+    ),
+    (
+        "conditional tag with a bad condition",
+        edit(
+            "    evidence: The pipeline run of the last release.",
+            '    evidence: The pipeline run of the last release.\n    controls: [{id: "EU AI Act Art. 15(1)", when: "tier == \'high\'"}]',
+            PLAN,
+        ),
+        "questions[0].controls[0].when",
+        "unknown triage id 'tier'",
+        "controls: [{id:",
+    ),
+    (
+        "automated suggestion on a question that takes sign-offs",
+        edit(
+            "    owner: sponsor\n",
+            "    owner: sponsor\n    suggest: [{signal: ci.runs_tests, level: 3, automated: true}]\n",
+            PLAN,
+        ),
+        "questions[2]",
+        "does not accept automated evidence",
+        "id: org.signoff",
+    ),
+    (
+        "migration into an unknown question",
+        PLAN + 'migrations:\n  - {from: "0.9", to: "1.0", questions: {eng.old: {into: eng.deploi}}}\n',
+        "migrations[0].questions.eng.old.into",
+        "'eng.deploi' is not a question of this bank",
+        '- {from: "0.9"',
+    ),
+    (
+        "rule that limits the verdict without a reason",
+        PLAN.replace("questions:\n", "triage:\n  - {id: ok, text: OK?, options: [{value: y, label: Y}, {value: n, label: N}], default: y}\n"
+                     "target_rules:\n  - {when: \"ok == 'n'\", verdict: not_ready}\nquestions:\n", 1),
+        "target_rules[0]",
+        "a rule that limits the verdict needs a 'reason' to show",
+        "verdict: not_ready",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "path", "message", "line_text"), [c[1:] for c in PLAN_MALFORMED], ids=[c[0] for c in PLAN_MALFORMED])
+def test_malformed_plan_bank_names_file_field_and_line(tmp_path, text, path, message, line_text):
+    file, error = bank_problems(tmp_path, text)
+    matching = [p for p in error.problems if p.path == path]
+    assert matching, f"no problem at {path!r}: {error}"
+    problem = matching[0]
+    assert message in problem.message
+    assert (problem.file, problem.line) == (str(file), line_of(text, line_text))
+
+
+def test_free_text_control_tags_are_allowed(tmp_path):
+    text = edit("    evidence: The pipeline run of the last release.", "    evidence: The pipeline run of the last release.\n    controls: [ACME policy P-12]", PLAN)
+    bank = load_bank(write(tmp_path, text))
+    assert bank.question("eng.deploy").controls_for({}) == ["ACME policy P-12"]
+
+
+def test_default_bank_knock_outs_and_evidence_kinds(bank):
+    floors = {q.id: q.floor for q in bank.questions if q.floor}
+    # the practices without which a launch is indefensible
+    for qid in ("infrastructure.rollback", "infrastructure.security", "data.privacy", "governance.data_protection",
+                "governance.incident_response", "governance.human_oversight", "governance.ai_act_provider",
+                "governance.ai_act_deployer", "governance.fria", "governance.ai_disclosure"):
+        assert floors[qid].get("production", 0) >= 2, qid
+    for q in bank.questions:
+        assert q.owner, f"{q.id} has no owner role"
+        strong = {"reviewed", "automated"} & set(q.evidence_kinds)
+        assert strong, f"{q.id}: no evidence kind backs level 3"
+        for a in q.actions:
+            assert a.id, f"{q.id}: action without an id"
+        steps = sorted((a.from_level, a.to_level) for a in q.actions)
+        assert steps[0][0] == 0, f"{q.id}: no step from level 0"
+        assert max(t for _, t in steps) >= 3, f"{q.id}: no step to level 3"
+    governance_docs = ["governance.risk_assessment", "governance.compliance_checks", "governance.data_protection",
+                       "governance.residual_risk", "governance.ai_act_provider", "governance.fria", "business.roi_estimate"]
+    for qid in governance_docs:  # documents and decisions are signed off, not "automated"
+        assert bank.question(qid).evidence_kinds == ("none", "manual", "reviewed"), qid

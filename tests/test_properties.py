@@ -1,4 +1,5 @@
-"""Property tests (hypothesis): bounds, monotonicity, and score_many == single scoring."""
+"""Property tests (hypothesis): bounds, monotonicity, no reward for not looking, knock-outs, and
+score_many == single scoring."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def assessments(draw, bank=None):
     for q in bank.questions:
         choices = [None, 0, 1, 2, 3, 4, "dont_know"] + (["na"] if q.allow_na else [])
         value = draw(st.sampled_from(choices))
-        evidence = draw(st.sampled_from(EVIDENCE_KINDS))
+        evidence = draw(st.sampled_from(q.evidence_kinds))
         if value is not None:
             a.answer(q.id, value, evidence=evidence)
     return a
@@ -56,7 +57,30 @@ def test_scores_stay_within_0_and_4(a):
     q = s.questions
     assert q.loc[q["status"] == "answered", "effective"].between(0, 4).all()
     assert s.verdict.status in ("ready", "ready_with_conditions", "not_ready")
-    assert (s.verdict.status == "not_ready") == bool(s.verdict.blockers)
+    assert (s.verdict.status == "not_ready") == bool(s.verdict.blockers or s.verdict.knockouts or s.target.blocks)
+    if s.verdict.knockouts:  # one question below its floor is enough
+        assert s.verdict.status == "not_ready"
+        assert s.verdict.blocking_questions[: len(s.verdict.knockouts)] == s.verdict.knockouts
+
+
+BADNESS = {"ready": 0, "ready_with_conditions": 1, "not_ready": 2}
+
+
+@SETTINGS
+@given(assessments())
+def test_skipping_never_scores_better_than_dont_know(a):
+    """Every unanswered question answered "don't know" instead: the same scores, a verdict no better."""
+    skipped = a.evaluate().scores
+    unanswered = [q.id for q in a.bank.questions if q.id not in a.answers]
+    with a.batch():
+        for qid in unanswered:
+            a.answer(qid, "dont_know")
+    known = a.evaluate().scores
+    for d in a.bank.dimension_ids:
+        before, after = skipped.dimensions.at[d, "score"], known.dimensions.at[d, "score"]
+        assert (math.isnan(before) and (math.isnan(after) or after == 0)) or before <= after + 1e-12
+    assert skipped.mean <= known.mean + 1e-12 or math.isnan(skipped.mean)
+    assert BADNESS[skipped.verdict.status] >= BADNESS[known.verdict.status]
 
 
 @SETTINGS
@@ -87,8 +111,9 @@ def test_better_evidence_never_lowers_its_dimension(a, data):
     if not answered:
         return
     qid = data.draw(st.sampled_from(answered))
-    kinds = EVIDENCE_KINDS[EVIDENCE_KINDS.index(a.answers[qid].evidence) :]
-    dim = a.bank.question(qid).dimension
+    question = a.bank.question(qid)
+    kinds = [k for k in EVIDENCE_KINDS[EVIDENCE_KINDS.index(a.answers[qid].evidence) :] if k in question.evidence_kinds]
+    dim = question.dimension
     before = a.evaluate().scores.dimensions.at[dim, "score"]
     a.answer(qid, evidence=data.draw(st.sampled_from(kinds)))
     after = a.evaluate().scores.dimensions.at[dim, "score"]

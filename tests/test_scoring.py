@@ -107,18 +107,23 @@ def test_dont_know_scores_zero_and_is_flagged(mini_bank):
     assert s.questions.at["data.b", "gap"] == pytest.approx(3.0)
 
 
-def test_unanswered_is_not_scored_but_lowers_coverage(mini_bank):
+def test_unanswered_counts_as_zero_like_dont_know_and_lowers_coverage(mini_bank):
     a = assess(mini_bank, {"data.a": (2, "automated")})
     s = a.evaluate().scores
-    assert s.dimensions.at["data", "score"] == pytest.approx(2.0)
+    assert s.dimensions.at["data", "score"] == pytest.approx((2 * 1 + 0 * 3) / 4)  # data.b: 0, like "don't know"
     assert s.dimensions.at["data", "coverage"] == 0.5
-    assert math.isnan(s.dimensions.at["gov", "score"])  # nothing answered: no score
+    assert s.questions.at["data.b", "status"] == "unanswered"
+    assert s.questions.at["data.b", "effective"] == 0.0
+    assert math.isnan(s.dimensions.at["gov", "score"])  # nothing answered: no score to show
     assert s.dimensions.at["gov", "coverage"] == 0.0
     # ... and counts as 0 in the weakest link and the mean
     assert (s.weakest, s.weakest_dimension) == (0.0, "gov")
-    assert s.mean == pytest.approx(2.0 * 1 / 4)
+    assert s.mean == pytest.approx(0.5 * 1 / 4)
     assert s.verdict.blockers == ("data", "gov")
     assert "Governance: only 0 of 1 questions answered (coverage 0% < 50%)" in s.verdict.reasons
+    dont_know = assess(mini_bank, {"data.a": (2, "automated"), "data.b": "dont_know"}).evaluate().scores
+    assert dont_know.dimensions.at["data", "score"] == s.dimensions.at["data", "score"]
+    assert dont_know.dimensions.at["data", "coverage"] == 1.0
 
 
 def test_weights_change_the_dimension_score(mini_bank):
@@ -131,7 +136,7 @@ def test_weights_change_the_dimension_score(mini_bank):
 
 @pytest.mark.parametrize(("evidence", "expected"), [("none", 1.0), ("manual", 1.5), ("automated", 2.0)])
 def test_evidence_credit(mini_bank, evidence, expected):
-    s = assess(mini_bank, {"data.a": (2, evidence)}).evaluate().scores
+    s = assess(mini_bank, {"data.a": (2, evidence), "data.b": "na"}).evaluate().scores
     assert s.questions.at["data.a", "effective"] == pytest.approx(expected)
     assert s.dimensions.at["data", "score"] == pytest.approx(expected)
 
@@ -155,12 +160,16 @@ def test_triage_chooses_the_target_and_raises_it(mini_bank):
     assert s.target.chosen_by == "triage"
     assert s.dimensions.at["gov", "target"] == 3.5
     assert s.dimensions.at["data", "target"] == 3
-    # gov.d applies under high risk: unanswered, so coverage 1 of 2
+    # gov.d applies under high risk: unanswered, so coverage 1 of 2 and it counts 0: (4 + 0) / 2
     assert s.dimensions.at["gov", "applicable"] == 2
     assert s.dimensions.at["gov", "coverage"] == 0.5
-    assert s.dimensions.at["gov", "gap"] == pytest.approx(-0.5)
-    assert s.dimensions.at["gov", "status"] == "condition"  # not fully answered
-    assert "Governance: 1 question(s) still unanswered" in s.verdict.conditions
+    assert s.dimensions.at["gov", "score"] == pytest.approx(2.0)
+    assert s.dimensions.at["gov", "gap"] == pytest.approx(1.5)
+    assert s.dimensions.at["gov", "status"] == "blocker"
+    assert "Governance: 2.00 is 1.50 below the target 3.5" in s.verdict.reasons
+    a.answer("gov.d", 4, evidence="automated")
+    s = a.evaluate().scores
+    assert s.dimensions.at["gov", "status"] == "ok"
 
 
 def test_user_target_is_still_raised_by_the_triage(mini_bank):
@@ -253,7 +262,7 @@ def random_assessments(bank, n, seed):
             if u < 0.15:
                 continue
             value = "dont_know" if u < 0.22 else "na" if (u < 0.3 and q.allow_na) else int(rng.integers(0, 5))
-            a.answer(q.id, value, evidence=str(rng.choice(["none", "manual", "automated"])))
+            a.answer(q.id, value, evidence=str(rng.choice(q.evidence_kinds)))
         out.append(a)
     return out
 
@@ -297,7 +306,7 @@ def test_score_many_numeric_codes_equal_strings(mini_bank):
 
 
 def test_score_many_without_evidence_means_none(mini_bank):
-    answers = pd.DataFrame({"data.a": [2.0]})
+    answers = pd.DataFrame({"data.a": [2.0], "data.b": [-1.0]})
     assert score_many(answers, mini_bank)["score_data"].iloc[0] == pytest.approx(1.0)
     evidence = pd.DataFrame({"data.a": ["automated"]})
     assert score_many(answers, mini_bank, evidence=evidence)["score_data"].iloc[0] == pytest.approx(2.0)
@@ -307,7 +316,8 @@ def test_score_many_triage_and_target(mini_bank):
     answers = pd.DataFrame({"gov.c": [4, 4]})
     triage = pd.DataFrame({"risk": ["low", "high"]})
     many = score_many(answers, mini_bank, triage=triage, target="pilot")
-    assert list(many["gap_gov"]) == pytest.approx([1 - 2.0, 3.5 - 2.0])  # gov.c 4, no evidence -> 2.0
+    # gov.c 4, no evidence -> 2.0; under high risk gov.d applies, unanswered: (2.0 + 0) / 2
+    assert list(many["gap_gov"]) == pytest.approx([1 - 2.0, 3.5 - 1.0])
     assert list(many["coverage_gov"]) == [1.0, 0.5]
 
 
@@ -320,7 +330,7 @@ def test_score_many_output_columns(mini_bank):
 
 
 def test_score_many_aligns_other_frames_on_the_index(mini_bank):
-    answers = pd.DataFrame({"data.a": [4, 0]}, index=["x", "y"])
+    answers = pd.DataFrame({"data.a": [4, 0], "data.b": [-1, -1]}, index=["x", "y"])
     evidence = pd.DataFrame({"data.a": ["none", "automated"]}, index=["y", "x"])
     many = score_many(answers, mini_bank, evidence=evidence)
     assert many.loc["x", "score_data"] == pytest.approx(4.0)  # x has automated evidence
@@ -339,7 +349,7 @@ def test_score_many_aligns_other_frames_on_the_index(mini_bank):
         (pd.DataFrame({"data.a": [2.5]}), {}, "levels must be 0-4"),
         (pd.DataFrame({"data.a": [-3]}), {}, "levels must be 0-4"),
         (pd.DataFrame({"data.a": ["lots"]}, dtype=object), {}, "column 'data.a' holds values that are not levels"),
-        (pd.DataFrame({"data.a": [1]}), {"evidence": pd.DataFrame({"data.a": ["ci"]})}, "none, manual or automated"),
+        (pd.DataFrame({"data.a": [1]}), {"evidence": pd.DataFrame({"data.a": ["ci"]})}, "none, manual, reviewed, automated"),
         (pd.DataFrame({"data.a": [1]}), {"evidence": pd.DataFrame({"data.a": ["none", "none"]})}, "one row per assessment"),
         (pd.DataFrame({"data.a": [1]}), {"triage": pd.DataFrame({"risk": ["extreme"]})}, "expected one of ['low', 'high']"),
         (pd.DataFrame({"data.a": [1]}), {"triage": pd.DataFrame({"colour": ["red"]})}, "triage columns not in bank: colour"),

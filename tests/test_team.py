@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from readiness_widgets import Assessment, load_bank
 from readiness_widgets.assessment import SCHEMA_VERSION, Respondent
-from readiness_widgets.bank import EVIDENCE_KINDS, validate_bank
+from readiness_widgets.bank import validate_bank
 from readiness_widgets.cli import main
 from readiness_widgets.demo import demo_team_folder
 from readiness_widgets.errors import AssessmentError, BankError
@@ -70,7 +70,7 @@ def test_the_folder_holds_one_file_per_respondent_and_the_consensus(team_dir):
     names = sorted(p.name for p in team_dir.glob("*.json"))
     assert names == ["ana.json", "ben.json", CONSENSUS, "cy.json"]
     doc = json.loads((team_dir / "ana.json").read_text())
-    assert doc["schema_version"] == SCHEMA_VERSION == 3
+    assert doc["schema_version"] == SCHEMA_VERSION == 4
     assert doc["respondent"] == {"name": "Ana", "role": "data_science"}
     assert doc["answers"]["data.a"] == {"value": 3, "evidence": "automated", "notes": "Ana on data.a", "links": []}
     team = load(team_dir)
@@ -167,7 +167,7 @@ def test_aggregate_per_question(team_dir):
     assert q.at["data.a", "level"] == 2
     assert q.at["data.a", "spread"] == 2
     assert q.at["data.a", "iqr"] == 1
-    assert q.at["data.a", "reasons"] == ("levels 1 to 3 differ by 2", "evidence conflicts: automated beside none")
+    assert q.at["data.a", "reasons"] == ("levels 1 to 3 differ by 2", "evidence conflicts: a sign-off or a running check beside none")
     assert q.at["data.a", "evidence"] == "manual"
     # data.b: 2, 2 and N/A: answered 2, N/A 1, no flag
     assert (q.at["data.b", "answered"], q.at["data.b", "na"], q.at["data.b", "dont_know"]) == (2, 1, 0)
@@ -337,7 +337,7 @@ def _random_assessment(draw, bank, triage, target):
     for q in bank.questions:
         value = draw(st.sampled_from([None, 0, 1, 2, 3, 4, "dont_know"] + (["na"] if q.allow_na else [])))
         if value is not None:
-            a.answer(q.id, value, evidence=draw(st.sampled_from(EVIDENCE_KINDS)))
+            a.answer(q.id, value, evidence=draw(st.sampled_from(q.evidence_kinds)))
     return a
 
 
@@ -450,7 +450,7 @@ def test_cli_new_status_disagreements_merge(tmp_path, capsys, team_dir):
     rows = json.loads(out)
     assert rows[0] == {
         "question": "data.a", "text": "Question A?", "levels": {"Ana": 3, "Ben": 1, "Cy": 2}, "spread": 2.0,
-        "reason": "levels 1 to 3 differ by 2; evidence conflicts: automated beside none", "team": "level 2", "agreed": None,
+        "reason": "levels 1 to 3 differ by 2; evidence conflicts: a sign-off or a running check beside none", "team": "level 2", "agreed": None,
     }
     assert rows[1]["levels"] == {"Ana": 1, "Ben": "dont_know", "Cy": 3}
     code, out, _ = run(capsys, "team", "disagreements", team_dir, "--bank", MINI)

@@ -111,7 +111,7 @@ def test_disagreements_come_first_with_every_answer_side_by_side(view):
     html = v.side_by_side.value
     for text in ("Ana", "level 4", "automated", "CI runs it nightly", "Ben", "level 1", "never seen it run", "Cy", "level 2"):
         assert text in html
-    assert "Flagged: levels 1 to 4 differ by 3; evidence conflicts: automated beside none" in html
+    assert "Flagged: levels 1 to 4 differ by 3; evidence conflicts: a sign-off or a running check beside none" in html
     assert "<b>1</b> disagreement(s), <b>1</b> open" in v.summary.value
     assert "team of 3" in v.summary.value
 
@@ -122,7 +122,7 @@ def test_the_facilitator_records_the_agreed_level_with_a_reason(frontend, view, 
     assert v.picker.value == "data.a"
     team_before = next(t for t in v.radar.figure["data"] if t["name"] == "Team (agreed)")["r"]
     frontend.update(v.level, index=[x for _, x in v.level.options].index(3))
-    frontend.update(v.evidence, index=2)
+    frontend.update(v.evidence, index=[x for _, x in v.evidence.options].index("automated"))
     frontend.update(v.reason, value="The nightly CI job proves it; Ben had not seen it")
     click(frontend, v.record)
     doc = json.loads((team_dir / CONSENSUS).read_text())

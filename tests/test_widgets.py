@@ -98,7 +98,7 @@ def test_tabs_are_built_when_opened_and_every_control_is_reachable(tmp_path, app
             assert f"{level} · {text}" in labels  # every level described in full, as an option
         assert (NA_LABEL in labels) == q.allow_na
         assert DONT_KNOW_LABEL in labels
-        assert [v for _, v in row.evidence.options] == ["none", "manual", "automated"]
+        assert [v for _, v in row.evidence.options] == list(q.evidence_kinds)  # only the kinds that fit
         assert str(escape(q.text)) in row.title.value  # the text, HTML-escaped
         for control in row.controls:  # accessibility: every control is labelled
             assert control.description
@@ -310,7 +310,7 @@ def test_autosave_content_and_exact_resume(tmp_path, apps, form_bank):
     for level, q in zip((0, 3, "dont_know"), picks, strict=False):
         row = app.question(q.id)
         row.level.value = level
-        row.evidence.value = "automated"
+        row.evidence.value = q.evidence_kinds[-1]  # the strongest kind that fits the question
         row.notes.value = f"note on {q.id}"
     app.header.respondents.value = "Ana"
     app.flush()
@@ -321,7 +321,7 @@ def test_autosave_content_and_exact_resume(tmp_path, apps, form_bank):
     assert {qid: a["value"] for qid, a in data["answers"].items()} == dict(
         zip([q.id for q in picks], (0, 3, "dont_know"), strict=False)
     )
-    assert all(a["evidence"] == "automated" for a in data["answers"].values())
+    assert all(a["evidence"] == form_bank.question(qid).evidence_kinds[-1] for qid, a in data["answers"].items())
     saved = app.assessment.to_dict()
     app.close()
     assert path.resolve() not in open_apps()
@@ -334,7 +334,7 @@ def test_autosave_content_and_exact_resume(tmp_path, apps, form_bank):
     for level, q in zip((0, 3, "dont_know"), picks, strict=False):
         row = again.question(q.id)
         assert row.level.value == level
-        assert row.evidence.value == "automated"
+        assert row.evidence.value == q.evidence_kinds[-1]
         assert row.notes.value == f"note on {q.id}"
     assert again.header.respondents.value == "Ana"
     assert current_r(again) == current_r(app)

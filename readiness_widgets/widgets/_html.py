@@ -13,6 +13,8 @@ _TEMPLATES = {
     "question": """\
 <div class="rw-question-text"><b>{{ q.text }}</b>
 <small style="color:#6b7280">&nbsp;{{ q.id }}{% if q.weight != 1 %} &middot; weight {{ q.weight }}{% endif %}\
+{% if q.owner %} &middot; owner: {{ q.owner }}{% endif %}\
+{% if q.floor %} &middot; knock-out: at least {% for p, lv in q.floor.items() %}level {{ lv }} for {{ p }}{{ ", " if not loop.last }}{% endfor %}{% endif %}\
 {% if q.controls %} &middot; {{ q.controls | join(', ') }}{% endif %}</small></div>
 {% if q.help %}<div class="rw-question-help" style="color:#4b5563">{{ q.help }}</div>{% endif %}""",
     "evidence_hint": """{% if hint %}<small style="color:#4b5563">What would prove it: {{ hint }}</small>{% endif %}""",
@@ -25,19 +27,24 @@ _TEMPLATES = {
 mean {{ mean }}, weakest link {{ weakest }} ({{ weakest_title }})</div>
 {% if target.reasons %}<div><small>{{ target.reasons | join('; ') }}</small></div>{% endif %}
 {% if v.reasons %}<div><b>Blockers</b><ul>{% for r in v.reasons %}<li>{{ r }}</li>{% endfor %}</ul></div>{% endif %}
+{% if v.knockouts %}<div><small>Knock-out questions ({{ v.knockouts | length }}): each one alone makes it not ready.</small></div>{% endif %}
 {% if v.conditions %}<div><b>Conditions</b><ul>{% for r in v.conditions %}<li>{{ r }}</li>{% endfor %}</ul></div>{% endif %}
 {% if blocking %}<div><b>Blocking questions</b> (worst first)<ul>{% for q in blocking %}\
 <li><code>{{ q.id }}</code> {{ q.text }}</li>{% endfor %}</ul>{% if more %}<small>and {{ more }} more</small>{% endif %}</div>{% endif %}
 </div>""",
     "roadmap": """\
 <div class="rw-roadmap">
-<div><b>Roadmap to {{ r.target }}</b>: {{ r.total_weeks }} weeks (about {{ r.total_months }} months)</div>
+<div><b>Roadmap to {{ r.target }}</b>: {{ r.total_weeks }} weeks (about {{ r.total_months }} months; {{ r.total_weeks_low }} to {{ r.total_weeks_high }} weeks),
+{{ r.parallel_streams }} work streams; long lead times start first, so the phases overlap.
+{% if r.count("assess") %}<br>{{ r.count("assess") }} question(s) still to assess: their work is planned from level 0 until answered.{% endif %}</div>
 {% for p in r.phases %}
 <div style="margin-top:6px"><b>Phase {{ p.phase }}: {{ p.title }}</b>
 {% if p.has_gaps %}&middot; weeks {{ p.start_week }} to {{ p.end_week }} ({{ p.weeks }} weeks){% else %}&middot; no gaps{% endif %}</div>
 {% if p.description %}<div><small>{{ p.description }}</small></div>{% endif %}
-{% if p.has_gaps %}<table class="rw-table"><thead><tr><th>Deliverable</th><th>Question</th><th>Effort (weeks)</th></tr></thead><tbody>
-{% for d in p.deliverables.itertuples() %}<tr><td>{{ d.deliverable }}</td><td><code>{{ d.question }}</code></td><td>{{ d.effort_weeks }}</td></tr>{% endfor %}
+{% if p.has_gaps %}<table class="rw-table"><thead><tr><th>Deliverable</th><th>Kind</th><th>Question</th><th>Owner</th><th>Weeks</th><th>Effort (weeks)</th></tr></thead><tbody>
+{% for d in p.deliverables.itertuples() %}<tr><td>{{ d.deliverable }}</td><td>{{ d.kind }}{% if d.provisional %} (provisional){% endif %}</td><td><code>{{ d.question }}</code></td>\
+<td>{{ d.owner }}</td><td>{{ '%g' % (d.start_week | round(1)) }} to {{ '%g' % (d.end_week | round(1)) }}</td>\
+<td>{% if d.effort_low == d.effort_high %}{{ '%g' % d.effort_low }}{% else %}{{ '%g' % d.effort_low }} to {{ '%g' % d.effort_high }}{% endif %}</td></tr>{% endfor %}
 </tbody></table>{% endif %}
 {% if p.criteria %}<div>Go/no-go:<ul>{% for c in p.criteria %}\
 <li>{{ 'met' if c.met else 'not met' }}: {{ c.describe() }}</li>{% endfor %}</ul></div>{% endif %}

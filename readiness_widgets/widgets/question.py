@@ -19,12 +19,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 NA_LABEL = "N/A: does not apply to this pilot"
 DONT_KNOW_LABEL = "Don't know"
-EVIDENCE_OPTIONS = [("none", "none"), ("manual", "manual"), ("automated", "automated")]
-EVIDENCE_TOOLTIPS = [
-    "No evidence: the respondent's word",
-    "Someone checked it by hand (a review, a run book, a screenshot)",
-    "A check that runs by itself, e.g. in CI",
-]
+EVIDENCE_TOOLTIPS = {
+    "none": "No evidence: the respondent's word (counts up to level 1)",
+    "manual": "An artefact someone can open: a document, a screenshot, a run log (counts up to level 2)",
+    "reviewed": "Signed off by an accountable person, with a reference: who and when (counts up to level 4)",
+    "automated": "A check that runs by itself and keeps proving it, e.g. a CI job or an alert rule (counts up to level 4)",
+}
+
+
+def evidence_options(question: Question) -> list[tuple[str, str]]:
+    """The evidence kinds that fit the question (the bank's ``evidence_kinds``)."""
+    return [(kind, kind) for kind in question.evidence_kinds]
 _WIDE = {"width": "100%"}
 
 
@@ -64,10 +69,10 @@ class QuestionRow:
         )
         self.clear = w.Button(description="Clear answer", tooltip=f"Clear the answer to {q.id}", icon="times")
         self.evidence = w.ToggleButtons(
-            options=EVIDENCE_OPTIONS,
+            options=evidence_options(q),
             value="none",
             description="Evidence",
-            tooltips=EVIDENCE_TOOLTIPS,
+            tooltips=[EVIDENCE_TOOLTIPS[k] for k in q.evidence_kinds],
             style={"description_width": "70px", "button_width": "90px"},
         )
         self.evidence_hint = w.HTML(value=render("evidence_hint", hint=q.evidence or ""))

@@ -32,7 +32,7 @@ from ..team import Team, TeamFolder
 from ._html import STYLE, VERDICT_COLOURS, render
 from .download import DownloadButton, safe_filename
 from .plotly_view import PlotlyView
-from .question import DONT_KNOW_LABEL, EVIDENCE_OPTIONS, NA_LABEL
+from .question import DONT_KNOW_LABEL, EVIDENCE_TOOLTIPS, NA_LABEL, evidence_options
 
 ENV_FACILITATOR = "READINESS_FACILITATOR"
 OPEN, AGREED, CALM = "\u2691", "\u2713", "\u00b7"  # flag, check mark, middle dot
@@ -114,7 +114,7 @@ class TeamDashboard(w.VBox):
         )
         self.level = w.Dropdown(description="Agreed", style={"description_width": "80px"}, layout=w.Layout(width="min(100%, 560px)"))
         self.evidence = w.ToggleButtons(
-            options=EVIDENCE_OPTIONS, value="none", description="Evidence",
+            options=[("none", "none")], value="none", description="Evidence",
             style={"description_width": "80px", "button_width": "90px"},
         )
         self.reason = w.Textarea(
@@ -223,6 +223,8 @@ class TeamDashboard(w.VBox):
             options.append((NA_LABEL, "na"))
         options.append((DONT_KNOW_LABEL, "dont_know"))
         self.level.options = options
+        self.evidence.options = evidence_options(question)  # the kinds that fit this question
+        self.evidence.tooltips = [EVIDENCE_TOOLTIPS[k] for k in question.evidence_kinds]
         if q.agreed is not None:
             self.level.value, self.evidence.value, self.reason.value = q.agreed.value, q.agreed.evidence, q.agreed.reason
         else:
