@@ -100,8 +100,9 @@ def time_to_interactive(browser, work: Path, runs: int, extra: list[str]) -> tup
     shutil.copytree(demo_folder(), folder, dirs_exist_ok=True)
     base, dash = [], []
     preheated = NO_PREHEAT[0] not in extra
-    with voila(bare, work, log_dir=work, extra_args=extra) as bare_url, voila(
-        "dashboard", folder, log_dir=work, extra_args=extra
+    cap = runs + 4  # every load is a new page: the kernel cap must not turn one into a "busy" page
+    with voila(bare, work, log_dir=work, extra_args=extra, max_kernels=cap) as bare_url, voila(
+        "dashboard", folder, log_dir=work, extra_args=extra, max_kernels=cap
     ) as dash_url:
         loads = {bare_url: 0, dash_url: 0}
         for i in range(runs + 1):  # the first round warms the OS caches and is not counted

@@ -32,12 +32,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .bank import Bank, load_bank
 from .bank_migration import carry_over, carry_over_agreements
-from .errors import AssessmentError, Problem, problems_from_validation
+from .errors import AssessmentError, Problem, ReadinessError, problems_from_validation
+from .jsonio import JSONProblem, parse_json
 from .storage import (
     ANY,
     FileReadError,
     LockTimeout,
+    NotTextError,
     WriteConflict,
+    decode_utf8,
     read_regular_file,
     save_if_unchanged,
     signature_of,
@@ -232,6 +235,19 @@ class AssessmentFile(BaseModel):
     respondent: Respondent | None = None
     agreements: dict[str, Agreement] = Field(default_factory=dict)
 
+    @field_validator("created", "updated")
+    @classmethod
+    def _in_utc_range(cls, stamp: datetime) -> datetime:
+        """Every view shows dates in UTC: a date that has no UTC equivalent is refused here."""
+        if stamp.tzinfo is not None:
+            try:
+                stamp.astimezone(timezone.utc)
+            except (OverflowError, ValueError):
+                raise ValueError(
+                    f"{stamp.isoformat()} is outside the dates that can be shown in UTC (years 1-9999)"
+                ) from None
+        return stamp
+
 
 def file_document(data: AssessmentFile) -> dict[str, Any]:
     """The JSON document of ``data`` as files (and stores) hold it."""
@@ -425,30 +441,41 @@ class Assessment:
             raise AssessmentError([Problem(str(file), "", exc.reason)]) from None
         sig = signature_of(raw)
         try:
-            doc = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise AssessmentError([Problem(str(file), "", "not UTF-8 text")]) from None
-        except json.JSONDecodeError as exc:
-            raise AssessmentError([Problem(str(file), "", f"not valid JSON: {exc.msg}", exc.lineno)]) from None
-        except RecursionError:
-            raise AssessmentError([Problem(str(file), "", "not a usable JSON document: nested too deeply")]) from None
-        if bank is None and bank_for is not None and isinstance(doc, Mapping):
-            bank = bank_for(doc)
-        obj = cls.from_dict(doc, bank=bank, file=str(file))
+            doc = parse_json(decode_utf8(raw))
+        except NotTextError as exc:
+            raise AssessmentError([Problem(str(file), "", exc.reason, exc.line)]) from None
+        except JSONProblem as exc:
+            raise AssessmentError([Problem(str(file), exc.path, exc.message, exc.line)]) from None
+        try:
+            if bank is None and bank_for is not None and isinstance(doc, Mapping):
+                bank = bank_for(doc)
+            obj = cls.from_dict(doc, bank=bank, file=str(file))
+        except ReadinessError:
+            raise
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # never a bare traceback
+            raise AssessmentError([Problem(str(file), "", f"cannot be read: {type(exc).__name__}: {str(exc)[:200]}")]) from None
         obj.path = file
         obj._disk_signature = sig
         return obj
 
     def _check_against_bank(self, file: str) -> None:
         problems = []
+        unknown_triage = []
         for tid, value in self.data.triage.items():
             try:
                 options = [o.value for o in self.bank.triage_question(tid).options]
             except KeyError:
-                self.warnings.append(f"{file}: triage.{tid}: not in bank {self.bank.id!r}; kept, not used")
+                unknown_triage.append(tid)
                 continue
             if value not in options:
                 problems.append(Problem(file, f"triage.{tid}", f"expected one of {options}, got {value!r}"))
+        if len(unknown_triage) == 1:
+            self.warnings.append(f"{file}: triage.{unknown_triage[0]}: not in bank {self.bank.id!r}; kept, not used")
+        elif unknown_triage:
+            self.warnings.append(
+                f"{file}: triage: {len(unknown_triage)} ids not in bank {self.bank.id!r}: "
+                f"{_some(unknown_triage)}; kept, not used"
+            )
         if self.data.target is not None:
             try:
                 self.bank.target(self.data.target)
@@ -478,7 +505,7 @@ class Assessment:
         if unknown:
             msg = (
                 f"{file}: answers: {len(unknown)} id(s) not in bank {self.bank.id!r} "
-                f"{self.bank.version}: {', '.join(unknown)}; kept in the file, not scored"
+                f"{self.bank.version}: {_some(unknown)}; kept in the file, not scored"
             )
             self.warnings.append(msg)
             warnings.warn(msg, UnknownQuestionWarning, stacklevel=3)
@@ -765,6 +792,15 @@ def _updated_on_disk(target: Path) -> str | None:
         return None
     stamp = doc.get("updated") if isinstance(doc, dict) else None
     return stamp if isinstance(stamp, str) and len(stamp) <= 40 else None
+
+
+MAX_LISTED = 20  # ids named in one warning; the rest are counted
+
+
+def _some(ids: list[str], most: int = MAX_LISTED) -> str:
+    """``a, b, c`` or, for a long list, the first ``most`` then ``and N more``."""
+    shown = ", ".join(ids[:most])
+    return shown if len(ids) <= most else f"{shown} and {len(ids) - most:,} more"
 
 
 def _replace(data: AssessmentFile, **changes) -> AssessmentFile:

@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -33,12 +32,14 @@ from .controls import check_tag
 from .errors import (
     BankError,
     Problem,
+    ReadinessError,
     UnknownIdError,
     line_of,
     loc_to_path,
     problems_from_validation,
 )
-from .yamlio import parse_yaml, yaml_lines
+from .storage import FileReadError, NotTextError, decode_utf8, read_regular_file
+from .yamlio import YAMLDataError, parse_yaml, yaml_lines
 
 LEVELS = (0, 1, 2, 3, 4)
 # what backs an answer, weakest first: the respondent's word; an artefact someone can open; an
@@ -54,7 +55,8 @@ Level = Annotated[float, Field(ge=0, le=4)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # NaN and infinity are refused as such ("Input should be a finite number"), not by a bound
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class EvidenceCredit(_Model):
@@ -174,9 +176,9 @@ class TargetProfile(_Model):
             missing = [d for d in dims if d not in levels]
             unknown = [d for d in levels if d not in dims]
             if missing:
-                raise ValueError(f"missing a level for dimension(s) {', '.join(missing)}")
+                raise ValueError(f"missing a level for dimension(s) {_listing(missing)}")
             if unknown:
-                raise ValueError(f"unknown dimension(s) {', '.join(unknown)}")
+                raise ValueError(f"unknown dimension(s) {_listing(unknown)}")
         return levels
 
 
@@ -206,7 +208,7 @@ class TargetRule(_Model):
         dims = _context(info, "dimensions")
         unknown = [d for d in levels if dims is not None and d not in dims]
         if unknown:
-            raise ValueError(f"unknown dimension(s) {', '.join(unknown)}")
+            raise ValueError(f"unknown dimension(s) {_listing(unknown)}")
         return levels
 
     @field_validator("profile")
@@ -214,7 +216,7 @@ class TargetRule(_Model):
     def _profile(cls, profile: str | None, info: ValidationInfo):
         targets = _context(info, "targets")
         if profile is not None and targets is not None and profile not in targets:
-            raise ValueError(f"unknown target profile {profile!r} (known: {', '.join(targets)})")
+            raise ValueError(f"unknown target profile {profile!r} (known: {_listing(targets)})")
         return profile
 
     @field_validator("floor")
@@ -400,7 +402,7 @@ class Question(_Model):
     def _known_dimension(cls, dim: str, info: ValidationInfo) -> str:
         dims = _context(info, "dimensions")
         if dims is not None and dim not in dims:
-            raise ValueError(f"unknown dimension {dim!r} (known: {', '.join(dims)})")
+            raise ValueError(f"unknown dimension {dim!r} (known: {_listing(dims)})")
         return dim
 
     @field_validator("levels")
@@ -411,9 +413,9 @@ class Question(_Model):
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing level(s) {', '.join(missing)}")
+                parts.append(f"missing level(s) {_listing(missing)}")
             if extra:
-                parts.append(f"unexpected level(s) {', '.join(extra)}")
+                parts.append(f"unexpected level(s) {_listing(extra)}")
             raise ValueError(f"expected the five levels 0-4 each with a description; {'; '.join(parts)}")
         texts = [levels[lv].casefold() for lv in LEVELS]
         if len(set(texts)) != len(texts):
@@ -483,6 +485,13 @@ class Question(_Model):
     @property
     def level_scores(self) -> list[float]:
         return list(self.scores) if self.scores is not None else [float(lv) for lv in LEVELS]
+
+
+def _listing(ids, most: int = 10) -> str:
+    """``a, b, c``, or the first ``most`` and how many more: one message stays one line."""
+    ids = list(ids)
+    shown = ", ".join(ids[:most])
+    return shown if len(ids) <= most else f"{shown} and {len(ids) - most:,} more"
 
 
 def _context(info: ValidationInfo, key: str):
@@ -591,7 +600,7 @@ class Bank(_Model):
         used = {q.dimension for q in self.questions}
         empty = [d.id for d in self.dimensions if d.id not in used]
         if empty:
-            problems.append(f"dimension(s) with no question: {', '.join(empty)}")
+            problems.append(f"dimension(s) with no question: {_listing(empty)}")
         problems += [msg for _, msg in _plan_problems(self.model_dump(by_alias=True))]
         if problems:
             raise ValueError("; ".join(problems))
@@ -788,22 +797,15 @@ def load_bank(path: str | Path | None = None) -> Bank:
 
 def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
     try:
-        if file.stat().st_size > MAX_BANK_BYTES:
-            raise BankError([Problem(str(file), "", f"file larger than {MAX_BANK_BYTES} bytes")])
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BankError([Problem(str(file), "", "not UTF-8 text")]) from None
-    except OSError as exc:
-        raise BankError([Problem(str(file), "", f"cannot read bank: {exc.strerror or exc}")]) from None
+        text = decode_utf8(read_regular_file(file, MAX_BANK_BYTES))
+    except FileReadError as exc:
+        raise BankError([Problem(str(file), "", exc.reason.replace("cannot read:", "cannot read bank:", 1))]) from None
+    except NotTextError as exc:
+        raise BankError([Problem(str(file), "", exc.reason, exc.line)]) from None
     try:
         node, data = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        msg = getattr(exc, "problem", None) or str(exc)
-        raise BankError([Problem(str(file), "", f"not valid YAML: {msg}", line)]) from None
-    except RecursionError:
-        raise BankError([Problem(str(file), "", "not a usable YAML document: nested too deeply")]) from None
+    except YAMLDataError as exc:
+        raise BankError([Problem(str(file), exc.path, exc.message, exc.line)]) from None
     if not isinstance(data, dict):
         raise BankError([Problem(str(file), "", "expected a YAML mapping at the top level", 1)])
     duplicates: list[tuple[tuple, int]] = []
@@ -820,10 +822,15 @@ def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
 
 
 def _load_uncached(file: Path) -> Bank:
-    data, lines = _read_yaml(file)
-    if "extends" in data:
-        data, lines = _extend(file, data, lines)
-    return validate_bank(data, file, lines)
+    try:
+        data, lines = _read_yaml(file)
+        if "extends" in data:
+            data, lines = _extend(file, data, lines)
+        return validate_bank(data, file, lines)
+    except ReadinessError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # never a bare traceback
+        raise BankError([Problem(str(file), "", f"cannot be read: {type(exc).__name__}: {str(exc)[:200]}")]) from None
 
 
 def validate_bank(data: Mapping[str, Any], file: str | Path = "<bank>", lines=None) -> Bank:
@@ -947,11 +954,11 @@ def _cycle(needs: Mapping[str, list[str]]) -> list[str] | None:
 def _context_from_raw(data: Mapping[str, Any]) -> dict[str, Any]:
     """Ids defined elsewhere in the same document, so that references can be checked."""
 
-    def ids(key):
+    def ids(key):  # ordered like the file, with constant-time membership (a bank may hold thousands)
         items = data.get(key)
         if not isinstance(items, list):
             return None
-        return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+        return dict.fromkeys(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
 
     triage: dict[str, set[str]] = {}
     raw_triage = data.get("triage")
@@ -1005,6 +1012,10 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
     if not isinstance(added, list):
         problems.append(Problem(str(file), "questions", "expected a list of questions to add or replace", lines.get(("questions",))))
         added = []
+    lines_of_question: dict[str, list[tuple[tuple, int]]] = {}  # grouped once: linear, not added x lines
+    for path, line in lines.items():
+        if len(path) >= 2 and path[0] == "questions":
+            lines_of_question.setdefault(path[1], []).append((path[2:], line))
     for j, q in enumerate(added):
         qid = q.get("id") if isinstance(q, dict) else None
         if qid in index:
@@ -1014,9 +1025,8 @@ def _extend(file: Path, data: dict, lines: dict) -> tuple[dict, dict]:
             pos = len(questions)
             questions.append(q)
             index[qid] = pos
-        for path, line in lines.items():
-            if path[:2] == ("questions", str(j)):
-                new_lines[("questions", str(pos), *path[2:])] = line
+        for rest, line in lines_of_question.get(str(j), ()):
+            new_lines[("questions", str(pos), *rest)] = line
     remove = data.get("remove") or []
     if not isinstance(remove, list):
         problems.append(Problem(str(file), "remove", "expected a list of question ids", lines.get(("remove",))))

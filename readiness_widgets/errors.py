@@ -23,6 +23,9 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
+MAX_SHOWN = 50  # problems printed in one error message; the rest are counted (all are in .problems)
+
+
 class ReadinessError(Exception):
     """Base class of every error this package raises on bad input."""
 
@@ -39,8 +42,11 @@ class InputError(ReadinessError, ValueError):
         n = len(self.problems)
         if n == 1:  # one line: "invalid assessment: a.json: pilot: required field is missing"
             return f"invalid {self.what}: {self.problems[0]}"
-        head = f"invalid {self.what}: {n} problems"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        head = f"invalid {self.what}: {n:,} problems"
+        shown = [f"  - {p}" for p in self.problems[:MAX_SHOWN]]
+        if n > MAX_SHOWN:
+            shown.append(f"  ... and {n - MAX_SHOWN:,} more")
+        return "\n".join([head, *shown])
 
 
 class BankError(InputError):

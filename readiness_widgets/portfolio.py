@@ -140,6 +140,8 @@ class AssessmentFolder:
             a = Assessment.load(path, bank=self.bank, bank_for=self._bank_for)
         except ReadinessError as exc:
             entry = Entry(str(name), path, error=_one_line(exc, str(path), str(name)))
+        except Exception as exc:  # one file must never take the listing down: it is listed as broken
+            entry = Entry(str(name), path, error=f"{name}: cannot be read: {type(exc).__name__}")
         else:
             entry = Entry(str(name), path, a, warnings=tuple(m.replace(str(path), str(name), 1) for m in a.warnings))
         if stamp is not None:

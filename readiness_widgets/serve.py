@@ -1,10 +1,12 @@
 """``readiness dashboard``: serve the Voila dashboards with the hardened ``voila.json`` we ship.
 
 >>> from readiness_widgets.serve import voila_command
->>> voila_command("dashboard", port=8866)[-1]                   # doctest: +SKIP
-'--Voila.config_file_paths=[...readiness_widgets/voila_config]'
+>>> voila_command("dashboard", port=8866)[:3]                   # doctest: +SKIP
+['/usr/bin/python3', '-m', 'readiness_widgets.voila_app']
 
-Voila listens on 127.0.0.1 only. The page's kernel reads the assessments of one folder
+Voila (our :mod:`readiness_widgets.voila_app`, Voila plus a Host check, a kernel cap and the
+close beacon's cookie) listens on 127.0.0.1 only and answers only requests addressed to
+127.0.0.1, localhost or [::1] on its port. The page's kernel reads the assessments of one folder
 (``$READINESS_ASSESSMENTS``, which this command sets); files outside it are refused.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -35,6 +38,9 @@ NO_PREHEAT = ["--VoilaConfiguration.preheat_kernel=False"]
 PAGE_OPTIONS: dict[str, list[str]] = {"self-assessment": NO_PREHEAT, "team": NO_PREHEAT}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
 DEFAULT_FORM_FILE = "self-assessment.json"
+ENV_TOKEN = "READINESS_DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable; read (and removed) by voila_app
+DEFAULT_MAX_KERNELS = 8
+KERNEL_MANAGER = "readiness_widgets.voila_app.BoundedKernelManager"
 
 
 def voila_config_dir() -> Path:
@@ -66,7 +72,12 @@ def form_args() -> dict:
 
 
 def voila_command(
-    page: str = "dashboard", *, port: int = 8866, notebook: str | Path | None = None, extra: list[str] | None = None
+    page: str = "dashboard",
+    *,
+    port: int = 8866,
+    notebook: str | Path | None = None,
+    extra: list[str] | None = None,
+    max_kernels: int = DEFAULT_MAX_KERNELS,
 ) -> list[str]:
     """The command line that serves ``page`` (or another ``notebook``) at ``http://127.0.0.1:PORT/``."""
     if notebook is None:
@@ -74,19 +85,25 @@ def voila_command(
     return [
         sys.executable,
         "-m",
-        "voila",
+        "readiness_widgets.voila_app",  # Voila, with the Host check and the kernel cap
         str(notebook),
         f"--port={port}",
         "--no-browser",
         # only our voila.json: not one from the current folder or the user's Jupyter config
         f"--Voila.config_file_paths={voila_config_dir()}",
+        f"--BoundedKernelManager.max_kernels={max_kernels}",
         *(extra or []),
     ]
 
 
-def voila_environment(folder: str | Path | None, *, form_file: str | None = None, store: str | None = None) -> dict[str, str]:
-    """The environment of the Voila server (and so of its kernels)."""
+def voila_environment(
+    folder: str | Path | None, *, form_file: str | None = None, token: str | None = None, store: str | None = None
+) -> dict[str, str]:
+    """The environment of the Voila server (and so of its kernels; the token is not passed on to them)."""
     env = dict(os.environ)
+    env.pop(ENV_TOKEN, None)
+    if token:
+        env[ENV_TOKEN] = token
     env.pop(ENV_STORE, None)
     if store is not None:
         env[ENV_STORE] = store  # the kernel's environment only: never printed
@@ -99,9 +116,12 @@ def voila_environment(folder: str | Path | None, *, form_file: str | None = None
     return env
 
 
-def install_server_config(config_dir: str | Path | None = None, data_dir: str | Path | None = None) -> list[Path]:
+def install_server_config(
+    config_dir: str | Path | None = None, data_dir: str | Path | None = None, *, max_kernels: int = DEFAULT_MAX_KERNELS
+) -> list[Path]:
     """Make Voila *as a Jupyter server extension* (Binder's ``/voila/render/...``) as hardened as
-    ``readiness dashboard``: our ``VoilaConfiguration`` goes into ``jupyter_server_config.json``
+    ``readiness dashboard``: our ``VoilaConfiguration``, the kernel culling and the kernel cap
+    (``max_kernels``, for every kernel of that server) go into ``jupyter_server_config.json``
     (merged, other settings kept) and our template into the Jupyter data folder. Returns the paths.
     Preheated kernels are a feature of the standalone app only and are left out here.
     """
@@ -120,6 +140,10 @@ def install_server_config(config_dir: str | Path | None = None, data_dir: str | 
     voila = {k: v for k, v in ours["VoilaConfiguration"].items() if k not in ("preheat_kernel", "default_pool_size")}
     current["VoilaConfiguration"] = {**current.get("VoilaConfiguration", {}), **voila}
     current["MappingKernelManager"] = {**current.get("MappingKernelManager", {}), **ours["MappingKernelManager"]}
+    # the kernel cap: a visit beyond it gets a 503 instead of a kernel (the Host check does not
+    # apply: Binder's server is reached through its proxy, under JupyterHub's token)
+    current["ServerApp"] = {**current.get("ServerApp", {}), "kernel_manager_class": KERNEL_MANAGER}
+    current["BoundedKernelManager"] = {**current.get("BoundedKernelManager", {}), "max_kernels": max_kernels}
     config_file.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(config_file, json.dumps(current, indent=2) + "\n")
     source = voila_config_dir() / "jupyter" / "voila" / "templates" / "readiness"
@@ -135,6 +159,13 @@ def _check_port(port: int) -> None:
         raise InputError("option", [Problem("--port", "", f"expected a port number 1-65535, got {port}")])
 
 
+def _check_max_kernels(max_kernels: int, preheated: bool) -> None:
+    least = 2 if preheated else 1  # the preheated kernel counts: a visitor needs one more
+    if max_kernels < least:
+        why = " (one of them waits, preheated, for the next visitor; or pass --no-preheat)" if preheated else ""
+        raise InputError("option", [Problem("--max-kernels", "", f"expected at least {least}{why}, got {max_kernels}")])
+
+
 def serve(
     page: str = "dashboard",
     folder: str | Path | None = None,
@@ -142,13 +173,17 @@ def serve(
     port: int = 8866,
     form_file: str | None = None,
     preheat: bool | None = None,
+    max_kernels: int = DEFAULT_MAX_KERNELS,
+    token: str | bool | None = None,
     store: str | None = None,
 ) -> int:
     """Run Voila in the foreground until Ctrl-C; returns its exit code.
 
     ``preheat`` (default: on for the dashboard) keeps a kernel with the dashboard already built
     for the next visitor, so that the page paints sooner; ``False`` starts a kernel per visit.
-    The form page is never preheated.
+    The form page is never preheated. At most ``max_kernels`` kernels run at once (the
+    preheated one included); a visit beyond gets a "busy, try again" page. ``token`` (a string,
+    or True for a generated one) makes every page ask for it; the URL printed carries it.
     """
     if find_spec("voila") is None:
         raise InputError(
@@ -177,9 +212,15 @@ def serve(
 
             TeamFolder(box.root).load()  # refuses a folder that is not a team's, with the reason
         shown, root = box.root, box.root
-    cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None)
-    print(f"readiness: serving the {page} for {shown} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
-    env = voila_environment(root, form_file=form_file, store=store)
+    _check_max_kernels(max_kernels, page == "dashboard" and preheat is not False)
+    if token is True:
+        token = secrets.token_urlsafe(24)
+    if token is not None and (not isinstance(token, str) or not token.strip() or any(c.isspace() for c in token)):
+        raise InputError("option", [Problem("--token", "", "expected a token without spaces")])
+    cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None, max_kernels=max_kernels)
+    url = f"http://127.0.0.1:{port}/" + (f"?token={token}" if token else "")
+    print(f"readiness: serving the {page} for {shown} on {url} (Ctrl-C stops it)", flush=True)
+    env = voila_environment(root, form_file=form_file, token=token or None, store=store)
     proc = subprocess.Popen(cmd, env=env)  # noqa: S603 - our own argv
     # a service manager stops us with SIGTERM (or SIGHUP): pass it on, so that Voila shuts its
     # kernels (the preheated one included) down instead of being left running without us
@@ -204,13 +245,16 @@ def serve(
 
 def cmd_dashboard(args) -> int:
     store = args.store if args.store is not None else (store_url() if args.folder is None else None)
-    return serve(args.page, args.folder, port=args.port, form_file=args.file, preheat=args.preheat, store=store or None)
+    return serve(
+        args.page, args.folder, port=args.port, form_file=args.file, preheat=args.preheat,
+        max_kernels=args.max_kernels, token=args.token, store=store or None,
+    )
 
 
 def register_cli(sub) -> None:
     p = sub.add_parser(
         "dashboard",
-        help="serve the Voila dashboard on 127.0.0.1 (default: the bundled demo assessments)",
+        help="serve the Voila dashboard on 127.0.0.1, for this machine only (default: the bundled demo assessments)",
         description=(
             "Serve the stakeholder dashboard (or the self-assessment form) with Voila on 127.0.0.1, "
             "using the hardened voila.json shipped with the package."
@@ -242,6 +286,22 @@ def register_cli(sub) -> None:
         default=None,
         help="dashboard only: keep a kernel with the page already built for the next visitor, for a faster "
         "first paint (default: on; --no-preheat starts a kernel per visit)",
+    )
+    p.add_argument(
+        "--max-kernels",
+        type=int,
+        default=DEFAULT_MAX_KERNELS,
+        metavar="N",
+        help=f"most kernels at once, the preheated one included (default {DEFAULT_MAX_KERNELS}); a visit "
+        "beyond gets a 'busy, try again' page",
+    )
+    p.add_argument(
+        "--token",
+        nargs="?",
+        const=True,
+        metavar="TOKEN",
+        help="ask every visitor for a token (for a forwarded port): TOKEN, or a generated one; "
+        "the URL printed carries it",
     )
     p.set_defaults(func=cmd_dashboard)
 

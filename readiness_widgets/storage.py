@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import hashlib
@@ -47,9 +48,10 @@ class FileReadError(ReadinessError):
     ``reason`` is the message without the path, for loaders that wrap it in their own error.
     """
 
-    def __init__(self, path: str | Path, reason: str):
+    def __init__(self, path: str | Path, reason: str, errno: int | None = None):
         self.path = str(path)
         self.reason = reason
+        self.errno = errno  # the OS error number when opening or reading failed
         super().__init__(f"{path}: {reason}")
 
 
@@ -93,26 +95,28 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular_file(path: str | Path, limit: int) -> bytes:
+def read_regular_file(path: str | Path, limit: int, *, truncate: bool = False) -> bytes:
     """The bytes of ``path``, which must be a regular file of at most ``limit`` bytes.
 
     The type is checked on the open handle, after opening without blocking (so a FIFO cannot
     hang the open and a symbolic link swapped in after a ``stat`` cannot slip through), and
     the read stops at ``limit + 1`` bytes whatever the size says. Raises :class:`FileReadError`.
+    With ``truncate``, a larger file gives its first ``limit`` bytes instead.
     """
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
-        raise FileReadError(path, f"cannot read: {exc.strerror or exc}") from None
+        raise FileReadError(path, f"cannot read: {exc.strerror or exc}", exc.errno) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise FileReadError(path, f"refused: {_kind(st.st_mode)}, not a regular file")
-        if st.st_size > limit:
+        if st.st_size > limit and not truncate:
             raise FileReadError(path, f"larger than {limit:,} bytes ({st.st_size:,} bytes)")
+        want = limit if truncate else limit + 1
         chunks, got = [], 0
-        while got <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+        while got < want:
+            chunk = os.read(fd, min(1 << 20, want - got))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -121,9 +125,55 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
             raise FileReadError(path, f"larger than {limit:,} bytes")
         return b"".join(chunks)
     except OSError as exc:
-        raise FileReadError(path, f"cannot read: {exc.strerror or exc}") from None
+        raise FileReadError(path, f"cannot read: {exc.strerror or exc}", exc.errno) from None
     finally:
         os.close(fd)
+
+
+class NotTextError(ReadinessError):
+    """Bytes that are not UTF-8 text; ``line`` (1-based) where the first bad byte is."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        self.reason = reason
+        self.line = line
+        super().__init__(reason if line is None else f"line {line}: {reason}")
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def decode_utf8(raw: bytes) -> str:
+    """``raw`` as UTF-8 text (a UTF-8 byte-order mark is dropped); :class:`NotTextError` if not.
+
+    UTF-16 and UTF-32, with or without a byte-order mark, and NUL bytes are named as such, with
+    the line of the first bad byte.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            raise NotTextError(f"not UTF-8 text: {name} with a byte-order mark; save it as UTF-8", 1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        head = raw[:200]
+        if head and (head[1::2].count(0) >= 0.8 * len(head[1::2]) or head[0::2].count(0) >= 0.8 * len(head[0::2])):
+            raise NotTextError("not UTF-8 text: UTF-16 without a byte-order mark; save it as UTF-8", line)
+        raise NotTextError("not UTF-8 text: it holds a NUL byte", line)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise NotTextError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column}; save it as UTF-8",
+            line,
+        ) from None
 
 
 def signature_of(data: bytes) -> str:
@@ -289,8 +339,10 @@ __all__ = [
     "ANY",
     "FileReadError",
     "LockTimeout",
+    "NotTextError",
     "WriteConflict",
     "atomic_write_text",
+    "decode_utf8",
     "describe_version",
     "lock_path",
     "locked",

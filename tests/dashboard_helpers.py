@@ -101,11 +101,12 @@ def buttons(d: Dashboard) -> dict[str, DownloadButton]:
 def _voila_as_launched(page: str, port: int = 8866):
     """The real Voila application, configured from the command line we build (no server started)."""
     pytest.importorskip("voila")
-    from voila.app import Voila
     from voila.configuration import VoilaConfiguration
 
+    from readiness_widgets.voila_app import ReadinessVoila
+
     cmd = voila_command(page, port=port)
-    app = Voila()
+    app = ReadinessVoila()
     app.parse_command_line(cmd[3:])
     app.load_config_file("voila", path=app.config_file_paths)  # what Voila.initialize does next
     return app, VoilaConfiguration(parent=app)

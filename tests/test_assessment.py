@@ -294,6 +294,84 @@ def test_deeply_nested_json(tmp_path, mini_bank):
         Assessment.load(file, bank=mini_bank)
 
 
+def _text(**changes) -> str:
+    return json.dumps(valid_doc(**changes), indent=2)
+
+
+def _with(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+HOSTILE = [  # (id, bytes, field path, message, line)
+    ("integer of 5,000 digits", _with(_text(), '"value": 2', '"value": ' + "9" * 5000).encode(), "", "a number of 5,000 digits", 19),
+    ("schema_version of 5,000 digits", ('{"schema_version": ' + "9" * 5000 + "}").encode(), "", "a number of 5,000 digits", 1),
+    ("NaN level", _with(_text(), '"value": 2', '"value": NaN').encode(), "", "NaN is not a JSON number", 19),
+    ("Infinity level", _with(_text(), '"value": 2', '"value": -Infinity').encode(), "", "-Infinity is not a JSON number", 19),
+    ("pilot given twice", _with(_text(), '"pilot": "Churn model"', '"pilot": "A", "pilot": "B"').encode(), "pilot", "key given twice", None),
+    ("notes given twice", _with(_text(), '"notes": ""', '"notes": "a", "notes": "b"').encode(), "answers.data.a.notes", "key given twice", None),
+    ("NUL byte", _with(_text(), '"Churn model"', '"Churn\u0000model"').replace("\\u0000", "\x00").encode(), "", "NUL byte", 3),
+    ("UTF-16LE without BOM", _text().encode("utf-16-le"), "", "UTF-16 without a byte-order mark", 1),
+    ("UTF-16 with BOM", _text().encode("utf-16"), "", "UTF-16 with a byte-order mark", 1),
+    ("Latin-1 byte", _with(_text(), '"Churn model"', '"Churn mod\u00e8l"').replace("\\u00e8", "\xe8").encode("latin-1"), "", "byte 0xe8 at column", 3),
+    ("date before year 1 in UTC", _text(updated="0001-01-01T00:00:00+14:00").encode(), "updated", "outside the dates that can be shown in UTC", None),
+    ("date after year 9999 in UTC", _text(created="9999-12-31T23:59:59-14:00").encode(), "created", "outside the dates that can be shown in UTC", None),
+]
+
+
+@pytest.mark.parametrize(("content", "path", "message", "line"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE])
+def test_hostile_file_is_an_assessment_error_naming_file_field_and_line(tmp_path, mini_bank, content, path, message, line):
+    file = tmp_path / "a.json"
+    file.write_bytes(content)
+    with pytest.raises(AssessmentError) as info:
+        Assessment.load(file, bank=mini_bank)
+    [problem] = info.value.problems
+    assert problem.file == str(file)
+    assert problem.path == path
+    assert message in problem.message
+    assert problem.line == line
+    assert str(info.value).startswith(f"invalid assessment: {file}")
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path, mini_bank):
+    file = tmp_path / "a.json"
+    file.write_bytes(b"\xef\xbb\xbf" + json.dumps(valid_doc()).encode())
+    assert Assessment.load(file, bank=mini_bank).pilot == "Churn model"
+
+
+def test_hundreds_of_thousands_of_unknown_ids_give_one_short_warning(tmp_path, mini_bank):
+    doc = valid_doc(answers={f"gone.q{i}": {} for i in range(100_000)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        a = Assessment.load(write_json(tmp_path, doc), bank=mini_bank)
+    [message] = a.warnings
+    assert len(message) < 1000
+    assert message.endswith("gone.q19 and 99,980 more; kept in the file, not scored")
+    assert "100000 id(s) not in bank 'mini'" in message
+    assert [str(w.message) for w in caught] == [message]
+    assert len(a.unknown_ids) == 100_000  # kept
+
+
+def test_many_unknown_triage_ids_give_one_short_warning(tmp_path, mini_bank):
+    doc = valid_doc(triage={"risk": "low", **{f"t{i}": "x" for i in range(500)}})
+    a = Assessment.load(write_json(tmp_path, doc), bank=mini_bank)
+    [message] = a.warnings
+    assert "500 ids not in bank 'mini'" in message
+    assert "t19 and 480 more" in message
+
+
+def test_an_error_with_thousands_of_problems_prints_the_first_50(tmp_path, mini_bank):
+    doc = valid_doc(answers={"data.a": {"value": 1, "links": ["javascript:x"] * 2000}})
+    doc["answers"].update({"data.b": {"value": 9}})
+    doc["triage"] = {"risk": 7}
+    with pytest.raises(AssessmentError) as info:
+        Assessment.load(write_json(tmp_path, {**doc, **{f"x{i}": 1 for i in range(100)}}), bank=mini_bank)
+    text = str(info.value)
+    assert len(info.value.problems) > 50
+    assert text.count("\n  - ") == 50
+    assert text.endswith(f"  ... and {len(info.value.problems) - 50:,} more")
+
+
 def test_missing_file(tmp_path, mini_bank):
     with pytest.raises(AssessmentError, match=r"nope\.json: cannot read"):
         Assessment.load(tmp_path / "nope.json", bank=mini_bank)

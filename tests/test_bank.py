@@ -306,7 +306,7 @@ def test_file_that_does_not_exist(tmp_path):
 
 
 def test_folder_instead_of_file(tmp_path):
-    with pytest.raises(BankError, match="cannot read bank"):
+    with pytest.raises(BankError, match="refused: a folder, not a regular file"):
         load_bank(tmp_path)
 
 
@@ -317,14 +317,85 @@ def test_not_utf8(tmp_path):
         load_bank(path)
 
 
-def test_alias_bomb_is_rejected_without_expanding(tmp_path):
+HOSTILE_BANKS = [  # (id, bytes, field path, message, line)
+    ("integer of 5,000 digits", edit("    weight: 3\n", f"    weight: {'9' * 5000}\n").encode(), "", "a number of 5,000 digits", line_of(MINI, "    weight: 3")),
+    ("year 0", edit('version: "1.0"', "version: 0000-01-01").encode(), "", "'0000-01-01' cannot be read: year 0 is out of range", 2),
+    ("NaN weight", edit("    weight: 3\n", "    weight: .nan\n").encode(), "questions[1].weight", "Input should be a finite number", line_of(MINI, "    weight: 3")),
+    ("infinite weight", edit("    weight: 3\n", "    weight: .inf\n").encode(), "questions[1].weight", "Input should be a finite number", line_of(MINI, "    weight: 3")),
+    ("NUL byte", edit("text: Question B?", "text: Question\x00B?").encode(), "", "NUL byte", line_of(MINI, "text: Question B?")),
+    ("control character", edit("text: Question B?", "text: Question\x07B?").encode(), "", "not valid YAML: control characters are not allowed", line_of(MINI, "text: Question B?")),
+    ("UTF-16LE without BOM", MINI.encode("utf-16-le"), "", "UTF-16 without a byte-order mark", 1),
+    ("UTF-16 with BOM", MINI.encode("utf-16"), "", "UTF-16 with a byte-order mark", 1),
+    ("Latin-1 byte", edit("text: Question B?", "text: Qu\xe8stion B?").encode("latin-1"), "", "byte 0xe8 at column", line_of(MINI, "text: Question B?")),
+]
+
+
+@pytest.mark.parametrize(("content", "path", "message", "line"), [c[1:] for c in HOSTILE_BANKS], ids=[c[0] for c in HOSTILE_BANKS])
+def test_hostile_bank_is_a_bank_error_naming_file_field_and_line(tmp_path, content, path, message, line):
+    file = tmp_path / "bank.yaml"
+    file.write_bytes(content)
+    with pytest.raises(BankError) as info:
+        load_bank(file)
+    [problem] = info.value.problems
+    assert (problem.file, problem.path, problem.line) == (str(file), path, line)
+    assert message in problem.message
+
+
+def test_alias_bomb_is_refused_before_anything_is_built(tmp_path):
+    """100,000 aliases of one question: one problem, at the first alias (it was 100,000 problems)."""
+    head = MINI[: MINI.index("questions:")]
+    first = "questions: [&q {id: data.a, dimension: data, text: Q?, levels: {0: a, 1: b, 2: c, 3: d, 4: e}}"
+    file, error = bank_problems(tmp_path, head + first + ", *q" * 100_000 + "]\n")
+    [problem] = error.problems
+    assert (problem.file, problem.line) == (str(file), head.count("\n") + 1)
+    assert problem.message == "YAML aliases are not allowed here (*q): write the value out"
+
+
+def test_nested_alias_bomb_is_refused(tmp_path):
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     for i in range(1, 9):
         refs = ", ".join([f"*a{i - 1}"] * 9)
         lines.append(f"a{i}: &a{i} [{refs}]")
     text = "\n".join(lines) + "\nid: bomb\nversion: '1'\ntitle: *a8\n"
     _, error = bank_problems(tmp_path, text)
-    assert any(p.path == "title" for p in error.problems)
+    [problem] = error.problems
+    assert problem.line == 2
+    assert "aliases are not allowed (*a0)" in problem.message.replace("here ", "")
+
+
+def test_a_merge_key_is_an_alias_too(tmp_path):
+    text = edit("  - id: data.b\n", "  - <<: *base\n    id: data.b\n")
+    text = edit("  - id: data.a\n", "  - &base\n    id: data.a\n", text)
+    _, error = bank_problems(tmp_path, text)
+    [problem] = error.problems
+    assert problem.line == line_of(text, "<<: *base")
+    assert "(*base)" in problem.message
+
+
+def test_an_anchor_without_an_alias_is_harmless(tmp_path):
+    assert load_bank(write(tmp_path, edit("  - id: data.a\n", "  - &first\n    id: data.a\n"))).id == "mini"
+
+
+def test_thousands_of_problems_print_the_first_50_and_a_count(tmp_path):
+    question = "  - {id: data.x%d, dimension: data, text: Q%d?, levels: {0: a, 1: b, 2: c, 3: d, 4: e}, weight: -1}\n"
+    text = MINI + "".join(question % (i, i) for i in range(300))
+    _, error = bank_problems(tmp_path, text)
+    assert len(error.problems) == 300
+    message = str(error)
+    assert message.startswith("invalid question bank: 300 problems")
+    assert message.count("\n  - ") == 50
+    assert message.endswith("\n  ... and 250 more")
+
+
+def test_a_list_of_known_ids_in_a_message_is_bounded(tmp_path):
+    dims = "".join(f"  - {{id: d{i}, title: D{i}, description: d}}\n" for i in range(500))
+    text = edit("dimensions:\n", "dimensions:\n" + dims)
+    text = edit("    dimension: data\n    text: Question A?", "    dimension: nope\n    text: Question A?", text)
+    _, error = bank_problems(tmp_path, text)
+    [problem] = [p for p in error.problems if p.path == "questions[0].dimension"]
+    assert "unknown dimension 'nope' (known: d0, d1," in problem.message
+    assert "and 492 more)" in problem.message
+    assert len(problem.message) < 200
 
 
 def test_deeply_nested_yaml_is_a_clear_error(tmp_path):

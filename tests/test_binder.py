@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from readiness_widgets.serve import install_server_config, voila_settings
+from readiness_widgets.serve import DEFAULT_MAX_KERNELS, KERNEL_MANAGER, install_server_config, voila_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -51,7 +51,8 @@ def test_server_config_for_binder_is_merged_and_hardened(tmp_path):
     )
     written, template = install_server_config(config, tmp_path / "data")
     merged = json.loads(written.read_text(encoding="utf-8"))
-    assert merged["ServerApp"] == {"ip": "0.0.0.0"}  # other settings kept
+    assert merged["ServerApp"] == {"ip": "0.0.0.0", "kernel_manager_class": KERNEL_MANAGER}  # others kept
+    assert merged["BoundedKernelManager"] == {"max_kernels": DEFAULT_MAX_KERNELS}  # the cap (tests/test_voila_server.py)
     voila = merged["VoilaConfiguration"]
     assert voila["show_tracebacks"] is False  # ours win
     assert voila["strip_sources"] is True
@@ -60,6 +61,7 @@ def test_server_config_for_binder_is_merged_and_hardened(tmp_path):
     assert merged["MappingKernelManager"] == voila_settings()["MappingKernelManager"]
     assert (template / "index.html.j2").is_file()
     assert (template / "conf.json").is_file()
+    assert (template / "503.html").is_file()  # "The dashboard is busy"
 
 
 def test_a_broken_server_config_is_a_clear_error(tmp_path):

@@ -425,3 +425,29 @@ def test_gate_scores_once(demo_file, monkeypatch, capsys, extra):
     assert cli.main(["gate", str(demo_file), "--target", "production", *extra]) == 1
     assert len(calls) == 1
     assert capsys.readouterr().out.startswith("NO-GO: ")
+
+
+# ---- hostile files: exit 2 with a message naming the file, never exit 3 ---------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "message"),
+    [
+        ("report", '"updated": "0001-01-01T00:00:00+14:00"', "updated: 0001-01-01T00:00:00+14:00 is outside the dates"),
+        ("score", '"pilot": "x", "pilot": "y"', "pilot: key given twice"),
+        ("score", '"schema_version": ' + "9" * 5000, "a number of 5,000 digits"),
+    ],
+)
+def test_hostile_assessment_exits_2_naming_the_file(capsys, tmp_path, mini_bank, command, content, message):
+    good = json.loads(mini_file(tmp_path, mini_bank, GAPPY).read_text(encoding="utf-8"))
+    text = json.dumps(good)
+    key = content.split(":", 1)[0]
+    start = text.index(key)
+    end = text.index(", ", start)
+    path = tmp_path / "hostile.json"
+    path.write_text(text[:start] + content + text[end:], encoding="utf-8")
+    argv = [command, path, "--bank", MINI] + (["-o", tmp_path / "r.html"] if command == "report" else [])
+    code, _, err = run(capsys, *argv)
+    assert code == 2, err
+    assert err.startswith(f"readiness: invalid assessment: {path}")
+    assert message in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import shutil
 from datetime import timedelta
@@ -29,9 +30,11 @@ from dashboard_helpers import (
     JS_LINK,
     LATE,
     MINI,
+    ROOT,
     SCRIPT,
     _walk,
     as_figure,
+    assessment_doc,
     buttons,
     dashboard,
     engine_radar,
@@ -47,8 +50,8 @@ from markupsafe import escape
 from readiness_widgets import Assessment
 from readiness_widgets.assessment import Assessment as AssessmentModel
 from readiness_widgets.assessment import AssessmentError
-from readiness_widgets.demo import demo_assessment, demo_folder
-from readiness_widgets.portfolio import ENV_FOLDER
+from readiness_widgets.demo import dashboards_dir, demo_assessment, demo_folder
+from readiness_widgets.portfolio import ENV_FOLDER, AssessmentFolder
 from readiness_widgets.result import evaluate
 from readiness_widgets.widgets.dashboard import Dashboard
 from readiness_widgets.widgets.dashboard import dashboard as first_paint
@@ -281,6 +284,64 @@ def test_corrupt_file_is_reported_while_the_others_show(demo_dir):
     assert "1 file(s) could not be read" in d.notice.value
     assert "<code>broken.json</code>: broken.json:1: not valid JSON" in d.notice.value
     assert str(demo_dir) not in d.notice.value
+
+
+
+def hostile_files(folder: Path) -> dict[str, str]:
+    """Write one file of each kind that once broke a loader; {name: what its error must say}."""
+    text = json.dumps(assessment_doc(), indent=2)
+    answer = re.search(r'"value": \d', text).group(0)
+    stamp = assessment_doc()["updated"]
+    files = {
+        "huge-int.json": (text.replace(answer, '"value": ' + "9" * 5000, 1).encode(), "a number of 5,000 digits"),
+        "nan.json": (text.replace(answer, '"value": NaN', 1).encode(), "NaN is not a JSON number"),
+        "twice.json": (text.replace('"pilot": ', '"pilot": "x", "pilot": ', 1).encode(), "key given twice"),
+        "deep.json": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        "nul.json": (text.replace('"pilot": "', '"pilot": "\x00', 1).encode(), "NUL byte"),
+        "utf16.json": (text.encode("utf-16-le"), "UTF-16 without a byte-order mark"),
+        "latin1.json": (text.replace('"pilot": "', '"pilot": "\xe8', 1).encode("latin-1"), "byte 0xe8"),
+        "year-0.json": (text.replace(stamp, "0001-01-01T00:00:00+14:00").encode(), "outside the dates"),
+    }
+    for name, (content, _) in files.items():
+        (folder / name).write_bytes(content)
+    return {name: message for name, (_, message) in files.items()}
+
+
+def test_one_hostile_file_of_each_kind_is_listed_broken_and_the_others_show(demo_dir):
+    expected = hostile_files(demo_dir)
+    folder = AssessmentFolder(demo_dir)
+    entries = {e.name: e for e in folder.entries()}
+    assert sorted(n for n, e in entries.items() if e.ok) == sorted(DEMO_FILES)
+    for name, message in expected.items():
+        error = entries[name].error
+        assert error.startswith(name), error
+        assert message in error, error
+        assert "\n" not in error
+    d = dashboard(demo_dir)
+    assert d.entry.name == LATE
+    assert f"{len(expected)} file(s) could not be read" in d.notice.value
+    for name in expected:
+        assert f"<code>{name}</code>: {name}" in d.notice.value
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_the_dashboard_notebook_runs_on_a_folder_with_hostile_files(demo_dir, monkeypatch):
+    """The page Voila shows: every cell runs (no "There was an error when executing cell")."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    expected = hostile_files(demo_dir)
+    monkeypatch.setenv(ENV_FOLDER, str(demo_dir))
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    nb = nbformat.read(dashboards_dir() / "readiness_dashboard.ipynb", as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=120, startup_timeout=60, kernel_name="python3",
+                                     resources={"metadata": {"path": str(demo_dir)}})
+    client.execute()  # raises CellExecutionError on any error
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o for o in outputs if o.output_type == "error"] == []
+    state = json.dumps(nb.metadata.get("widgets", {}))
+    for name in expected:
+        assert f"<code>{name}</code>" in state
 
 
 def test_missing_folder_gives_a_notice_not_an_exception(tmp_path):

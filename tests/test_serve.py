@@ -44,7 +44,9 @@ from readiness_widgets.serve import (
 
 def test_voila_command_serves_the_notebook_with_our_config_only():
     cmd = voila_command("dashboard", port=1234)
-    assert cmd[:3] == [sys.executable, "-m", "voila"]
+    assert cmd[:3] == [sys.executable, "-m", "readiness_widgets.voila_app"]  # Voila with our guards
+    assert "--BoundedKernelManager.max_kernels=8" in cmd
+    assert "--BoundedKernelManager.max_kernels=3" in voila_command("dashboard", max_kernels=3)
     assert Path(cmd[3]) == dashboards_dir() / PAGES["dashboard"]
     assert Path(cmd[3]).is_file()
     assert "--port=1234" in cmd
@@ -179,6 +181,8 @@ def test_cli_dashboard_on_a_missing_folder_exits_2_with_one_line(no_popen, capsy
         (["--port", "eighty"], "invalid int value"),
         (["--page", "admin"], "invalid choice"),
         (["--page", "self-assessment", "--preheat"], "only the dashboard page can be preheated"),
+        (["--max-kernels", "1"], "--max-kernels: expected at least 2"),
+        (["--max-kernels", "many"], "invalid int value"),
     ],
 )
 def test_cli_dashboard_bad_options_exit_2(tmp_path, no_popen, capsys, monkeypatch, argv, expected):
@@ -195,7 +199,8 @@ def test_cli_dashboard_help_lists_the_options(capsys):
         main(["dashboard", "--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("FOLDER", "--port", "--page", "--file", "--no-preheat", "dashboard", "self-assessment", "127.0.0.1"):
+    for option in ("FOLDER", "--port", "--page", "--file", "--no-preheat", "--max-kernels", "--token", "dashboard",
+                   "self-assessment", "127.0.0.1"):
         assert option in out
 
 
@@ -216,8 +221,10 @@ def test_voila_json_is_hardened():
     assert "jupyterlab-plotly" in c["extension_denylist"]  # our figures are anywidgets (PlotlyView, FigureWidget)
     assert c["default_pool_size"] == 1
     kernels = s["MappingKernelManager"]
-    assert kernels["cull_idle_timeout"] > 0
-    assert kernels["cull_interval"] > 0
+    # a page closed without Voila's beacon (a crash, a killed browser) frees its kernel within 60 s
+    assert kernels["cull_idle_timeout"] + kernels["cull_interval"] <= 60
+    assert kernels["cull_connected"] is False  # a page still open keeps its kernel
+    assert v["tornado_settings"]["allow_remote_access"] is False  # Jupyter's own Host check, too
     headers = v["tornado_settings"]["headers"]
     assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -371,3 +378,85 @@ def test_sigterm_to_readiness_dashboard_stops_voila_too(tmp_path):
         if proc.poll() is None:
             proc.kill()
 
+
+def _fake_voila(monkeypatch) -> dict:
+    started: dict = {}
+
+    class FakeVoila:
+        def __init__(self, cmd, env):
+            started.update(cmd=cmd, env=env)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr("subprocess.Popen", FakeVoila)
+    return started
+
+
+def test_serve_passes_the_kernel_cap_and_a_generated_token_outside_the_command_line(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("voila")
+    from readiness_widgets.serve import ENV_TOKEN
+
+    started = _fake_voila(monkeypatch)
+    monkeypatch.setenv(ENV_TOKEN, "inherited-not-used")
+    assert serve("dashboard", tmp_path, port=8899, max_kernels=3, token=True) == 0
+    token = started["env"][ENV_TOKEN]
+    assert len(token) >= 32
+    assert token != "inherited-not-used"
+    assert not any(token in arg for arg in started["cmd"])  # not visible in ps
+    assert started["cmd"] == voila_command("dashboard", port=8899, max_kernels=3)
+    assert f"http://127.0.0.1:8899/?token={token}" in capsys.readouterr().out
+    assert serve("dashboard", tmp_path, port=8899, token="given") == 0
+    assert started["env"][ENV_TOKEN] == "given"
+    assert serve("dashboard", tmp_path, port=8899) == 0
+    assert ENV_TOKEN not in started["env"]  # no token unless asked for
+    assert "?token=" not in capsys.readouterr().out.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"max_kernels": 0}, "--max-kernels: expected at least 2 .*got 0"),
+        ({"max_kernels": 1}, "one of them waits, preheated"),
+        ({"max_kernels": 0, "preheat": False}, "--max-kernels: expected at least 1, got 0"),
+        ({"token": "two words"}, "--token: expected a token without spaces"),
+    ],
+)
+def test_serve_refuses_a_bad_kernel_cap_or_token(tmp_path, no_popen, kw, match):
+    pytest.importorskip("voila")
+    with pytest.raises(InputError, match=match):
+        serve("dashboard", tmp_path, **kw)
+
+
+def test_a_single_kernel_is_enough_without_preheating(tmp_path, monkeypatch):
+    pytest.importorskip("voila")
+    started = _fake_voila(monkeypatch)
+    assert serve("self-assessment", tmp_path, max_kernels=1) == 0
+    assert "--BoundedKernelManager.max_kernels=1" in started["cmd"]
+
+
+def test_the_voila_app_knows_our_options_and_allows_only_this_machine():
+    pytest.importorskip("voila")
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from readiness_widgets.voila_app import BoundedKernelManager, ForeignHost, ReadinessVoila, allowed_hosts
+
+    app, _ = _voila_as_launched("dashboard", port=1234)
+    assert isinstance(app, ReadinessVoila)
+    assert BoundedKernelManager(parent=app).max_kernels == 8
+    assert allowed_hosts(1234) == {"127.0.0.1:1234", "localhost:1234", "[::1]:1234"}
+    matcher = ForeignHost(app)
+    for host, foreign in [("127.0.0.1:1234", False), ("LOCALHOST:1234", False), ("[::1]:1234", False),
+                          ("evil.example:1234", True), ("127.0.0.1:1235", True), ("127.0.0.1", True), ("", True)]:
+        headers = HTTPHeaders({"Host": host} if host else {})
+        version = "HTTP/1.1" if host else "HTTP/1.0"  # only HTTP/1.0 may leave the Host header out
+        request = HTTPServerRequest(start_line=RequestStartLine("GET", "/", version), headers=headers)
+        assert (matcher.match(request) is not None) is foreign, host
+
+
+def test_the_busy_page_template_loads_nothing_and_runs_nothing():
+    page = (TEMPLATE_DIR / "503.html").read_text(encoding="utf-8")
+    assert "The dashboard is busy" in page
+    assert "--max-kernels" in page
+    for word in ("http://", "https://", "<script", "<link", "src="):
+        assert word not in page

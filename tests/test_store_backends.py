@@ -102,3 +102,16 @@ def test_migrations_create_the_tables_the_queries_use(kind, make_store_url):
             assert migrate(conn) is False  # opening again runs nothing
     with open_store(url) as again:
         assert again.pilots() == []
+
+
+def test_a_file_is_read_as_strictly_as_the_data_model_reads_it(tmp_path, bank):
+    from readiness_widgets.errors import AssessmentError
+
+    store = open_store(tmp_path)
+    store.save("good", Assessment.new("Good", bank=bank), base=None)
+    text = (tmp_path / "good.json").read_text()
+    (tmp_path / "good.json").write_text(text.replace('"pilot": "Good",', '"pilot": "Good", "pilot": "Evil",'))
+    with pytest.raises(AssessmentError, match="key given twice"):
+        store.get("good")
+    assert store.pilots() == []
+    assert "key given twice" in store.problems[0]

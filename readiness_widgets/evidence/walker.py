@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..storage import FileReadError, read_regular_file
 from .model import ScanLimits, ScanProblem, ScanProgress, ScanStats
 
 # Folders never entered: version control, environments, caches and build outputs.
@@ -260,13 +261,11 @@ class Walker:
         return False
 
     def _read_ignore(self, path: str, base: str, rel: str) -> _Ignore | None:
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read(self.limits.max_bytes_per_file)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            self.problem("unreadable", rel, exc.strerror or str(exc))
+        try:  # a regular file only: a FIFO named .gitignore must not hang the scan
+            raw = read_regular_file(path, self.limits.max_bytes_per_file, truncate=True)
+        except FileReadError as exc:
+            if exc.errno != errno.ENOENT:
+                self.problem("unreadable", rel, exc.reason)
             return None
         lines = raw.decode("utf-8", "replace").splitlines()
         if len(lines) > _MAX_IGNORE_LINES:

@@ -37,6 +37,7 @@ from ..assessment import (
 )
 from ..bank import EVIDENCE_KINDS, Bank
 from ..errors import AssessmentError, InputError, Problem, ReadinessError, problems_from_validation
+from ..jsonio import JSONProblem, parse_json
 from ..storage import signature_of
 
 ENV_STORE = "READINESS_STORE"
@@ -274,10 +275,12 @@ def compact(document: Mapping[str, Any]) -> str:
 def parse_document(text: str | bytes, where: str) -> dict[str, Any]:
     if len(text) > MAX_ASSESSMENT_BYTES:
         raise AssessmentError([Problem(where, "", f"larger than {MAX_ASSESSMENT_BYTES:,} bytes")])
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise AssessmentError([Problem(where, "", f"not a valid JSON document: {exc}")]) from None
+    try:  # strictly: no key twice, no NaN, no integer of a thousand digits (jsonio)
+        doc = parse_json(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except UnicodeDecodeError:
+        raise AssessmentError([Problem(where, "", "not UTF-8 text")]) from None
+    except JSONProblem as exc:
+        raise AssessmentError([Problem(where, exc.path, f"not valid JSON: {exc.message}", exc.line)]) from None
     if not isinstance(doc, dict):
         raise AssessmentError([Problem(where, "", "expected a JSON object at the top level")])
     return doc

@@ -126,10 +126,7 @@ class FolderStore(Store):
             raw = read_regular_file(path, MAX_ASSESSMENT_BYTES + 100_000)
         except FileReadError as exc:
             raise AssessmentError([Problem(str(path), "", exc.reason)]) from None
-        try:
-            return parse_document(raw.decode("utf-8"), str(path))
-        except UnicodeDecodeError:
-            raise AssessmentError([Problem(str(path), "", "not UTF-8 text")]) from None
+        return parse_document(raw, str(path))
 
     def _record(self, pilot: str, number: int) -> Revision:
         path = self._record_path(pilot, number)
@@ -183,7 +180,7 @@ class FolderStore(Store):
         if last is not None and len(numbers) > 1 and sig == self._record(pilot, numbers[-2]).signature:
             return _State(numbers, last, False, True)  # a save was killed after its record: the record is the latest
         # the file itself is the latest revision: written outside the store
-        doc = normalize(parse_document(raw.decode("utf-8", errors="replace"), str(file)), str(file))
+        doc = normalize(parse_document(raw, str(file)), str(file))
         try:
             when = parse_stamp(str(doc["updated"]))
         except ValueError:

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from readiness_widgets.serve import PAGES, voila_command, voila_environment
+from readiness_widgets.serve import DEFAULT_MAX_KERNELS, PAGES, voila_command, voila_environment
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -50,6 +50,9 @@ def _wait_listening(port: int, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"Voila did not listen on port {port} within {START_TIMEOUT} s")
 
 
+SERVERS: dict[str, subprocess.Popen] = {}  # url -> the Voila process serving it
+
+
 @contextlib.contextmanager
 def voila(
     page: str | Path,
@@ -58,31 +61,64 @@ def voila(
     log_dir: Path,
     form_file: str | None = None,
     extra_args: list[str] | None = None,
+    max_kernels: int = DEFAULT_MAX_KERNELS,
+    token: str | None = None,
 ) -> Iterator[str]:
     """Serve ``page`` (a name from ``PAGES``, or a notebook) as ``readiness dashboard`` does.
 
     Yields ``http://127.0.0.1:PORT/``.
     """
     port = free_port()
-    env = voila_environment(folder, form_file=form_file)
+    env = voila_environment(folder, form_file=form_file, token=token)
     env.pop("QUERY_STRING", None)
     log = log_dir / f"voila-{port}.log"
     if isinstance(page, str) and page in PAGES:
-        cmd = voila_command(page, port=port, extra=extra_args)
+        cmd = voila_command(page, port=port, extra=extra_args, max_kernels=max_kernels)
     else:
-        cmd = voila_command(port=port, notebook=page, extra=extra_args)
+        cmd = voila_command(port=port, notebook=page, extra=extra_args, max_kernels=max_kernels)
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(folder))
+    url = f"http://127.0.0.1:{port}/"
+    SERVERS[url] = proc
     try:
         _wait_listening(port, proc, log)
-        yield f"http://127.0.0.1:{port}/"
+        yield url
     finally:
+        SERVERS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+def kernel_pids(url: str) -> list[int]:
+    """The kernels the Voila server at ``url`` runs now: its child processes (from /proc)."""
+    parent = SERVERS[url].pid
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")"
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == parent:
+            pids.append(int(entry.name))
+    return pids
+
+
+def wait_for_kernels(url: str, predicate, timeout: float) -> tuple[int, float]:
+    """Poll the kernel count until ``predicate(count)``; returns (count, seconds waited)."""
+    t0 = time.monotonic()
+    while True:
+        count = len(kernel_pids(url))
+        if predicate(count) or time.monotonic() - t0 > timeout:
+            return count, time.monotonic() - t0
+        time.sleep(0.5)
 
 
 def log_of(url: str, log_dir: Path) -> Path:
