@@ -46,8 +46,8 @@ RADAR_CURRENT = ".js-plotly-plot .scatterlayer .trace:last-child path.js-line[d]
 
 CLICK_JS = """
 async ([radio, pathSelector]) => {
-  const before = document.querySelector(pathSelector).getAttribute("d");
-  const plot = document.querySelector(pathSelector).closest(".js-plotly-plot");
+  const before = document.querySelector(pathSelector)?.getAttribute("d") ?? null;
+  const plot = radio.closest(".rw-app").querySelector(".rw-results .js-plotly-plot");
   const changed = new Promise((resolve) => {
     const obs = new MutationObserver(() => {
       const now = document.querySelector(pathSelector);
@@ -125,9 +125,9 @@ def redraw_latency(browser, work: Path, clicks: int) -> list[float]:
     with voila("self-assessment", folder, log_dir=work) as url:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(url, timeout=120_000)
-        page.wait_for_selector(CURRENT_PATH, state="attached", timeout=120_000)
+        page.wait_for_selector(".rw-app .js-plotly-plot .main-svg", timeout=120_000)
         page.get_by_role("tab").nth(1).click()  # the first dimension's tab
-        radios = page.locator(".rw-question .widget-radio-box").first.locator("input[type=radio]")
+        radios = page.locator(".rw-question .rw-level").first.locator("input[type=radio]")
         radios.first.wait_for(timeout=60_000)
         for i in range(clicks + 2):
             level = 4 if i % 2 == 0 else 0

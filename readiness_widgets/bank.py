@@ -811,8 +811,8 @@ def _read_yaml(file: Path) -> tuple[Any, dict[tuple, int]]:
     duplicates: list[tuple[tuple, int]] = []
     try:
         lines = yaml_lines(node, duplicates=duplicates)
-    except RecursionError:
-        raise BankError([Problem(str(file), "", "not a usable YAML document: nested too deeply")]) from None
+    except YAMLDataError as exc:
+        raise BankError([Problem(str(file), exc.path, exc.message, exc.line)]) from None
     if duplicates:
         raise BankError(
             Problem(str(file), ".".join(path), "key given twice in the same mapping (YAML would keep only the last)", line)

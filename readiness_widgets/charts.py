@@ -21,12 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .result import Result
     from .roadmap import Roadmap
 
+# Chart lines at least 3:1 against the white page and the radar's grey disc (WCAG 2.2 1.4.11)
 CURRENT = "#2563eb"
 TARGET = "#dc2626"
-PREVIOUS = "#9ca3af"
+PREVIOUS = "#6b7280"
+NO_DATA = "#374151"
 STATUS_COLOURS = {"ok": "#16a34a", "condition": "#d97706", "blocker": "#dc2626"}
 PHASE_COLOURS = {1: "#2563eb", 2: "#7c3aed", 3: "#0d9488"}
 RADAR_TRACES = ("Target", "Current", "Previous")
+NO_DATA_LABEL = "no data"
 # A small template of our own instead of Plotly's default one: the figures look the same
 # everywhere, build faster, and their JSON (sent to the browser, inlined in reports) stays small.
 TEMPLATE = {
@@ -66,7 +69,7 @@ def plotly_text(text: object) -> str:
 
 
 def _title(result: Result) -> str:
-    return f"Readiness of {plotly_text(result.pilot)} vs {plotly_text(result.target.title)}"
+    return f"Readiness of {plotly_text(result.pilot)}<br>vs {plotly_text(result.target.title)}"
 
 
 def _closed(values, labels):
@@ -74,12 +77,29 @@ def _closed(values, labels):
     return values + values[:1], labels + labels[:1]
 
 
+def _wrapped(text: str, width: int = 12) -> str:
+    """``text`` broken into lines of about ``width`` characters (Plotly's ``<br>``), escaped."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "<br>".join(plotly_text(line) for line in lines)
+
+
+def radar_labels(result: Result) -> list[str]:
+    """The radar's spoke labels: each dimension's title on short lines (they must fit beside a
+    narrow radar), marked "(no data)" when nothing is scored."""
+    return [_wrapped(d.title) + ("" if d.score is not None else f"<br>({NO_DATA_LABEL})") for d in result.dimensions]
+
+
 def radar_traces(result: Result) -> dict[str, dict]:
-    """The data of each radar trace, by name: ``{"Current": {"r": [...], "theta": [...]}}``."""
-    labels = [plotly_text(d.title) for d in result.dimensions]
+    """The data of each radar trace, by name: ``{"Current": {"r": [...], "theta": [...]}}``.
+
+    A dimension with no data is ``None`` (a gap in the polygon), never 0.
+    """
+    labels = radar_labels(result)
 
     def closed(values) -> dict:
-        values = [round(0.0 if v is None else v, 3) for v in values]
+        values = [None if v is None else round(v, 3) for v in values]
         return {"r": values + values[:1], "theta": labels + labels[:1]}
 
     return {
@@ -89,26 +109,51 @@ def radar_traces(result: Result) -> dict[str, dict]:
     }
 
 
+def radar_summary(result: Result) -> str:
+    """The radar in words (its text alternative): each dimension's score against its target."""
+    parts = []
+    for d in result.dimensions:
+        now = NO_DATA_LABEL if d.score is None else f"{d.score:.2f}"
+        was = "" if result.previous is None else (
+            f", previously {NO_DATA_LABEL if d.previous is None else f'{d.previous:.2f}'}"
+        )
+        parts.append(f"{d.title}: {now} of 4, target {d.target:.1f}{was}")
+    return f"Radar chart of the readiness of {result.pilot} against the {result.target.title} target. " + "; ".join(parts) + "."
+
+
 def radar_spec(result: Result, *, height: int = 420) -> dict:
-    """The radar as Plotly's JSON: current against the target, and the previous assessment when compared."""
+    """The radar as Plotly's JSON: current against the target, and the previous assessment when compared.
+
+    Dimensions with no data are a gap in the current polygon, a cross on the outer ring ("No
+    data" in the legend) and "(no data)" in their label: unanswered never reads as 0.
+    """
     data = radar_traces(result)
+    missing = [i for i, d in enumerate(result.dimensions) if d.score is None]
+    labels = data["Target"]["theta"]
     return {
         "data": [
             {"type": "scatterpolar", "name": "Target", "mode": "lines",
              "line": {"color": TARGET, "dash": "dash", "width": 2}, **data["Target"]},
-            {"type": "scatterpolar", "name": "Previous", "mode": "lines", "line": {"color": PREVIOUS, "width": 2},
+            {"type": "scatterpolar", "name": "Previous", "mode": "lines",
+             "line": {"color": PREVIOUS, "width": 2, "dash": "dot"},
              "visible": result.previous is not None, **data["Previous"]},
+            {"type": "scatterpolar", "name": "No data", "mode": "markers",
+             "marker": {"symbol": "x-thin-open", "size": 14, "line": {"width": 3, "color": NO_DATA}, "color": NO_DATA},
+             "r": [4] * len(missing), "theta": [labels[i] for i in missing],
+             "hovertemplate": "%{theta}: nothing answered yet<extra></extra>", "visible": bool(missing)},
             {"type": "scatterpolar", "name": "Current", "mode": "lines+markers", "fill": "toself",
-             "line": {"color": CURRENT, "width": 3}, "fillcolor": "rgba(37, 99, 235, 0.25)", **data["Current"]},
+             "connectgaps": False, "line": {"color": CURRENT, "width": 3}, "fillcolor": "rgba(37, 99, 235, 0.25)",
+             **data["Current"]},
         ],
         "layout": {
             "template": TEMPLATE,
             "polar": {"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]}},
             "showlegend": True,
-            "legend": {"orientation": "h", "y": -0.1},
-            "margin": {"l": 60, "r": 60, "t": 40, "b": 40},
+            "legend": {"orientation": "h", "y": -0.18},
+            "margin": {"l": 70, "r": 70, "t": 95, "b": 60},
             "height": height,
             "title": {"text": _title(result), "x": 0.5},
+            "meta": {"description": radar_summary(result)},
         },
     }
 
@@ -133,10 +178,29 @@ def gap_bars_spec(result: Result, *, height: int = 320) -> dict:
             "height": height,
             "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
             "title": {"text": "Gap to target by dimension", "x": 0.5},
+            "meta": {"description": gap_bars_summary(result)},
             "shapes": [{"type": "line", "xref": "x", "yref": "y domain", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
                         "line": {"color": "#374151"}}],
         },
     }
+
+
+def gap_bars_summary(result: Result) -> str:
+    """The gap bars in words (their text alternative), worst first."""
+    parts = [
+        f"{d.title}: {NO_DATA_LABEL if d.gap is None else f'{d.gap:.2f}'}" for d in result.dimension_gaps
+    ]
+    return "Bar chart of the gap to the target by dimension, largest first: " + "; ".join(parts) + "."
+
+
+def timeline_summary(roadmap: Roadmap) -> str:
+    """The roadmap's Gantt chart in words (its text alternative)."""
+    phases = [
+        f"phase {p.phase}, {p.title}: weeks {p.start_week} to {p.end_week}, {len(p.deliverables)} deliverable(s)"
+        for p in roadmap.phases
+        if p.has_gaps
+    ]
+    return f"Gantt chart of the roadmap, {roadmap.total_weeks} weeks: " + ("; ".join(phases) or "no gaps") + "."
 
 
 # ---- a team's charts --------------------------------------------------------------------------
@@ -344,6 +408,7 @@ def timeline_spec(roadmap: Roadmap, *, height: int | None = None) -> dict:
             "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
             "legend": {"orientation": "h", "y": -0.15 if len(labels) < 20 else -0.03},
             "title": {"text": f"Roadmap: {roadmap.total_weeks} weeks", "x": 0.5},
+            "meta": {"description": timeline_summary(roadmap)},
         },
     }
 

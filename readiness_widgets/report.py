@@ -23,10 +23,13 @@ from ._version import __version__
 from .charts import (
     disagreement_heatmap_spec,
     gap_bars_spec,
+    gap_bars_summary,
     plotly_js,
     radar_spec,
+    radar_summary,
     team_radar_spec,
     timeline_spec,
+    timeline_summary,
 )
 from .errors import ReadinessError
 from .storage import atomic_write_text
@@ -168,7 +171,8 @@ def figures(result: Result) -> dict[str, dict]:
 def render_html(result: Result) -> str:
     """A standalone HTML report: plotly.js inlined once, nothing fetched from the network."""
     template = environment().get_template("report.html.j2")
-    return template.render(r=result, figures=figures(result), plotly_js=_plotly_js(), version=__version__)
+    alt = {"radar": radar_summary(result), "gaps": gap_bars_summary(result), "timeline": timeline_summary(result.roadmap)}
+    return template.render(r=result, figures=figures(result), alt=alt, plotly_js=_plotly_js(), version=__version__)
 
 
 def render_markdown(result: Result) -> str:

@@ -194,6 +194,22 @@ class Result:
         return self.bank.dimension(self.scores.weakest_dimension).title
 
     @property
+    def no_data(self) -> tuple[DimensionRow, ...]:
+        """The dimensions with nothing scored yet (no answer, or N/A only): "no data" in every
+        view, never drawn or read as a score of 0 (the engine counts them as 0 in the mean)."""
+        return tuple(d for d in self.dimensions if d.score is None)
+
+    @property
+    def scored(self) -> bool:
+        """Has any dimension a score? False for an assessment with no answer yet."""
+        return any(d.score is not None for d in self.dimensions)
+
+    @property
+    def weakest_has_data(self) -> bool:
+        """False when the weakest link is a dimension with no data (it counts as 0)."""
+        return self.dimension(self.scores.weakest_dimension).score is not None
+
+    @property
     def progress(self) -> tuple[int, int]:
         """(answered, applicable) over the questions that apply."""
         return sum(d.answered for d in self.dimensions), sum(d.applicable for d in self.dimensions)

@@ -37,6 +37,7 @@ PREHEAT = ["--VoilaConfiguration.preheat_kernel=True"]
 NO_PREHEAT = ["--VoilaConfiguration.preheat_kernel=False"]
 PAGE_OPTIONS: dict[str, list[str]] = {"self-assessment": NO_PREHEAT, "team": NO_PREHEAT}
 ENV_FORM_FILE = "READINESS_FORM_FILE"
+NO_CDN_MATHJAX = {"mathjax_url": None, "mathjax_config": None}
 DEFAULT_FORM_FILE = "self-assessment.json"
 ENV_TOKEN = "READINESS_DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable; read (and removed) by voila_app
 DEFAULT_MAX_KERNELS = 8
@@ -142,8 +143,12 @@ def install_server_config(
     current["MappingKernelManager"] = {**current.get("MappingKernelManager", {}), **ours["MappingKernelManager"]}
     # the kernel cap: a visit beyond it gets a 503 instead of a kernel (the Host check does not
     # apply: Binder's server is reached through its proxy, under JupyterHub's token)
-    current["ServerApp"] = {**current.get("ServerApp", {}), "kernel_manager_class": KERNEL_MANAGER}
+    server = current.setdefault("ServerApp", {})
+    server["kernel_manager_class"] = KERNEL_MANAGER
     current["BoundedKernelManager"] = {**current.get("BoundedKernelManager", {}), "max_kernels": max_kernels}
+    # Voila as a server extension gives its page MathJax 2 from a CDN unless the server's settings
+    # hold no MathJax URL: with none, the page uses the MathJax that JupyterLab bundles
+    server["tornado_settings"] = {**server.get("tornado_settings", {}), **NO_CDN_MATHJAX}
     config_file.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(config_file, json.dumps(current, indent=2) + "\n")
     source = voila_config_dir() / "jupyter" / "voila" / "templates" / "readiness"

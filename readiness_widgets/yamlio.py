@@ -7,6 +7,9 @@ from typing import Any
 import yaml
 
 
+MAX_DEPTH = 64  # levels of nesting that yaml_lines accepts
+
+
 class YAMLDataError(ValueError):
     """A YAML text that is not usable data: ``message``, ``line`` (1-based, or None), ``path``."""
 
@@ -118,33 +121,44 @@ def _unconstructible(root, exc: Exception) -> YAMLDataError:
     return YAMLDataError(f"not a usable YAML document: {exc}")
 
 
-def yaml_lines(node, prefix: tuple = (), duplicates: list | None = None, _seen: set | None = None) -> dict[tuple, int]:
+def yaml_lines(node, prefix: tuple = (), duplicates: list | None = None) -> dict[tuple, int]:
     """Map every path in a composed YAML node tree to its 1-based line.
 
     A node reached again through an alias is not walked twice (so an "alias bomb" stays
     linear). When ``duplicates`` is a list, ``(path, line)`` of every repeated mapping key is
-    appended to it (``yaml.safe_load`` would silently keep the last one).
+    appended to it (``yaml.safe_load`` would silently keep the last one). One pass, one dict:
+    linear in the size of the document.
     """
     out: dict[tuple, int] = {}
     if node is None:
         return out
-    seen = _seen if _seen is not None else set()
+    seen: set[int] = set()
     out[prefix] = node.start_mark.line + 1
-    if id(node) in seen:
-        return out
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key, value in node.value:
-            path = (*prefix, str(key.value))
-            if duplicates is not None and path[-1] in keys:
-                duplicates.append((path, key.start_mark.line + 1))
-            keys.add(path[-1])
-            out[path] = key.start_mark.line + 1
-            sub = yaml_lines(value, path, duplicates, seen)
-            sub.pop(path, None)
-            out.update(sub)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, value in enumerate(node.value):
-            out.update(yaml_lines(value, (*prefix, str(i)), duplicates, seen))
+    stack = [(node, prefix)]
+    while stack:
+        current, path = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if len(path) > MAX_DEPTH:  # a bank is a few levels deep; this is hostile or broken input
+            raise YAMLDataError(
+                f"not a usable YAML document: nested too deeply (more than {MAX_DEPTH} levels)",
+                current.start_mark.line + 1,
+            )
+        children = []
+        if isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in current.value:
+                sub = (*path, str(key.value))
+                if duplicates is not None and sub[-1] in keys:
+                    duplicates.append((sub, key.start_mark.line + 1))
+                keys.add(sub[-1])
+                out[sub] = key.start_mark.line + 1  # a key's line, not its value's
+                children.append((value, sub))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, value in enumerate(current.value):
+                sub = (*path, str(i))
+                out[sub] = value.start_mark.line + 1
+                children.append((value, sub))
+        stack.extend(reversed(children))  # walked in document order
     return out

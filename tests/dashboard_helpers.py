@@ -75,9 +75,10 @@ def trace(figure, name: str):
 
 
 def radar_by_title(figure, name: str) -> dict[str, float]:
-    """A radar trace as {dimension title: value} (the closing point dropped)."""
+    """A radar trace as {dimension title: value} (the closing point dropped; labels unwrapped)."""
     t = trace(figure, name)
-    return dict(zip(list(t.theta)[:-1], list(t.r)[:-1], strict=True))
+    titles = [label.replace("<br>", " ").removesuffix(" (no data)") for label in list(t.theta)[:-1]]
+    return dict(zip(titles, list(t.r)[:-1], strict=True))
 
 
 def engine_radar(scores) -> dict[str, float]:

@@ -51,7 +51,11 @@ def test_server_config_for_binder_is_merged_and_hardened(tmp_path):
     )
     written, template = install_server_config(config, tmp_path / "data")
     merged = json.loads(written.read_text(encoding="utf-8"))
-    assert merged["ServerApp"] == {"ip": "0.0.0.0", "kernel_manager_class": KERNEL_MANAGER}  # others kept
+    assert merged["ServerApp"] == {
+        "ip": "0.0.0.0",  # other settings kept
+        "kernel_manager_class": KERNEL_MANAGER,
+        "tornado_settings": {"mathjax_url": None, "mathjax_config": None},  # no MathJax from a CDN
+    }
     assert merged["BoundedKernelManager"] == {"max_kernels": DEFAULT_MAX_KERNELS}  # the cap (tests/test_voila_server.py)
     voila = merged["VoilaConfiguration"]
     assert voila["show_tracebacks"] is False  # ours win

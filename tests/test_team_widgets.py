@@ -81,7 +81,7 @@ def test_the_form_asks_who_you_are_once_and_writes_only_your_file(frontend, team
         app.build_all()
         assert not app.question("gov.c").visible  # asked of compliance only
         assert app.question("data.a").visible
-        frontend.update(app.question("data.a").level, index=3)
+        frontend.update(app.question("data.a").level, value=3)
         app.flush()
         doc = json.loads((team_dir / "dee.json").read_text())
         assert doc["respondent"] == {"name": "Dee", "role": "product"}

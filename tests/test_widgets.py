@@ -1,7 +1,7 @@
 """The notebook form, tested on widget state with no browser and no kernel.
 
-Every change goes through the widgets' own controls (``.value`` of the RadioButtons, the
-ToggleButtons, the Textarea, the Dropdowns, ``.click()`` of the buttons, or a message from the
+Every change goes through the widgets' own controls (``.value`` of the radio groups, the
+Textarea, the Dropdowns, ``.click()`` of the buttons, or a message from the
 ``frontend`` fixture, the browser's side of the comms), then the test looks at the engine's
 Assessment, the result, the radar's chart spec, the roadmap, the messages sent and the file.
 """
@@ -26,6 +26,7 @@ from readiness_widgets.bank import bundled_bank_path
 from readiness_widgets.errors import ReadinessError
 from readiness_widgets.widgets import ReadinessApp, assess, open_apps
 from readiness_widgets.widgets._debounce import Debouncer
+from readiness_widgets.widgets.choice import Choice
 from readiness_widgets.widgets.question import DONT_KNOW_LABEL, NA_LABEL
 
 MINI = Path(__file__).parent / "banks" / "mini.yaml"
@@ -101,16 +102,25 @@ def test_tabs_are_built_when_opened_and_every_control_is_reachable(tmp_path, app
         assert [v for _, v in row.evidence.options] == list(q.evidence_kinds)  # only the kinds that fit
         assert str(escape(q.text)) in row.title.value  # the text, HTML-escaped
         for control in row.controls:  # accessibility: every control is labelled
-            assert control.description
+            assert getattr(control, "label", "") or control.description
 
 
-def test_every_control_has_a_label(tmp_path, apps, form_bank):
+def test_every_control_has_a_label_and_no_two_share_a_name(tmp_path, apps, form_bank):
     app = apps(tmp_path / "a.json", bank=form_bank)
     app.build_all()
-    inputs = (w.RadioButtons, w.ToggleButtons, w.Textarea, w.Text, w.Dropdown, w.Button, w.IntProgress)
+    app.review  # noqa: B018 - built when first opened
+    app.scan  # noqa: B018
+    inputs = (w.Textarea, w.Text, w.Dropdown, w.Button, w.IntProgress)
+    names = []
     for widget in _walk(app):
-        if isinstance(widget, inputs):
+        if isinstance(widget, Choice):
+            assert widget.label.strip(), "unlabelled radio group"
+            names.append(widget.label)
+        elif isinstance(widget, inputs):
             assert widget.description.strip(), f"unlabelled {type(widget).__name__}"
+            names.append(widget.description)
+    assert not [n for n in set(names) if names.count(n) > 1]  # "Notes on: <question>", never 53 x "Notes"
+    assert not any(isinstance(widget, (w.RadioButtons, w.ToggleButtons)) for widget in _walk(app))
 
 
 def _walk(widget):
@@ -169,7 +179,7 @@ def test_answers_through_the_controls_update_assessment_scores_radar_and_roadmap
     assert any(t.startswith(f"{title} ({n}/") for t in app.tabs.titles)
 
 
-def test_na_dont_know_and_clear(tmp_path, apps, form_bank):
+def test_na_dont_know_and_clear(tmp_path, apps, form_bank, frontend):
     app = apps(tmp_path / "a.json", bank=form_bank)
     q = next(q for q in form_bank.questions if q.allow_na and form_bank.applies(q.id, app.assessment.triage))
     row = app.question(q.id)
@@ -178,7 +188,7 @@ def test_na_dont_know_and_clear(tmp_path, apps, form_bank):
     row.level.value = "dont_know"
     assert app.assessment.value(q.id) == "dont_know"
     assert app.scores.dimensions.at[q.dimension, "dont_know"] == 1
-    row.clear.click()
+    frontend.update(row.level, value=None)  # the group's Clear button in the browser
     assert row.level.value is None
     assert app.assessment.value(q.id) is None
 
@@ -230,7 +240,7 @@ def test_an_answer_from_the_browser_redraws_the_radar_in_place(tmp_path, apps, f
     radar = app.results.radar
     mark, sent = len(frontend.log), len(frontend.updates(radar))
     before = current_r(app)
-    frontend.update(row.level, index=4)  # the user clicks level 4 in the browser
+    frontend.update(row.level, value=4)  # the user picks level 4 in the browser (a click, or an arrow key)
     assert app.assessment.value(q.id) == 4
     assert app.results.radar is radar
     assert frontend.opened_since(mark) == []  # nothing rebuilt: no new widget, no new view
@@ -362,6 +372,7 @@ def test_failed_save_is_shown_not_swallowed(tmp_path, apps, form_bank):
     blocker.write_text("")
     app = apps(blocker / "a.json", bank=form_bank)  # its folder is a file: every save fails
     assert app.header.status_text.startswith("save failed: cannot write")
+    assert app.header.status.urgent  # announced at once (role=alert), not politely
     assert app.last_save_error
     app.question(form_bank.questions[0].id).level.value = 1
     app.flush()
@@ -482,7 +493,8 @@ def test_each_question_has_a_suggestion_slot_from_the_scan_panel(tmp_path, apps,
     row = app.question(qid)
     assert row.slot is app.scan.slot(qid)
     assert row.slot in row.box.children
-    assert app.scan.widget in app.tabs.children
+    assert app.scan.widget in app.scan_box.children
+    assert app.scan_box in app.tabs.children
     assert app.scan.accept_all_button.disabled  # nothing to accept before a scan
 
 
@@ -624,3 +636,61 @@ def test_timer_thread_saves_never_race_the_controls(tmp_path, form_bank):
         assert app.roadmap.to_dict() == a.roadmap().to_dict()
     finally:
         app.close()
+
+
+# ---- no data is not zero; radio groups; the first screen -------------------------------------
+
+
+def test_unanswered_dimensions_are_no_data_on_the_radar_and_in_the_verdict(tmp_path, apps, form_bank):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    spec = app.results.radar.figure
+    (current,) = [t for t in spec["data"] if t["name"] == "Current"]
+    assert set(current["r"]) == {None}  # a gap, never 0
+    (missing,) = [t for t in spec["data"] if t["name"] == "No data"]
+    assert missing["visible"]
+    assert len(missing["theta"]) == len(form_bank.dimension_ids)
+    assert all(label.endswith("(no data)") for label in current["theta"])
+    assert "no data yet" in app.results.verdict.value
+    assert "mean 0.00" not in app.results.verdict.value
+    assert "no data" in spec["layout"]["meta"]["description"]  # the radar's text alternative
+
+    dim = form_bank.dimension_ids[0]
+    q = next(q for q in form_bank.questions_in(dim) if form_bank.applies(q.id, app.assessment.triage))
+    app.question(q.id).level.value = 0  # level 0 is a score of 0: data
+    (current,) = [t for t in app.results.radar.figure["data"] if t["name"] == "Current"]
+    assert current["r"][0] == 0
+    assert current["r"][1] is None
+    assert not current["theta"][0].endswith("(no data)")
+    verdict = app.results.verdict.value
+    assert "no data yet" not in verdict
+    assert "<b>No data</b>" in verdict
+    assert form_bank.dimension(dim).title not in verdict.split("<b>No data</b>")[1].split("</div>")[0]
+
+
+def test_levels_are_one_radio_group_per_question_that_refuses_unknown_values(tmp_path, apps, form_bank, frontend):
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    row = app.question(form_bank.questions[0].id)
+    assert row.level.label == row.question.text  # the group is named by its question
+    assert row.evidence.label == f"Evidence for: {row.question.text}"
+    assert "Notes" in row.notes.description
+    assert row.question.text in row.notes.description  # "Notes on: <question>" to a screen reader
+    with pytest.raises(Exception, match="not one of the options"):
+        row.level.value = 7
+    assert app.assessment.value(row.id) is None
+    assert {"data-lm-suppress-shortcuts", "radiogroup"} <= {
+        word for word in row.level._esm.replace('"', " ").split() if word in ("data-lm-suppress-shortcuts", "radiogroup")
+    }
+
+
+def test_the_first_screen_builds_no_question_review_or_scan(tmp_path, apps, form_bank, frontend):
+    mark = len(frontend.log)
+    app = apps(tmp_path / "a.json", bank=form_bank)
+    opened = len(frontend.opened_since(mark))
+    assert app.rows == {}
+    assert app.review_box.children == ()
+    assert app.scan_box.children == ()
+    mark = len(frontend.log)
+    app.tabs.selected_index = 1  # the first dimension's tab, built when opened
+    assert len(frontend.opened_since(mark)) > opened // 2  # the 53 questions would be far more than the first screen
+    app.tabs.selected_index = app.review_index
+    assert app.review.box in app.review_box.children

@@ -40,7 +40,8 @@ from ..errors import ReadinessError
 from ..result import Result, evaluate
 from ..store import Store, check_key, key_for, open_store, store_url
 from ._debounce import Debouncer
-from ._html import STYLE
+from ._html import STYLE, render
+from .a11y import FormFrame
 from .header import Header
 from .question import QuestionRow, TriageForm
 from .results import Results
@@ -117,25 +118,31 @@ class ReadinessApp(w.VBox):
         if assessment.respondent is not None:
             for control in self.triage.controls.values():
                 control.disabled = True
-        self.review = Review(self.show_question)
-        self.scan = ScanPanel(assessment)
+        # the review and the evidence scan are built when first opened (not on the first screen)
+        self._review: Review | None = None
+        self._scan: ScanPanel | None = None
+        self.review_box = w.VBox([], layout=w.Layout(width="100%"))
+        self.scan_box = w.VBox([], layout=w.Layout(width="100%"))
         self.sections: dict[str, w.VBox] = {d: w.VBox([], layout=w.Layout(width="100%")) for d in self._dims}
         self.tabs = w.Tab(
-            children=[self.triage.box, *self.sections.values(), self.review.box, self.scan.widget],
-            layout=w.Layout(flex="3 1 560px", min_width="360px"),
+            children=[self.triage.box, *self.sections.values(), self.review_box, self.scan_box],
+            layout=w.Layout(width="100%"),
         )
         self.tabs.observe(self._on_tab, "selected_index")
         self.results = Results(self.result)
-        self.children = [
-            w.HTML(value=STYLE),
-            self.header.box,
-            w.HBox([self.tabs, self.results.box], layout=w.Layout(flex_flow="row wrap", width="100%")),
-        ]
-        self._refresh_fast()
+        main = w.VBox([self.tabs])
+        main.add_class("rw-main")
+        body = w.HBox([main, self.results.box])
+        body.add_class("rw-body")
+        self.frame = FormFrame(
+            label="Readiness assessment", regions={".rw-main": "Questions", ".rw-results": "Results"}
+        )
+        self.children = [w.HTML(value=STYLE), self.frame, self.header.box, body]
+        self._show_progress(self.result)  # scored once above; the results drew it already
         self._refresher.schedule()  # the table, roadmap and review follow a moment later
         assessment.changed.connect(self._on_change)  # a weak reference: a closed app is forgotten
         if (assessment.path is not None or assessment.home is not None) and not self.autosave:
-            self.header.show_status("autosave off", "#6b7280")
+            self.header.show_status("autosave off", "#4b5563")
 
     # ---- reaching the controls ---------------------------------------------------------------
     def question(self, question_id: str) -> QuestionRow:
@@ -157,6 +164,23 @@ class ReadinessApp(w.VBox):
         return 1 + len(self._dims)
 
     @property
+    def review(self) -> Review:
+        """The review tab's view (built on first use, then kept up to date)."""
+        if self._review is None:
+            self._review = Review(self.show_question)
+            self._review.refresh(self.result)
+            self.review_box.children = [self._review.box]
+        return self._review
+
+    @property
+    def scan(self) -> ScanPanel:
+        """The evidence scan tab's view (built on first use: when a tab's questions need their slots)."""
+        if self._scan is None:
+            self._scan = ScanPanel(self.assessment)
+            self.scan_box.children = [self._scan.widget]
+        return self._scan
+
+    @property
     def visible_questions(self) -> list[str]:
         """Ids of the question rows shown under the current triage (all tabs built)."""
         self.build_all()
@@ -176,7 +200,7 @@ class ReadinessApp(w.VBox):
         for q in self.bank.applicable_questions(self.assessment.triage):
             if self.assessment.value(q.id) is None and self.bank.asks(q.id, self.assessment.role):
                 return self.show_question(q.id)
-        self.header.show_status("every question that applies is answered", "#15803d")
+        self.header.show_status("every question that applies is answered", "#166534")
         return None
 
     def _build_section(self, dimension_id: str) -> None:
@@ -192,13 +216,17 @@ class ReadinessApp(w.VBox):
             row.set_visible(self.bank.applies(q.id, triage) and self.bank.asks(q.id, role))
             self.rows[q.id] = row
             rows.append(row.box)
-        intro = w.HTML(value=f"<p><i>{_escape(dim.description)}</i></p>")
+        intro = w.HTML(value=render("dimension_intro", d=dim))
         box.children = [intro, *rows]
 
     def _on_tab(self, change) -> None:
         index = change["new"]
         if index is not None and 1 <= index <= len(self._dims):
             self._build_section(self._dims[index - 1])
+        elif index == self.review_index:
+            self.review  # noqa: B018 - built when first shown
+        elif index == self.review_index + 1:
+            self.scan  # noqa: B018
 
     # ---- changes from the controls: written to the Assessment, nothing else -------------------
     def _on_answer(self, row: QuestionRow, **fields: Any) -> None:
@@ -206,7 +234,7 @@ class ReadinessApp(w.VBox):
             try:
                 self.assessment.answer(row.id, **fields)
             except ReadinessError as exc:
-                row.show_message(f'<span style="color:#b91c1c">Not saved: {_escape(_reason(exc))}</span>')
+                row.show_message(f"Not saved: {_escape(_reason(exc))}")
                 row.refresh()
                 return
             row.show_message("")
@@ -226,7 +254,7 @@ class ReadinessApp(w.VBox):
                 elif field == "target":
                     a.target = value
             except (ReadinessError, KeyError) as exc:
-                self.header.show_status(f"{field} not changed: {_reason(exc)}", "#b91c1c")
+                self.header.show_status(f"{field} not changed: {_reason(exc)}", "#991b1b")
                 self.header.refresh()
 
     # ---- the one subscriber: every change of the Assessment, from anywhere ---------------------
@@ -271,8 +299,14 @@ class ReadinessApp(w.VBox):
 
     def _refresh_fast(self) -> None:
         """Cheap, on every change: score once, then the radar in place, verdict, progress, tab titles."""
-        self.result = result = evaluate(self.assessment)
+        self.result = evaluate(self.assessment)
+        self._show_fast(self.result)
+
+    def _show_fast(self, result: Result) -> None:
         self.results.update_fast(result)
+        self._show_progress(result)
+
+    def _show_progress(self, result: Result) -> None:
         self.header.show_progress(*result.progress)
         titles = ["Triage"]
         for d in result.dimensions:
@@ -283,7 +317,8 @@ class ReadinessApp(w.VBox):
         """Debounced: the scores table, the roadmap and the review table."""
         with self._lock:
             self.results.update_slow(self.result)
-            self.review.refresh(self.result)
+            if self._review is not None:
+                self._review.refresh(self.result)
 
     def flush(self) -> None:
         """Run the debounced refresh and autosave now (tests, and before the kernel stops)."""
@@ -319,7 +354,7 @@ class ReadinessApp(w.VBox):
             try:
                 self.assessment.reload()  # the change signal redraws the form
             except ReadinessError as exc:
-                self.header.show_status(f"reload failed: {_reason(exc)}", "#b91c1c")
+                self.header.show_status(f"reload failed: {_reason(exc)}", "#991b1b")
                 return
             self._refresh_slow()
             self.header.show_saved()
@@ -434,7 +469,7 @@ def assess(
     if fresh is not None and autosave:
         app.save()
     elif fresh is None and autosave:
-        app.header.show_status(f"resumed {file.name}", "#15803d")
+        app.header.show_status(f"resumed {file.name}", "#166534")
     return app
 
 
@@ -482,7 +517,7 @@ def _assess_in_store(url, path, bank, target, *, pilot, respondents, autosave) -
     if fresh is not None and autosave:
         app.save()
     elif fresh is None and autosave:
-        app.header.show_status(f"resumed {key}, revision {a.home.base}", "#15803d")
+        app.header.show_status(f"resumed {key}, revision {a.home.base}", "#166534")
     return app
 
 

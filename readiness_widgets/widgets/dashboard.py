@@ -29,7 +29,7 @@ from ..portfolio import AssessmentFolder, Entry, FolderError
 from ..report import html_link, render_html, render_markdown
 from ..result import Result, evaluate
 from ..store import Revision, Store, StoreError, open_store, store_url
-from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render
+from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render, scroll
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
 from .plotly_view import PlotlyView
@@ -81,10 +81,10 @@ class Dashboard(w.VBox):
         """Lay out the page, once the folder holds an assessment that can be read."""
         self.banner = w.HTML()
         self.meta = w.HTML()
-        self.scores_table = w.HTML(layout=w.Layout(overflow="auto"))
-        self.gap_table = w.HTML(layout=w.Layout(overflow="auto"))
-        self.roadmap_details = w.HTML(layout=w.Layout(overflow="auto"))
-        self.evidence = w.HTML(layout=w.Layout(overflow="auto"))
+        self.scores_table = w.HTML()
+        self.gap_table = w.HTML()
+        self.roadmap_details = w.HTML()
+        self.evidence = w.HTML()
         self.download_buttons = self._downloads()
         self.downloads = w.HBox([], layout=w.Layout(flex_flow="row wrap"))
 
@@ -109,19 +109,19 @@ class Dashboard(w.VBox):
                 [
                     w.VBox([self.radar], layout=w.Layout(flex="1 1 420px", min_width="320px")),
                     w.VBox(
-                        [w.HTML(value="<h3>Dimension scores</h3>"), self.scores_table,
-                         w.HTML(value="<h3>Largest gaps</h3>"), self.gap_table],
+                        [w.HTML(value="<h2>Dimension scores</h2>"), self.scores_table,
+                         w.HTML(value="<h2>Largest gaps</h2>"), self.gap_table],
                         layout=w.Layout(flex="1 1 420px", min_width="320px"),
                     ),
                 ],
                 layout=w.Layout(flex_flow="row wrap", width="100%"),
             ),
-            w.HTML(value="<h3>Roadmap</h3>"),
+            w.HTML(value="<h2>Roadmap</h2>"),
             self.timeline_box,
             self.roadmap_details,
-            w.HTML(value="<h3>Evidence and notes</h3>"),
+            w.HTML(value="<h2>Evidence and notes</h2>"),
             self.evidence,
-            w.HTML(value="<h3>Take it away</h3>"),
+            w.HTML(value="<h2>Take it away</h2>"),
             self.downloads,
         ]
 
@@ -221,12 +221,12 @@ class Dashboard(w.VBox):
             weakest=r.weakest,
             weakest_title=r.weakest_title,
         )
-        self.scores_table.value = dimension_table(r, SCORE_COLUMNS)
+        self.scores_table.value = scroll(dimension_table(r, SCORE_COLUMNS), "Dimension scores")
         gaps = pd.DataFrame(
             [[q.dimension_title, q.text, q.answer, q.target, q.gap] for q in r.question_gaps[:MAX_QUESTION_GAPS]],
             columns=list(QUESTION_GAP_COLUMNS.values()),
         )
-        self.gap_table.value = html_table(gaps) if len(gaps) else "<p>No question is below its target.</p>"
+        self.gap_table.value = scroll(html_table(gaps), "Largest gaps") if len(gaps) else "<p>No question is below its target.</p>"
         a = self.assessment
         stem = safe_filename(f"{a.pilot}-{a.data.updated:%Y-%m-%d}", "")
         for button, suffix in zip(self.download_buttons, (".html", ".md", "-scores.csv", "-answers.csv"), strict=True):
@@ -243,8 +243,8 @@ class Dashboard(w.VBox):
             self.timeline = PlotlyView(layout=w.Layout(width="100%"))
             self.timeline_box.children = [self.timeline]
         self.timeline.show(self.timeline_figure)
-        self.roadmap_details.value = render("roadmap", r=self.result.roadmap)
-        self.evidence.value = render("evidence", rows=self.result.answered, html_link=html_link)
+        self.roadmap_details.value = scroll(render("roadmap", r=self.result.roadmap), "Roadmap")
+        self.evidence.value = scroll(render("evidence", rows=self.result.answered, html_link=html_link), "Evidence and notes")
         self.downloads.children = self.download_buttons
         self._details_shown = True
 
@@ -252,7 +252,7 @@ class Dashboard(w.VBox):
         return [(e.name, e.error or "") for e in self.entries if not e.ok]
 
     def _title(self) -> w.HTML:
-        return w.HTML(value="<h2 style='margin:4px 0'>AI pilot production readiness</h2>")
+        return w.HTML(value="<h1>AI pilot production readiness</h1>")
 
     def _downloads(self) -> list[DownloadButton]:
         # from the result the page shows: nothing is scored again

@@ -10,6 +10,7 @@ import ipywidgets as w
 from markupsafe import escape
 
 from ._html import render
+from .a11y import JumpLink, LiveStatus
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment
@@ -26,24 +27,23 @@ class Header:
         self._syncing = False
         bank = assessment.bank
         label = {"description_width": "90px"}
-        self.pilot = w.Text(description="Pilot", continuous_update=False, style=label, layout=w.Layout(width="340px"))
+        self.pilot = w.Text(description="Pilot", continuous_update=False, style=label)
         self.respondents = w.Text(
             description="Respondents",
             placeholder="names, separated by commas",
             continuous_update=False,
             style=label,
-            layout=w.Layout(width="340px"),
         )
         self.target = w.Dropdown(
             options=[("Recommended by the triage", RECOMMENDED)] + [(t.title, t.id) for t in bank.targets],
             description="Target",
             tooltip="The target profile the verdict and the roadmap are measured against",
             style=label,
-            layout=w.Layout(width="340px"),
         )
-        self.progress_text = w.HTML(value="")
+        self.progress_text = LiveStatus()
         self.progress = w.IntProgress(value=0, min=0, max=1, description="Progress", style=label)
-        self.status = w.HTML(value="")
+        self.status = LiveStatus()
+        self.to_results = JumpLink(text="Go to the results \u2193", target=".rw-results")
         self.save_now = w.Button(description="Save now", icon="save", tooltip="Save the assessment file now")
         self.reload = w.Button(
             description="Reload from disk",
@@ -68,15 +68,13 @@ class Header:
         self.target.observe(lambda c: self._send("target", None if c["new"] == RECOMMENDED else c["new"]), "value")
         self.box = w.VBox(
             [
-                w.HBox([self.pilot, self.respondents, self.target], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.pilot, self.respondents, self.target]),
                 w.HBox(
                     [self.progress, self.progress_text, self.next_unanswered, self.save_now, self.status,
-                     self.reload, self.overwrite],
-                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                     self.reload, self.overwrite, self.to_results],
                 ),
                 self.warnings,
             ],
-            layout=w.Layout(border_bottom="1px solid #d1d5db", padding="0 0 6px 0"),
         )
         self.box.add_class("rw-header")
 
@@ -96,11 +94,11 @@ class Header:
     def show_progress(self, answered: int, applicable: int) -> None:
         self.progress.max = max(applicable, 1)
         self.progress.value = answered
-        self.progress_text.value = render("progress", answered=answered, applicable=applicable)
+        self.progress_text.show(render("progress", answered=answered, applicable=applicable))
 
     def show_saved(self, when: datetime | None = None, *, revision: int | None = None) -> None:
         stamp = (when or datetime.now()).strftime("%H:%M:%S")
-        self.show_status(f"saved revision {revision}, {stamp}" if revision is not None else f"saved {stamp}", "#15803d")
+        self.show_status(f"saved revision {revision}, {stamp}" if revision is not None else f"saved {stamp}", "#166534")
         self.show_conflict(False)
 
     def name_conflict_choices(self, reload: str, reload_tip: str, keep: str, keep_tip: str) -> None:
@@ -109,10 +107,10 @@ class Header:
         self.overwrite.description, self.overwrite.tooltip = keep, keep_tip
 
     def show_pending(self) -> None:
-        self.show_status("unsaved changes (saving...)", "#6b7280")
+        self.show_status("unsaved changes (saving...)", "#4b5563")
 
     def show_failed(self, reason: str, *, conflict: bool = False) -> None:
-        self.show_status(f"save failed: {reason}", "#b91c1c")
+        self.show_status(f"save failed: {reason}", "#991b1b", urgent=True)
         self.show_conflict(conflict)
 
     def show_conflict(self, visible: bool) -> None:
@@ -127,8 +125,9 @@ class Header:
 
         return unescape(re.sub(r"<[^>]+>", "", self.status.value))
 
-    def show_status(self, text: str, colour: str = "#374151") -> None:
-        self.status.value = render("status", text=text, colour=colour)
+    def show_status(self, text: str, colour: str = "#374151", *, urgent: bool = False) -> None:
+        """``text`` in the status line, announced politely, or at once (``urgent``) as an alert."""
+        self.status.show(render("status", text=text, colour=colour), urgent=urgent)
 
     def _send(self, field: str, value: Any) -> None:
         if not self._syncing:

@@ -23,36 +23,75 @@ import traitlets as t
 
 # The build sits in a function so that a second view on the page only scans it (its module is a
 # new blob), and the first one to run keeps plotly.js on globalThis for the others.
-_ESM = """
+_ESM = r"""
 function loadPlotly() {
-%(bundle)s
+/*BUNDLE*/
 return Plotly;
 }
 const Plotly = (globalThis.__readinessPlotly ??= loadPlotly());
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
 
+function plainText(html) {
+  const div = document.createElement("div");
+  div.innerHTML = String(html || "").replace(/<br\s*\/?>/gi, " ");  // a detached node: nothing runs
+  return div.textContent;
+}
+
 function render({ model, el }) {
+  // The chart takes the width of its container (never its own): the box does not grow with
+  // what is drawn in it, so a narrower column, window or sidebar makes the chart narrower.
+  el.classList.add("rw-plotly-view");
+  el.style.cssText += ";display:block;width:100%;min-width:0;max-width:100%;overflow:hidden";
+  el.setAttribute("role", "figure");
   const plot = document.createElement("div");
   plot.className = "rw-plotly";
-  el.appendChild(plot);
+  plot.style.cssText = "width:100%;min-width:0";
+  const alt = document.createElement("p");
+  alt.className = "rw-sr-only";
+  alt.id = "rw-alt-" + Math.random().toString(36).slice(2, 10);
+  alt.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap";
+  el.append(plot, alt);
+  el.setAttribute("aria-describedby", alt.id);
   let drawn = false;
+  const describe = (layout) => {
+    const title = layout.title && (layout.title.text || layout.title);
+    el.setAttribute("aria-label", plainText(title) || "Chart");
+    alt.textContent = (layout.meta && layout.meta.description) || "";
+  };
   const draw = () => {
     const figure = model.get("figure") || {};
     if (!figure.data && !figure.layout) {
       if (drawn) { Plotly.purge(plot); drawn = false; }
       return;
     }
-    if (!plot.isConnected || plot.clientWidth === 0) return;  // drawn once the page has laid it out
-    Plotly.react(plot, figure.data || [], figure.layout || {}, { ...CONFIG, ...(figure.config || {}) });
+    describe(figure.layout || {});
+    if (!plot.isConnected || el.clientWidth === 0) return;  // drawn once the page has laid it out
+    const layout = { ...(figure.layout || {}), width: undefined, autosize: true };
+    Plotly.react(plot, figure.data || [], layout, { ...CONFIG, ...(figure.config || {}) }).then(() => {
+      for (const svg of plot.querySelectorAll("svg.main-svg")) svg.setAttribute("aria-hidden", "true");
+    });
     drawn = true;
   };
-  const sized = new ResizeObserver(() => (drawn ? Plotly.Plots.resize(plot) : draw()));
-  sized.observe(plot);
+  let width = 0;
+  const sized = new ResizeObserver(() => {
+    if (el.clientWidth === width) return;
+    width = el.clientWidth;
+    drawn ? Plotly.Plots.resize(plot) : draw();
+  });
+  sized.observe(el);
   model.on("change:figure", draw);
+  const focus = (msg) => {
+    if (!msg || msg.do !== "focus") return;
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.scrollIntoView({ block: "start" });
+    el.focus({ preventScroll: true });
+  };
+  model.on("msg:custom", focus);
   draw();
   return () => {
     sized.disconnect();
     model.off("change:figure", draw);
+    model.off("msg:custom", focus);
     Plotly.purge(plot);
   };
 }
@@ -65,7 +104,7 @@ def esm() -> str:
     """The widget's module: our plotly.js build and the few lines that draw with it."""
     from ..charts import plotly_js
 
-    return _ESM % {"bundle": plotly_js()}
+    return _ESM.replace("/*BUNDLE*/", plotly_js(), 1)
 
 
 def _plain(value: Any) -> Any:

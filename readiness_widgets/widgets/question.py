@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ._html import render
+from .choice import Choice
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment
@@ -25,12 +26,18 @@ EVIDENCE_TOOLTIPS = {
     "reviewed": "Signed off by an accountable person, with a reference: who and when (counts up to level 4)",
     "automated": "A check that runs by itself and keeps proving it, e.g. a CI job or an alert rule (counts up to level 4)",
 }
+# the form's evidence options say what each kind means on the option itself (no tooltip to find)
+EVIDENCE_LABELS = {
+    "none": "none: my word (up to level 1)",
+    "manual": "manual: a document, screenshot or run log (up to level 2)",
+    "reviewed": "reviewed: signed off by an accountable person",
+    "automated": "automated: a check that runs by itself, e.g. in CI",
+}
 
 
 def evidence_options(question: Question) -> list[tuple[str, str]]:
     """The evidence kinds that fit the question (the bank's ``evidence_kinds``)."""
     return [(kind, kind) for kind in question.evidence_kinds]
-_WIDE = {"width": "100%"}
 
 
 def level_options(question: Question) -> list[tuple[str, Any]]:
@@ -43,7 +50,12 @@ def level_options(question: Question) -> list[tuple[str, Any]]:
 
 
 class QuestionRow:
-    """The controls of one question; ``box`` is the widget to display."""
+    """The controls of one question; ``box`` is the widget to display.
+
+    The levels and the evidence are :class:`~.choice.Choice` radio groups named by the question
+    (one Tab stop each, arrow keys inside); the notes' label reads "Notes on <question>" to a
+    screen reader, so no two controls of the form share a name.
+    """
 
     def __init__(
         self,
@@ -58,30 +70,31 @@ class QuestionRow:
         self.on_change = on_change
         self._syncing = False
         q = question
-        self.title = w.HTML(value=render("question", q=q), layout=w.Layout(**_WIDE))
-        self.level = w.RadioButtons(
+        self.title = w.HTML(value=render("question", q=q), layout=w.Layout(width="100%"))
+        self.level = Choice(
             options=level_options(q),
-            value=None,
-            description="Answer",
-            tooltip=f"Answer to: {q.text}",
-            layout=w.Layout(**_WIDE),
-            style={"description_width": "70px"},
+            label=q.text,
+            clear_label=f"Clear the answer to: {q.text}",
+            layout=w.Layout(width="100%"),
         )
-        self.clear = w.Button(description="Clear answer", tooltip=f"Clear the answer to {q.id}", icon="times")
-        self.evidence = w.ToggleButtons(
-            options=evidence_options(q),
+        self.evidence = Choice(
+            options=[(EVIDENCE_LABELS.get(kind, kind), kind) for _, kind in evidence_options(q)],
             value="none",
             description="Evidence",
-            tooltips=[EVIDENCE_TOOLTIPS[k] for k in q.evidence_kinds],
-            style={"description_width": "70px", "button_width": "90px"},
+            label=f"Evidence for: {q.text}",
+            hint=f"What would prove it: {q.evidence}" if q.evidence else "",
+            horizontal=True,
+            layout=w.Layout(width="100%"),
         )
-        self.evidence_hint = w.HTML(value=render("evidence_hint", hint=q.evidence or ""))
+        self.level.add_class("rw-level")
+        self.evidence.add_class("rw-evidence-choice")
         self.notes = w.Textarea(
             value="",
-            description="Notes",
+            description=render("notes_label", q=q),
+            description_allow_html=True,
             placeholder="Context, links, who checked it...",
             continuous_update=False,
-            layout=w.Layout(width="95%", height="52px"),
+            layout=w.Layout(width="100%", height="52px"),
             style={"description_width": "70px"},
         )
         self.message = w.HTML(value="")
@@ -90,18 +103,9 @@ class QuestionRow:
         self.level.observe(self._on_level, "value")
         self.evidence.observe(self._on_evidence, "value")
         self.notes.observe(self._on_notes, "value")
-        self.clear.on_click(lambda _: setattr(self.level, "value", None))
         self.box = w.VBox(
-            [
-                self.title,
-                self.level,
-                w.HBox([self.evidence, self.clear], layout=w.Layout(flex_flow="row wrap")),
-                self.evidence_hint,
-                self.notes,
-                self.slot,
-                self.message,
-            ],
-            layout=w.Layout(border_bottom="1px solid #e5e7eb", padding="6px 0 8px 0", **_WIDE),
+            [self.title, self.level, self.evidence, self.notes, self.slot, self.message],
+            layout=w.Layout(width="100%"),
         )
         self.box.add_class("rw-question")
 
@@ -111,7 +115,7 @@ class QuestionRow:
 
     @property
     def controls(self) -> list[w.Widget]:
-        return [self.level, self.clear, self.evidence, self.notes]
+        return [self.level, self.evidence, self.notes]
 
     def refresh(self) -> None:
         """Show what the Assessment holds now (after a resume, an accepted suggestion, a reload)."""
@@ -132,7 +136,8 @@ class QuestionRow:
         return self.box.layout.display != "none"
 
     def show_message(self, text: str) -> None:
-        self.message.value = text
+        """An error about this question (HTML, escaped by the caller), announced as an alert."""
+        self.message.value = f'<div role="alert" class="rw-row-message">{text}</div>' if text else ""
 
     def _send(self, **fields: Any) -> None:
         if self._syncing:
@@ -150,33 +155,32 @@ class QuestionRow:
 
 
 class TriageForm:
-    """One dropdown per triage question; answers decide which questions apply."""
+    """One radio group per triage question; answers decide which questions apply."""
 
     def __init__(self, bank: Bank, assessment: Assessment, on_change: Callable[[str, str], Any]):
         self.assessment = assessment
         self.on_change = on_change
         self._syncing = False
-        self.controls: dict[str, w.Dropdown] = {}
+        self.controls: dict[str, Choice] = {}
         rows: list[w.Widget] = [
-            w.HTML(value="<b>Triage</b>: these answers decide which questions apply and which target is recommended.")
+            w.HTML(value="<p>These answers decide which questions apply and which target is recommended.</p>")
         ]
         for t in bank.triage:
-            dd = w.Dropdown(
+            choice = Choice(
                 options=[(o.label, o.value) for o in t.options],
                 value=assessment.triage[t.id],
+                label=t.text,
                 description=t.text,
-                tooltip=t.help or t.text,
-                style={"description_width": "initial"},
-                layout=w.Layout(width="auto"),
+                hint=t.help or "",
+                layout=w.Layout(width="100%"),
             )
-            dd.observe(lambda change, tid=t.id: self._send(tid, change["new"]), "value")
-            self.controls[t.id] = dd
-            rows.append(dd)
-            if t.help:
-                rows.append(w.HTML(value=_help(t.help)))
+            choice.add_class("rw-triage-question")
+            choice.observe(lambda change, tid=t.id: self._send(tid, change["new"]), "value")
+            self.controls[t.id] = choice
+            rows.append(choice)
         if not bank.triage:
             rows.append(w.HTML(value="<i>This bank has no triage questions: every question applies.</i>"))
-        self.box = w.VBox(rows)
+        self.box = w.VBox(rows, layout=w.Layout(width="100%"))
         self.box.add_class("rw-triage")
 
     def refresh(self) -> None:
@@ -188,12 +192,10 @@ class TriageForm:
         finally:
             self._syncing = False
 
-    def _send(self, triage_id: str, value: str) -> None:
-        if not self._syncing:
-            self.on_change(triage_id, value)
-
-
-def _help(text: str) -> str:
-    from markupsafe import escape
-
-    return f'<small style="color:#4b5563">{escape(text)}</small>'
+    def _send(self, triage_id: str, value: str | None) -> None:
+        if self._syncing:
+            return
+        if value is None:  # a triage question always has an answer (its default until changed)
+            self.refresh()
+            return
+        self.on_change(triage_id, value)

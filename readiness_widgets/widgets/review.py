@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ._html import render
+from ._html import render, scroll
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..result import Result
@@ -28,7 +28,7 @@ class Review:
             options=[],
             description="Question",
             tooltip="Pick a question to go back to",
-            layout=w.Layout(width="70%"),
+            layout=w.Layout(width="min(100%, 40rem)"),
             style={"description_width": "70px"},
         )
         self.go = w.Button(description="Go to question", icon="pencil", tooltip="Open the picked question to change it")
@@ -38,7 +38,7 @@ class Review:
             [
                 w.HTML(value="<b>Review</b>: every question that applies, with its answer. "
                        "Pick one and press <i>Go to question</i> to change it."),
-                w.HBox([self.picker, self.go]),
+                w.HBox([self.picker, self.go], layout=w.Layout(flex_flow="row wrap")),
                 self.table,
             ]
         )
@@ -64,7 +64,7 @@ class Review:
             )
             short = label if len(label) <= 40 else label[:40] + "..."
             options.append((f"{q.id}: {short}", q.id))
-        self.table.value = render("review", rows=rows)
+        self.table.value = scroll(render("review", rows=rows), "Every answer")
         current = self.picker.value
         self.picker.options = options
         if current in {v for _, v in options}:

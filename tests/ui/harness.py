@@ -161,6 +161,11 @@ def chromium() -> Iterator:
             browser.close()
 
 
+def _where(message) -> str:
+    loc = message.location or {}
+    return f"{loc.get('url', '')}:{loc.get('lineNumber', '')}"
+
+
 class PageWatch:
     """Console errors, page errors and the requests a page makes."""
 
@@ -169,8 +174,8 @@ class PageWatch:
         self.requests: list[str] = []
         self.errors: list[str] = []
         page.on("request", lambda r: self.requests.append(r.url))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(f"{m.text} [{_where(m)}]") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"{e} [{(e.stack or '').splitlines()[1:2]}]"))
 
     def external_requests(self, base: str) -> list[str]:
         """Requests that left the page's own server (blob: and data: URLs stay in the browser)."""
@@ -199,3 +204,130 @@ def hostile_assessment(path: Path) -> Path:
 
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---- JupyterLab and Notebook 7 ---------------------------------------------------------------
+
+JUPYTER_APPS = {"lab": ("jupyterlab", "LabApp", "lab/tree/"), "notebook": ("notebook", "JupyterNotebookApp", "notebooks/")}
+# no toast asking to fetch Jupyter news, no update check: nothing leaves the machine
+QUIET_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def _wait_http(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT * 2
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        with contextlib.suppress(OSError):
+            if fetch(url + "api/status")[0] == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT * 2} s")
+
+
+@contextlib.contextmanager
+def jupyter_server(
+    client: str,
+    root: Path,
+    *,
+    home: Path,
+    config_dir: Path | None = None,
+    data_dir: Path | None = None,
+) -> Iterator[str]:
+    """Start JupyterLab (``client="lab"``) or Notebook 7 (``"notebook"``) on 127.0.0.1 serving ``root``.
+
+    Its config, data, runtime, settings and workspace folders are under ``home`` (temporary), so
+    neither the user's Jupyter setup nor another test's is read. No token (loopback only). Yields
+    the base URL; the server and its kernels are stopped afterwards.
+    """
+    import sys
+
+    module, app, _ = JUPYTER_APPS[client]
+    port = free_port()
+    folders = {name: home / name for name in ("config", "data", "runtime", "settings", "workspaces")}
+    if config_dir is not None:
+        folders["config"] = config_dir
+    if data_dir is not None:
+        folders["data"] = data_dir
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    for name, settings in QUIET_SETTINGS.items() if client == "lab" else ():
+        target = folders["settings"] / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(settings), encoding="utf-8")
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(folders["config"]),
+        "JUPYTER_DATA_DIR": str(folders["data"]),
+        "JUPYTER_RUNTIME_DIR": str(folders["runtime"]),
+        "JUPYTERLAB_SETTINGS_DIR": str(folders["settings"]),
+        "JUPYTERLAB_WORKSPACES_DIR": str(folders["workspaces"]),
+    }
+    cmd = [
+        sys.executable, "-m", module,
+        f"--port={port}", "--ip=127.0.0.1", "--no-browser", "--ServerApp.port_retries=0", "--allow-root",
+        "--IdentityProvider.token=", "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}",
+        f"--{app}.user_settings_dir={folders['settings']}",
+        f"--{app}.workspaces_dir={folders['workspaces']}",
+        f"--{app}.news_url=",
+        f"--{app}.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    log = home / f"{client}-{port}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(root))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_http(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def notebook_url(client: str, base: str, name: str) -> str:
+    """The page that opens notebook ``name``; in JupyterLab with a fresh layout (``?reset``: the
+    notebooks opened before are not opened again in other tabs)."""
+    return base + JUPYTER_APPS[client][2] + name + ("?reset" if client == "lab" else "")
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+KERNEL_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+
+
+def run_first_cell(page, tries: int = 20) -> float:
+    """Once the kernel is up, put the cursor in the notebook's first cell and run it (Ctrl+Enter),
+    as a user would. Returns ``performance.now()`` in the page when the run was accepted.
+
+    The toolbar can say "idle" a moment before the kernel's session is connected, and a run
+    asked for then is dropped: the run is asked for again until the prompt shows it queued."""
+    page.wait_for_selector(KERNEL_IDLE, state="attached")
+    cell = page.locator(".jp-Notebook .jp-Cell:visible").first
+    prompt = cell.locator(".jp-InputPrompt")
+    for _ in range(tries):
+        dialogs = page.locator(".jp-Dialog").all_inner_texts()
+        if dialogs:  # say what the client asks instead of timing out on a covered cell
+            raise RuntimeError(f"the notebook shows a dialog: {dialogs}")
+        cell.locator(".cm-content").click(timeout=10_000)
+        started = page.evaluate("() => performance.now()")
+        page.keyboard.press("Control+Enter")
+        try:
+            page.wait_for_function(
+                "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)", arg=prompt.element_handle(), timeout=3000
+            )
+            return started
+        except Exception:  # not queued yet: ask again
+            continue
+    raise RuntimeError("the notebook never ran its first cell")

@@ -38,6 +38,22 @@ class PeakKernels:
         self._thread.join(5)
 
 
+def settle(context, page, url: str, attempts: int = 3) -> None:
+    """Load the page once more and wait for the dashboard or the busy page (a page dropped by
+    Chromium under load is replaced by a new one, as in the loop of reloads)."""
+    for attempt in range(attempts):
+        try:
+            page.reload()
+            page.wait_for_selector(f"{BANNER}, h1:text('The dashboard is busy')")
+            return
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            page.goto(url, wait_until="commit")
+
+
 def test_twenty_fast_reloads_stay_within_the_cap_and_closing_the_browser_frees_them(browser, demo_copy, tmp_path):
     with voila("dashboard", demo_copy, log_dir=tmp_path) as url:
         assert wait_for_kernels(url, lambda n: n == 1, 120)[0] == 1  # the preheated kernel
@@ -53,8 +69,7 @@ def test_twenty_fast_reloads_stay_within_the_cap_and_closing_the_browser_frees_t
                     page = context.new_page()
                     page.set_default_timeout(90_000)
                     page.goto(url, wait_until="commit")
-            page.reload()
-            page.wait_for_selector(f"{BANNER}, h1:text('The dashboard is busy')")
+            settle(context, page, url)
             time.sleep(3)
             after_reloads = len(kernel_pids(url))
             context.close()  # the browser closes its pages without running their unload handlers
