@@ -6,7 +6,6 @@ from typing import Any
 
 import yaml
 
-
 MAX_DEPTH = 64  # levels of nesting that yaml_lines accepts
 
 
