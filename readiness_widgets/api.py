@@ -81,11 +81,14 @@ class Assessment(_model.Assessment):
 
         return scan_assessment(self, path, **kw)
 
-    def apply_suggestions(self, suggestions: ScanResult, questions: Iterable[str] | None = None) -> ApplyResult:
-        """Apply scan suggestions to unanswered questions only; returns what was done."""
+    def apply_suggestions(
+        self, suggestions: ScanResult, questions: Iterable[str] | None = None, min_confidence: str | None = None
+    ) -> ApplyResult:
+        """Apply scan suggestions to unanswered questions only (in bulk, high confidence only unless
+        ``min_confidence`` says otherwise); returns what was done."""
         from .evidence import apply_suggestions
 
-        return apply_suggestions(self, suggestions, questions=questions)
+        return apply_suggestions(self, suggestions, questions=questions, min_confidence=min_confidence)
 
 
 __all__ = ["Assessment"]

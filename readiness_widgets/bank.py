@@ -314,11 +314,22 @@ class ControlTag(_Model):
 
 
 class SuggestRule(_Model):
-    """Evidence-scan rule: a detector signal suggests a level for this question."""
+    """Evidence-scan rule: a detector signal suggests a level for this question.
+
+    ``requires`` lists signals that must also be found (each item may name alternatives
+    separated by ``|``): ``{signal: ci.deploys, level: 3, requires: ["deps.pinned|deps.lockfile"]}``;
+    ``unless`` lists signals whose presence turns the rule off (``unless: ["model.trains"]``).
+    """
 
     signal: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=100)]
     level: Literal[0, 1, 2, 3, 4]
     automated: bool = False
+    requires: list[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*)*$", max_length=300)]
+    ] = Field(default_factory=list, max_length=5)
+    unless: list[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*)*$", max_length=300)]
+    ] = Field(default_factory=list, max_length=5)
 
 
 # ---- team assessments (issue 14): roles, who is asked what, how answers are combined ----------

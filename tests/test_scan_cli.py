@@ -30,7 +30,7 @@ questions:
     text: Is there CI?
     levels: {0: a, 1: b, 2: c, 3: d, 4: e}
     suggest:
-      - {signal: ci.present, level: 2, automated: true}
+      - {signal: ci.present, level: 1}
       - {signal: ci.runs_tests, level: 3, automated: true}
   - id: infrastructure.tests
     dimension: infrastructure
@@ -43,8 +43,8 @@ questions:
     text: Are experiments tracked?
     levels: {0: a, 1: b, 2: c, 3: d, 4: e}
     suggest:
-      - {signal: tracking, level: 2}
-      - {signal: model.registry, level: 3}
+      - {signal: tracking, level: 1}
+      - {signal: model.registry, level: 2}
 """
 
 
@@ -53,7 +53,7 @@ def setup(tmp_path):
     repo = tmp_path / "repo"
     for rel, text in {
         ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: pytest\n",
-        "tests/test_x.py": "def test_x():\n    assert True\n",
+        "tests/test_x.py": "def test_x():\n    assert 1 + 1 == 2\n",
         "train.py": "import mlflow\nmlflow.register_model('m', 'n')\n",
     }.items():
         path = repo / rel
@@ -90,9 +90,12 @@ def test_json_report_shape(setup, capsys):
     for sug in doc["suggestions"]:
         for e in sug["evidence"]:
             assert (repo / e["path"]).exists()
-            assert set(e) == {"signal", "path", "line", "cell", "detail"}
+            assert set(e) == {"signal", "path", "line", "cell", "detail", "zone"}
     assert doc["signals"]["ci.runs_tests"]["evidence"][0]["line"] == 5
-    assert by_q["model.tracking"]["level"] == 3
+    assert "job `t` (GitHub Actions) runs `pytest` on push" in ci["why"]
+    assert ci["status"] == "apply"
+    assert by_q["model.tracking"]["level"] == 2
+    assert by_q["model.tracking"]["status"] == "confirm"  # a registry call shows it exists; nothing runs it
 
 
 def test_text_report(setup, capsys):
@@ -101,7 +104,7 @@ def test_text_report(setup, capsys):
     assert code == 0
     assert "suggestions for 3 question(s)" in out
     assert "infrastructure.ci" in out
-    assert ".github/workflows/ci.yml:5" in out
+    assert "runs `pytest` on push (.github/workflows/ci.yml:5)" in out
     assert "--into FILE" in out
 
 
@@ -110,24 +113,30 @@ def test_into_fills_only_unanswered_and_saves(setup, tmp_path, capsys):
     target = tmp_path / "a.json"
     a = Assessment.new("Pilot", bank=bank)
     a.answer("infrastructure.ci", 1, evidence="manual", notes="by hand")
-    a.answer("infrastructure.tests", "dont_know")
     a.save(target)
     code, out, err = run(["scan", str(repo), "--into", str(target), "--bank", str(bank)], capsys)
     assert code == 0, err
-    assert "applied 1 suggestion(s)" in out
-    assert "model.tracking = 3" in out
-    assert "skipped 2 already answered (never overwritten): infrastructure.ci, infrastructure.tests" in out
+    # by default only high-confidence suggestions are applied; the others wait for a person
+    assert "applied 0 suggestion(s) with high confidence or more" in out
+    assert "below high confidence for you to confirm" in out
+    assert "skipped 1 already answered (never overwritten): infrastructure.ci" in out
+    assert Assessment.load(target, bank=bank).value("model.tracking") is None
+    code, out, err = run(["scan", str(repo), "--into", str(target), "--bank", str(bank), "--min-confidence", "medium"], capsys)
+    assert code == 0, err
+    assert "applied 1 suggestion(s) with medium confidence or more" in out
+    assert "model.tracking = 2" in out
+    assert "for you to confirm (accept them in the form, or --min-confidence medium): infrastructure.tests" in out
     assert f"saved {target}" in out
     back = Assessment.load(target, bank=bank)
     assert back.value("infrastructure.ci") == 1
     assert back.answers["infrastructure.ci"].notes == "by hand"
-    assert back.value("infrastructure.tests") == "dont_know"
-    assert back.value("model.tracking") == 3
+    assert back.value("model.tracking") == 2
     assert "train.py" in back.answers["model.tracking"].notes
+    assert "Why: " in back.answers["model.tracking"].notes
     assert not list(tmp_path.glob(".a.json.*.tmp"))  # atomic save left no temporary file
-    # a second run changes nothing
+    # a second run changes nothing: what the first one filled counts as answered
     before = target.read_bytes()
-    code, out, _ = run(["scan", str(repo), "--into", str(target), "--bank", str(bank)], capsys)
+    code, out, _ = run(["scan", str(repo), "--into", str(target), "--bank", str(bank), "--min-confidence", "medium"], capsys)
     assert code == 0
     assert "applied 0 suggestion(s)" in out
     assert target.read_bytes() == before
@@ -145,7 +154,9 @@ def test_into_dry_run_and_json(setup, tmp_path, capsys):
     code, out, _ = run(["scan", str(repo), "--into", str(target), "--bank", str(bank), "--dry-run", "--json"], capsys)
     into = json.loads(out)["into"]
     assert into["dry_run"] is True
-    assert {x["question"] for x in into["applied"]} == {"infrastructure.ci", "infrastructure.tests", "model.tracking"}
+    assert into["min_confidence"] == "high"
+    assert {x["question"] for x in into["applied"]} == {"infrastructure.ci"}
+    assert set(into["skipped_low_confidence"]) == {"infrastructure.tests", "model.tracking"}
     assert target.read_bytes() == before
 
 
@@ -153,6 +164,10 @@ def test_into_dry_run_and_json(setup, tmp_path, capsys):
     ("argv", "message"),
     [
         (["scan", "{missing}"], "no such folder"),
+        (["scan", ""], "an empty path"),
+        (["scan", "   "], "an empty path"),
+        (["scan", "{repo}", "--min-confidence", "medium", "--bank", "{bank}"], "--min-confidence needs --into"),
+        (["scan", "{repo}", "--into", "{other}", "--min-confidence", "low"], "--min-confidence"),
         (["scan", "{file}"], "not a folder"),
         (["scan", "{repo}", "--max-files", "0"], "--max-files"),
         (["scan", "{repo}", "--timeout", "soon"], "--timeout"),

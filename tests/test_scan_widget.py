@@ -25,7 +25,7 @@ questions:
     dimension: infrastructure
     text: Is there CI?
     levels: {0: a, 1: b, 2: c, 3: d, 4: e}
-    suggest: [{signal: ci.present, level: 2, automated: true}, {signal: ci.runs_tests, level: 3, automated: true}]
+    suggest: [{signal: ci.present, level: 1}, {signal: ci.runs_tests, level: 3, automated: true}]
   - id: infrastructure.tests
     dimension: infrastructure
     text: Are there tests?
@@ -35,7 +35,7 @@ questions:
     dimension: infrastructure
     text: Is there a runbook?
     levels: {0: a, 1: b, 2: c, 3: d, 4: e}
-    suggest: [{signal: docs.runbook, level: 3}]
+    suggest: [{signal: docs.runbook, level: 2}]
 """
 
 
@@ -44,8 +44,8 @@ def world(tmp_path):
     repo = tmp_path / "repo"
     for rel, text in {
         ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: pytest\n",
-        "tests/test_x.py": "def test_x():\n    assert True\n",
-        "docs/<img src=x onerror=alert(1)>runbook.md": "# Runbook\n",
+        "tests/test_x.py": "def test_x():\n    assert 1 + 1 == 2\n",
+        "docs/<img src=x onerror=alert(1)>runbook.md": "# Runbook\n\nRestart the service, then check the error rate and page the owner.\n",
     }.items():
         path = repo / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,17 +70,24 @@ def test_scan_button_shows_suggestions_and_accept_all(world):
         "infrastructure.ci", "infrastructure.tests", "infrastructure.docs"}
     assert "Scanned" in panel.status.value
     assert len(slot.children) == 1  # the per-question slot filled in
-    assert "Suggested level 3" in slot.children[0].children[0].value
-    assert panel.accept_all_button.description == "Accept all (2)"
+    row = slot.children[0].children[0].value
+    assert "Suggested level 3" in row
+    assert "Why: level 3: CI job `t` (GitHub Actions) runs `pytest` on push" in row
+    assert "high confidence" in row
+    docs = panel.slot("infrastructure.docs").children[0].children[0].value
+    assert "confirm: the evidence shows it exists" in docs
+    # Accept all fills only unanswered questions with high-confidence suggestions
+    assert panel.accept_all_button.description == "Accept all high-confidence (1)"
     assert not panel.accept_all_button.disabled
     panel.accept_all_button.click()
     assert a.value("infrastructure.ci") == 3
     assert a.answers["infrastructure.ci"].evidence == "automated"
-    assert a.value("infrastructure.docs") == 3
+    assert a.value("infrastructure.docs") is None  # medium confidence: left for a person to accept
     assert a.value("infrastructure.tests") == 1  # answered: never overwritten
-    assert changed == [["infrastructure.ci", "infrastructure.docs"]]
+    assert changed == [["infrastructure.ci"]]
     assert panel.accept_all_button.disabled
     assert "already answered" in panel.status.value
+    assert "left for you to confirm" in panel.status.value
 
 
 def test_accept_one_question(world):
@@ -91,8 +98,8 @@ def test_accept_one_question(world):
     accept = slot.children[0].children[1]
     assert accept.description == "Accept"
     assert not accept.disabled
-    accept.click()
-    assert a.value("infrastructure.docs") == 3
+    accept.click()  # one Accept applies whatever the confidence: a person chose it
+    assert a.value("infrastructure.docs") == 2
     assert a.value("infrastructure.ci") is None
     assert panel.slot("infrastructure.docs").children[0].children[1].disabled  # now answered
     answered = panel.slot("infrastructure.tests").children[0]

@@ -59,6 +59,13 @@ def register_cli(subparsers) -> None:
         "answered questions are never changed)",
     )
     p.add_argument("--dry-run", action="store_true", help="with --into: show what would be applied, save nothing")
+    p.add_argument(
+        "--min-confidence",
+        choices=("high", "medium"),
+        default="high",
+        help="with --into: the lowest confidence applied (default high; low-confidence suggestions, shown as "
+        "'to check', are never applied automatically)",
+    )
     p.add_argument("--store", metavar="URL", help="with --into: PILOT of this store; the answers applied are a new revision from the scan")
     p.add_argument("--bank", metavar="BANK.yaml", help="question bank (default: bundled; with --into: the file's bank)")
     p.add_argument("--max-files", type=_positive_int, metavar="N", help="stop after N files (default 200000)")
@@ -124,12 +131,16 @@ def cmd_scan(args) -> int:
     from .scanner import ScanError
     from .suggest import make_result
 
+    if not args.path.strip():
+        raise ScanError([Problem("PATH", "", "an empty path; pass the project's folder ('.' for the current one)")])
     folder = Path(args.path).expanduser()
     if not folder.is_dir():
         raise ScanError([Problem(str(folder), "", "no such folder" if not folder.exists() else "not a folder")])
     assessment = None
     if args.dry_run and not args.into:
         raise _ScanUsageError("readiness scan: --dry-run needs --into FILE")
+    if args.min_confidence != "high" and not args.into:
+        raise _ScanUsageError("readiness scan: --min-confidence needs --into FILE")
     if args.into:
         import warnings
 
@@ -160,7 +171,7 @@ def cmd_scan(args) -> int:
     result = make_result(findings, bank, answers, assessment.data.triage if assessment is not None else None)
     applied = None
     if assessment is not None:
-        applied = result.apply(assessment)
+        applied = result.apply(assessment, min_confidence=args.min_confidence)
         if not args.dry_run and applied.applied:
             assessment.save()
     if args.json:

@@ -32,6 +32,9 @@ def printable(text: str) -> str:
 
 PROBLEM_KINDS: tuple[str, ...] = ProblemKind.__args__  # type: ignore[attr-defined]
 STOP_KINDS = frozenset({"max_files", "max_total_bytes", "timeout", "cancelled"})
+PARTIAL_KINDS = STOP_KINDS | {"huge_file"}
+"""A scan that hit one of these is partial (``complete: false``): a file read only in part could
+hold what an absence signal would deny."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class Evidence:
     line: int | None = None
     cell: int | None = None
     detail: str = ""
+    zone: str = "main"
+    """``main`` (the project's own files) or ``side`` (examples, vendored code, fixtures, a library's
+    own internals, a secondary requirements file): side evidence never raises nor caps a level."""
 
     def where(self) -> str:
         """``path:line``, ``path[cell 3]:2`` or ``path`` (control characters escaped)."""
@@ -88,6 +94,7 @@ class Evidence:
             "line": self.line,
             "cell": self.cell,
             "detail": self.detail,
+            "zone": self.zone,
         }
 
 
@@ -160,13 +167,20 @@ class Findings:
 
     @property
     def complete(self) -> bool:
-        """False when a bound (files, bytes, time) or a cancel stopped the walk early."""
-        return not any(kind in STOP_KINDS for kind in self.problem_counts)
+        """False when a bound (files, bytes, time) or a cancel stopped the walk early, or when a
+        file was read only in part (or skipped for its size)."""
+        return not any(kind in PARTIAL_KINDS for kind in self.problem_counts)
+
+    @property
+    def stopped(self) -> bool:
+        """True when a bound (files, bytes, time) or a cancel stopped the walk early."""
+        return any(kind in STOP_KINDS for kind in self.problem_counts)
 
     def has(self, signal: str) -> bool:
-        """True when ``signal`` or any signal below it (``tracking`` covers ``tracking.mlflow``) was found."""
+        """True when ``signal`` or any signal below it (``tracking`` covers ``tracking.mlflow``) was found
+        in the project's own files (side evidence does not count)."""
         prefix = signal + "."
-        return any(s == signal or s.startswith(prefix) for s in self.signals)
+        return any((s == signal or s.startswith(prefix)) and any(e.zone == "main" for e in items) for s, items in self.signals.items())
 
     def evidence(self, signal: str) -> list[Evidence]:
         prefix = signal + "."

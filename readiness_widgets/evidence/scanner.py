@@ -54,6 +54,8 @@ def scan_folder(
     (a ``threading.Event``).
     """
     limits = make_limits(limits, **overrides)
+    if not str(path).strip():
+        raise ScanError([Problem("<path>", "", "an empty path; pass the project's folder (use '.' for the current one)")])
     folder = Path(path).expanduser()
     if not folder.exists():
         raise ScanError([Problem(str(folder), "", "no such folder")])
@@ -86,8 +88,8 @@ def scan_folder(
         stats=stats,
         limits=limits,
     )
-    # absence is evidence only when nothing was hidden: a partial walk, an unreadable or too deep
-    # folder could hold the CI configuration that was not found
+    # absence is evidence only when nothing was hidden: a partial walk, a file read in part, an
+    # unreadable or too deep folder could hold the CI configuration that was not found
     hidden = {"unreadable", "too_deep"} & set(findings.problem_counts)
     detectors.finish(findings.complete and not hidden, stats.files_seen)
     return findings

@@ -3,18 +3,22 @@
 How rules combine (per question; see docs/evidence-scan.md):
 
 1. A rule matches when its signal, or a signal below it (``tracking`` covers
-   ``tracking.mlflow``), was found.
-2. Positive matches suggest a level: the **highest** level among them wins. The evidence kind is
-   ``automated`` when a matching rule at that level (or above) says ``automated: true``, else
-   ``manual``.
+   ``tracking.mlflow``), was found in the project's own files, and every signal it ``requires``
+   was found too. Evidence in side folders (examples, vendored code, a library's internals, a
+   secondary requirements file) never matches; it is only mentioned.
+2. Positive matches suggest a level: the **highest** level among them wins. A rule may give a
+   signal no more than its strength allows (``signals.MAX_LEVEL``): existence (a file, an import,
+   a heading) at most 2, and then the suggestion asks to be confirmed; 3 and 4 need a check that
+   runs (a CI job's command, a schedule or alarm in the deployed infrastructure, a threshold on a
+   real metric).
 3. Negative matches (smells such as ``notebooks.errors``, or absences such as ``ci.none``) **cap**
-   the level at the lowest level they name. With no positive match, the cap is the suggestion
-   (evidence kind ``manual`` for smells found in files, ``none`` for absences).
-4. Confidence (0-1) grows with the number of distinct signals that match, with automated
-   evidence and with evidence spread over several files; it drops when a smell caps the level or
-   when the scan stopped early.
+   the level at the lowest level they name. With no positive match, the cap is the suggestion.
+4. Confidence comes from the strength of the deciding evidence (``BASE_CONFIDENCE``, calibrated
+   on the evaluation set in benchmarks/scan_eval/), a little more for agreeing signals, less
+   when a smell capped the level or the scan was partial.
 
-Suggestions never overwrite an answer: :func:`apply_suggestions` only fills unanswered questions.
+Suggestions never overwrite an answer: :func:`apply_suggestions` only fills unanswered questions,
+and by default (``min_confidence="high"``) only with high-confidence suggestions.
 """
 
 from __future__ import annotations
@@ -36,10 +40,27 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_EVIDENCE_PER_SIGNAL = 3
 MAX_EVIDENCE = 8
 NOTE_MARK = "[evidence scan]"
+HIGH, MEDIUM = 0.8, 0.6
+"""Confidence at or above HIGH is "high" (applied by --into and Accept all), at or above MEDIUM
+"medium"; below, "low", shown as "to check" and never applied automatically."""
+BASE_CONFIDENCE = {
+    catalogue.RUNS: 0.85,
+    catalogue.DEFINES: 0.7,
+    catalogue.MENTIONS: 0.55,
+    catalogue.ABSENCE: 0.7,
+    catalogue.SMELL: 0.55,
+}
+"""Confidence of a suggestion by the strength of its deciding evidence, before adjustments."""
+CONFIDENCE_LABELS = ("high", "medium", "low")
 
 
 def confidence_label(confidence: float) -> str:
-    return "high" if confidence >= 0.7 else "medium" if confidence >= 0.5 else "low"
+    return "high" if confidence >= HIGH else "medium" if confidence >= MEDIUM else "low"
+
+
+def confidence_rank(label: str) -> int:
+    """0 for high, 1 for medium, 2 for low (unknown labels raise ValueError)."""
+    return CONFIDENCE_LABELS.index(label)
 
 
 @dataclass
@@ -57,10 +78,22 @@ class Suggestion:
     capped_by: list[str] = field(default_factory=list)
     current: Any = None  # the assessment's answer when the scan was made (never overwritten)
     applicable: bool = True  # under the assessment's triage (or the bank's default triage)
+    why: str = ""  # one sentence: the evidence that decided the level
+    confirm: bool = False  # the level rests on evidence of existence only: ask the user to confirm
+    side: list[str] = field(default_factory=list)  # signals found only in side folders (not counted)
 
     @property
     def confidence_label(self) -> str:
         return confidence_label(self.confidence)
+
+    @property
+    def status(self) -> str:
+        """``apply`` (high confidence), ``confirm`` (evidence of existence) or ``to check`` (low confidence)."""
+        if self.confidence_label == "low":
+            return "to check"
+        if self.confirm or self.confidence_label == "medium":
+            return "confirm"
+        return "apply"
 
     @property
     def answered(self) -> bool:
@@ -77,7 +110,7 @@ class Suggestion:
         date = f" on {when}" if when else ""
         return (
             f"{NOTE_MARK} Suggested from a scan{where}{date}: level {self.level}, {self.evidence_kind} evidence, "
-            f"confidence {self.confidence_label} ({self.confidence:.2f}). Evidence: {self.cite(6)}."
+            f"confidence {self.confidence_label} ({self.confidence:.2f}). Why: {self.why} Evidence: {self.cite(6)}."
             + (f" Capped by {', '.join(self.capped_by)}." if self.capped_by else "")
         )
 
@@ -89,7 +122,11 @@ class Suggestion:
             "evidence_kind": self.evidence_kind,
             "confidence": self.confidence,
             "confidence_label": self.confidence_label,
+            "status": self.status,
+            "why": self.why,
+            "confirm": self.confirm,
             "signals": list(self.signals),
+            "side_only": list(self.side),
             "capped_by": list(self.capped_by),
             "reasons": list(self.reasons),
             "evidence": [e.to_dict() for e in self.evidence],
@@ -107,18 +144,28 @@ class ApplyResult:
     skipped_answered: list[str] = field(default_factory=list)
     skipped_not_applicable: list[str] = field(default_factory=list)
     skipped_unknown: list[str] = field(default_factory=list)
+    skipped_low_confidence: list[str] = field(default_factory=list)
+    min_confidence: str = "high"
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "applied": [{"question": s.question, "level": s.level, "evidence_kind": s.evidence_kind} for s in self.applied],
+            "applied": [{"question": s.question, "level": s.level, "evidence_kind": s.evidence_kind,
+                         "confidence_label": s.confidence_label} for s in self.applied],
+            "min_confidence": self.min_confidence,
+            "skipped_low_confidence": list(self.skipped_low_confidence),
             "skipped_answered": list(self.skipped_answered),
             "skipped_not_applicable": list(self.skipped_not_applicable),
             "skipped_unknown": list(self.skipped_unknown),
         }
 
     def summary(self) -> str:
-        lines = [f"applied {len(self.applied)} suggestion(s) to unanswered questions"]
+        lines = [f"applied {len(self.applied)} suggestion(s) with {self.min_confidence} confidence or more to unanswered questions"]
         lines += [f"  {s.question} = {s.level} ({s.evidence_kind}, {s.confidence_label})" for s in self.applied]
+        if self.skipped_low_confidence:
+            lines.append(
+                f"left {len(self.skipped_low_confidence)} below {self.min_confidence} confidence for you to confirm "
+                f"(accept them in the form, or --min-confidence medium): {', '.join(self.skipped_low_confidence)}"
+            )
         if self.skipped_answered:
             lines.append(f"skipped {len(self.skipped_answered)} already answered (never overwritten): {', '.join(self.skipped_answered)}")
         if self.skipped_not_applicable:
@@ -160,9 +207,9 @@ class ScanResult:
     def __len__(self) -> int:
         return len(self.suggestions)
 
-    def apply(self, assessment: Assessment, questions: Iterable[str] | None = None) -> ApplyResult:
+    def apply(self, assessment: Assessment, questions: Iterable[str] | None = None, min_confidence: str | None = None) -> ApplyResult:
         """Fill the unanswered questions of ``assessment``; see :func:`apply_suggestions`."""
-        return apply_suggestions(assessment, self, questions=questions)
+        return apply_suggestions(assessment, self, questions=questions, min_confidence=min_confidence)
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -191,13 +238,16 @@ class ScanResult:
                 "evidence_kind": s.evidence_kind,
                 "confidence": s.confidence,
                 "confidence_label": s.confidence_label,
+                "status": s.status,
+                "why": s.why,
                 "signals": ", ".join(s.signals),
                 "evidence": s.cite(3),
                 "answered": s.answered,
             }
             for s in self.suggestions.values()
         ]
-        columns = ["question", "level", "evidence_kind", "confidence", "confidence_label", "signals", "evidence", "answered"]
+        columns = ["question", "level", "evidence_kind", "confidence", "confidence_label", "status", "why", "signals",
+                   "evidence", "answered"]
         return pd.DataFrame(rows, columns=columns).set_index("question")
 
     def summary(self) -> str:
@@ -207,19 +257,25 @@ class ScanResult:
 
         from .walker import _human
 
-        signals = ", ".join(f"{k} ({f.counts.get(k, 0)})" for k in sorted(f.signals)) or "none"
+        main = sorted(k for k, items in f.signals.items() if any(e.zone == "main" for e in items))
+        side = sorted(k for k in f.signals if k not in main)
+        signals = ", ".join(f"{k} ({f.counts.get(k, 0)})" for k in main) or "none"
+        partial = "" if f.complete else (" - PARTIAL (a bound was hit)" if f.stopped else " - PARTIAL (a file was read only in part)")
         lines = [
             f"scanned {printable(f.root)}: {s.files_seen} files ({s.files_read} read, {_human(s.bytes_read)}) "
-            f"in {s.elapsed:.2f} s" + ("" if f.complete else " - PARTIAL (a bound was hit)"),
-            *textwrap.wrap(f"signals ({len(f.signals)}): {signals}", 110, subsequent_indent="  "),
-            f"suggestions for {len(self.suggestions)} question(s), bank {self.bank_id} {self.bank_version}:",
+            f"in {s.elapsed:.2f} s" + partial,
+            *textwrap.wrap(f"signals ({len(main)}): {signals}", 110, subsequent_indent="  "),
         ]
+        if side:
+            lines += textwrap.wrap(f"only in side folders, not counted ({len(side)}): {', '.join(side)}", 110, subsequent_indent="  ")
+        lines.append(f"suggestions for {len(self.suggestions)} question(s), bank {self.bank_id} {self.bank_version} "
+                     "(apply: high confidence; confirm: evidence of existence; to check: low confidence):")
         for sug in self.suggestions.values():
             flag = f"  [answered: {sug.current}, kept]" if sug.answered else ""
             flag += "" if sug.applicable else "  [not applicable under the triage]"
             lines.append(
-                f"  {sug.question:<36} {sug.level}  {sug.evidence_kind:<9} {sug.confidence_label:<6} ({sug.confidence:.2f})  "
-                f"{sug.cite(2)}{flag}"
+                f"  {sug.question:<36} {sug.level}  {sug.status:<8} {sug.confidence_label:<6} ({sug.confidence:.2f})  "
+                f"{printable(sug.why)}{flag}"
             )
         if f.problems:
             counts = ", ".join(f"{k} {n}" for k, n in sorted(f.problem_counts.items()))
@@ -241,18 +297,32 @@ class ScanResult:
 
 
 def rule_warnings(bank: Bank) -> list[str]:
-    """Rules naming a signal no detector emits (a typo would otherwise never match)."""
+    """Rules naming a signal no detector emits (a typo would otherwise never match), and rules that
+    give a signal a higher level than its strength allows (existence is no evidence of level 3)."""
 
     def build(b):
         out = []
         for q in b.questions:
             for rule in q.suggest:
-                if not catalogue.is_known(rule.signal):
-                    hint = catalogue.close_matches(rule.signal)
+                names = [rule.signal] + [alt for item in [*rule.requires, *rule.unless] for alt in item.split("|")]
+                for name in names:
+                    if not catalogue.is_known(name):
+                        hint = catalogue.close_matches(name)
+                        out.append(
+                            f"bank {b.id}: question {q.id}: suggest signal {name!r} is not emitted by any detector"
+                            + (f" (did you mean {', '.join(hint)}?)" if hint else "")
+                        )
+                below = catalogue.below(rule.signal)
+                positive = [sig for sig in below if not catalogue.is_negative(sig)]
+                weak = [sig for sig in positive if rule.level > catalogue.MAX_LEVEL.get(catalogue.strength(sig), 4)]
+                if weak:
                     out.append(
-                        f"bank {b.id}: question {q.id}: suggest signal {rule.signal!r} is not emitted by any detector"
-                        + (f" (did you mean {', '.join(hint)}?)" if hint else "")
+                        f"bank {b.id}: question {q.id}: rule on {rule.signal!r} gives level {rule.level}, but "
+                        f"{', '.join(weak[:3])} is evidence of existence ({catalogue.strength(weak[0])}): at most "
+                        f"{catalogue.MAX_LEVEL[catalogue.strength(weak[0])]} unless it runs"
                     )
+                if rule.automated and positive and not any(catalogue.strength(sig) == catalogue.RUNS for sig in positive):
+                    out.append(f"bank {b.id}: question {q.id}: rule on {rule.signal!r} says automated, but nothing it matches runs")
         return out
 
     return bank.cached("evidence.rule_warnings", build)
@@ -270,20 +340,30 @@ def suggest(
     marks those that do not apply (default: the bank's default triage).
     """
     answers = answers or {}
-    found: dict[str, list[str]] = {}
-    for sig in findings.signals:
+    found: dict[str, list[str]] = {}  # rule signal (or a prefix) -> signals found in the project's own files
+    side: dict[str, list[str]] = {}  # the same, for signals found only in side folders
+    for sig, items in findings.signals.items():
+        target = found if any(e.zone == "main" for e in items) else side
         parts = sig.split(".")
         for i in range(1, len(parts) + 1):
-            found.setdefault(".".join(parts[:i]), []).append(sig)
+            target.setdefault(".".join(parts[:i]), []).append(sig)
+
+    def present(item: str) -> bool:
+        return any(alt in found for alt in item.split("|"))
+
     out: dict[str, Suggestion] = {}
     for question in bank.questions:
         if not question.suggest:
             continue
         positive: list[tuple[Any, list[str]]] = []
         negative: list[tuple[Any, list[str]]] = []
+        side_only: list[str] = []
         for rule in question.suggest:
             hits = found.get(rule.signal)
             if not hits:
+                side_only += [sig for sig in side.get(rule.signal, []) if sig not in side_only]
+                continue
+            if not all(present(item) for item in rule.requires) or any(present(item) for item in rule.unless):
                 continue
             good = [s for s in hits if not catalogue.is_negative(s)]
             bad = [s for s in hits if catalogue.is_negative(s)]
@@ -291,28 +371,54 @@ def suggest(
                 positive.append((rule, good))
             if bad:
                 negative.append((rule, bad))
-        if not positive and not negative:
-            continue
+        if not positive and (not negative or min(rule.level for rule, _ in negative) > 1):
+            continue  # a cap is no evidence of the level it allows: alone, only "at most 0 or 1" is a suggestion
         sug = _combine(question, positive, negative, findings, answers.get(question.id))
+        sug.side = side_only
+        if side_only:
+            sug.reasons.append(f"also found only in side folders, not counted: {', '.join(side_only[:5])}")
         sug.applicable = bank.applies(question.id, triage)
         out[question.id] = sug
     return out
+
+
+def _main_evidence(findings: Findings, signal: str) -> list[Evidence]:
+    return [e for e in findings.signals.get(signal, []) if e.zone == "main"]
+
+
+def _why(signal: str, evidence: list[Evidence], level: int, cap: bool = False) -> str:
+    e = evidence[0] if evidence else None
+    what = catalogue.describe(signal)
+    if e is None:
+        return f"level {level}: {what}."
+    if e.path == ".":
+        return f"level {level}: {what} ({e.detail})."
+    if signal.startswith("ci.") and e.detail.startswith("job "):
+        return f"level {level}: CI {e.detail} ({e.where()})."
+    head = f"capped at {level}" if cap else f"level {level}"
+    return f"{head}: {what} - {e.detail} ({e.where()})." if e.detail else f"{head}: {what} ({e.where()})."
 
 
 def _combine(question, positive, negative, findings: Findings, current) -> Suggestion:
     reasons: list[str] = []
     support: list[str] = []
     capped_by: list[str] = []
+    why = ""
+    strength = catalogue.ABSENCE
     automated = False
     if positive:
         level = max(rule.level for rule, _ in positive)
         backing = [(rule, sigs) for rule, sigs in positive if rule.level >= level]
-        automated = any(rule.automated for rule, _ in backing)
+        deciding = max((sig for _, sigs in backing for sig in sigs), key=lambda sig: _STRENGTH_ORDER[catalogue.strength(sig)])
+        strength = catalogue.strength(deciding)
+        automated = strength == catalogue.RUNS
         for rule, sigs in sorted(positive, key=lambda item: -item[0].level):
-            kind = "automated" if rule.automated else "manual"
-            reasons.append(f"{rule.signal} ({kind}) suggests level {rule.level}: found {', '.join(sigs)}")
+            need = f" (with {', '.join(rule.requires)})" if rule.requires else ""
+            reasons.append(f"{rule.signal}{need} suggests level {rule.level}: found {', '.join(sigs)}")
+        support = [deciding]
         for _, sigs in [*backing, *sorted(positive, key=lambda item: -item[0].level)]:
             support += [s for s in sigs if s not in support]  # the deciding signals first
+        why = _why(deciding, _main_evidence(findings, deciding), level)
         kind = "automated" if automated else "manual"
     else:
         level = 4
@@ -324,24 +430,29 @@ def _combine(question, positive, negative, findings: Findings, current) -> Sugge
             capped_by += [s for s in sigs if s not in capped_by]
         if not positive:
             level = cap
-            from_files = any(e.path != "." for s in capped_by for e in findings.signals.get(s, []))
-            kind = "manual" if from_files else "none"
-            confidence = 0.45 if from_files else 0.3
+            smells = [s for s in capped_by if catalogue.strength(s) == catalogue.SMELL]
+            strength = catalogue.SMELL if smells else catalogue.ABSENCE
+            kind = "manual" if smells else "none"
+            deciding = (smells or capped_by)[0]
+            why = _why(deciding, _main_evidence(findings, deciding), level)
         elif cap < level:
             level = cap
+            deciding = min(capped_by, key=lambda s: next((r.level for r, sigs in negative if s in sigs), 4))
+            why = _why(deciding, _main_evidence(findings, deciding), level, cap=True) + " " + why
         else:
             capped_by = []
+    confidence = BASE_CONFIDENCE[strength]
     if positive:
-        files = {e.path for s in support for e in findings.signals.get(s, [])}
-        confidence = 0.4 + 0.1 * min(len(support) - 1, 4) + (0.1 if automated else 0) + (0.05 if len(files) >= 3 else 0)
+        agreeing = {s for rule, sigs in positive if rule.level >= level for s in sigs} - {support[0]}
+        confidence += 0.05 * min(len(agreeing), 2)
         if capped_by:
             confidence -= 0.15
     if not findings.complete:
         confidence *= 0.8
-        reasons.append("the scan stopped early (a bound was hit), so evidence may be missing")
+        reasons.append("the scan was partial (a bound was hit, or a file was read only in part), so evidence may be missing")
     evidence: list[Evidence] = []
     for sig in [*support, *capped_by]:
-        evidence += findings.signals.get(sig, [])[:MAX_EVIDENCE_PER_SIGNAL]
+        evidence += _main_evidence(findings, sig)[:MAX_EVIDENCE_PER_SIGNAL]
     return Suggestion(
         question=question.id,
         text=question.text,
@@ -353,7 +464,12 @@ def _combine(question, positive, negative, findings: Findings, current) -> Sugge
         reasons=reasons,
         capped_by=capped_by if positive else [],
         current=current,
+        why=why,
+        confirm=strength in (catalogue.MENTIONS, catalogue.DEFINES),
     )
+
+
+_STRENGTH_ORDER = {catalogue.MENTIONS: 0, catalogue.DEFINES: 1, catalogue.RUNS: 2, catalogue.ABSENCE: -1, catalogue.SMELL: -1}
 
 
 def make_result(
@@ -387,15 +503,24 @@ def _as_suggestions(suggestions) -> tuple[list[Suggestion], str, str]:
 
 
 def apply_suggestions(
-    assessment: Assessment, suggestions, questions: Iterable[str] | None = None
+    assessment: Assessment, suggestions, questions: Iterable[str] | None = None, min_confidence: str | None = None
 ) -> ApplyResult:
     """Answer the *unanswered* questions of ``assessment`` with the suggested levels.
 
     ``suggestions``: a :class:`ScanResult`, a mapping or list of :class:`Suggestion`, or one.
-    ``questions``: only these ids (e.g. the one whose "Accept" was clicked). An answered question
-    (any value, "don't know" and N/A included) is never changed. Notes cite the evidence (appended
-    to any notes already there). The assessment is changed in memory; save it to keep it.
+    ``questions``: only these ids (e.g. the one whose "Accept" was clicked). ``min_confidence``:
+    the lowest confidence label applied (``high``, ``medium`` or ``low``); by default ``high`` when
+    applying in bulk (``questions`` is None: ``--into``, "Accept all"), any when the questions are
+    named (a person clicked Accept on them). An answered question (any value, "don't know" and N/A
+    included) is never changed. Notes cite the evidence (appended to any notes already there). The
+    assessment is changed in memory; save it to keep it.
     """
+    if min_confidence is None:
+        min_confidence = "high" if questions is None else "low"
+    try:
+        floor = confidence_rank(min_confidence)
+    except ValueError:
+        raise ValueError(f"min_confidence: expected one of {', '.join(CONFIDENCE_LABELS)}, got {min_confidence!r}") from None
     if isinstance(suggestions, ScanResult) and suggestions.bank_id != assessment.bank.id:
         raise ValueError(
             f"these suggestions follow bank {suggestions.bank_id!r}; the assessment uses bank "
@@ -403,13 +528,13 @@ def apply_suggestions(
         )
     items, root, when = _as_suggestions(suggestions)
     wanted = set(questions) if questions is not None else None
-    result = ApplyResult()
+    result = ApplyResult(min_confidence=min_confidence)
     with assessment.batch():  # one change for the views, however many answers
-        _apply(assessment, items, wanted, root, when, result)
+        _apply(assessment, items, wanted, root, when, result, floor)
     return result
 
 
-def _apply(assessment: Assessment, items, wanted, root: str, when: str, result: ApplyResult) -> None:
+def _apply(assessment: Assessment, items, wanted, root: str, when: str, result: ApplyResult, floor: int) -> None:
     bank = assessment.bank
     for sug in items:
         if not isinstance(sug, Suggestion):
@@ -423,6 +548,8 @@ def _apply(assessment: Assessment, items, wanted, root: str, when: str, result: 
             result.skipped_not_applicable.append(qid)
         elif assessment.value(qid) is not None:
             result.skipped_answered.append(qid)
+        elif confidence_rank(sug.confidence_label) > floor:
+            result.skipped_low_confidence.append(qid)
         else:
             existing = assessment.answers.get(qid)
             note = sug.note(root, when)

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..storage import FileReadError, read_regular_file
 from .model import ScanLimits, ScanProblem, ScanProgress, ScanStats
+from .text import looks_binary
 
 # Folders never entered: version control, environments, caches and build outputs.
 SKIP_DIRS = {
@@ -35,7 +36,6 @@ SKIP_DIRS = {
 }
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _PROBLEM_CAP = 100  # problems kept per kind (all are counted)
-_BINARY_PROBE = 8192
 _MAX_IGNORE_LINES = 5000
 _MAX_DIRS_PER_FOLDER = 10_000  # entries listed beyond the file budget (folders do not count as files)
 _name = operator.attrgetter("name")
@@ -342,7 +342,7 @@ class Walker:
             os.close(fd)
         stats.files_read += 1
         stats.bytes_read += len(data)
-        if b"\x00" in data[:_BINARY_PROBE]:
+        if looks_binary(data):  # UTF-16/32 text (with or without a BOM) is text
             self.problem("binary_file", rel, "holds NUL bytes; not read as text")
             return None
         return data

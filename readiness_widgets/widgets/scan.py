@@ -21,7 +21,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment
     from ..evidence import ApplyResult, ScanResult, Suggestion
 
-_KIND_LABEL = {"automated": "automated (runs in CI)", "manual": "manual", "none": "no evidence (absence)"}
+_KIND_LABEL = {"automated": "automated (a check that runs)", "manual": "manual", "none": "no evidence (absence)"}
+_STATUS_LABEL = {
+    "apply": "high confidence",
+    "confirm": "confirm: the evidence shows it exists",
+    "to check": "to check: low confidence, never applied by Accept all",
+}
 
 
 def _esc(text: Any) -> str:
@@ -31,8 +36,12 @@ def _esc(text: Any) -> str:
 class ScanPanel:
     """Path box + "Scan repository" button + report + "Accept all"; per-question slots on demand.
 
-    ``on_change(question_ids)`` is called after Accept / Accept all changed answers, so that the
-    form can refresh those questions (and its scores).
+    Each suggestion shows its level, why (the evidence that decided it, e.g. "CI job `test` runs
+    `pytest tests/` on push") and its status: high confidence, "confirm" (evidence of existence) or
+    "to check" (low confidence). "Accept all" fills only unanswered questions with high-confidence
+    suggestions (``min_confidence``); "Accept" on one question fills it whatever the confidence,
+    since a person chose it. ``on_change(question_ids)`` is called after answers changed, so that
+    the form can refresh those questions (and its scores).
     """
 
     def __init__(
@@ -42,8 +51,10 @@ class ScanPanel:
         path: str = "",
         on_change: Callable[[list[str]], Any] | None = None,
         scan_options: dict[str, Any] | None = None,
+        min_confidence: str = "high",
     ):
         self.assessment = assessment
+        self.min_confidence = min_confidence
         self.on_change = on_change
         self.scan_options = {"timeout": 60.0, **(scan_options or {})}
         self.result: ScanResult | None = None
@@ -100,15 +111,20 @@ class ScanPanel:
             return None
         return self.result.suggestions.get(question_id)
 
-    def pending(self) -> list[str]:
-        """Questions with a suggestion that Accept would still fill (unanswered, applicable)."""
+    def pending(self, min_confidence: str | None = None) -> list[str]:
+        """Questions whose suggestion Accept all would still fill (unanswered, applicable, at least
+        ``min_confidence``; default: the panel's)."""
+        from ..evidence.suggest import confidence_rank
+
         if self.result is None:
             return []
         a = self.assessment
+        floor = confidence_rank(min_confidence or self.min_confidence)
         return [
             qid
-            for qid in self.result.suggestions
+            for qid, sug in self.result.suggestions.items()
             if a.bank.has_question(qid) and a.bank.applies(qid, a.data.triage) and a.value(qid) is None
+            and confidence_rank(sug.confidence_label) <= floor
         ]
 
     # ---- accepting ------------------------------------------------------------------------
@@ -123,14 +139,18 @@ class ScanPanel:
 
         if self.result is None:
             return ApplyResult()
-        applied = apply_suggestions(self.assessment, self.result, questions=questions)
+        applied = apply_suggestions(
+            self.assessment, self.result, questions=questions, min_confidence=self.min_confidence if questions is None else "low"
+        )
         ids = [s.question for s in applied.applied]
         if ids and self.on_change is not None:
             self.on_change(ids)
         skipped = len(applied.skipped_answered)
+        low = len(applied.skipped_low_confidence)
         self.status.value = (
             f"Accepted {len(ids)} suggestion(s)."
             + (f" {skipped} already answered, left as they were." if skipped else "")
+            + (f" {low} below {self.min_confidence} confidence left for you to confirm." if low else "")
         )
         self._render(keep_status=True)
         return applied
@@ -150,10 +170,14 @@ class ScanPanel:
         evidence = "; ".join(f"<code>{_esc(e.where())}</code> ({_esc(e.signal)})" for e in sug.evidence[:4])
         more = len(sug.evidence) - 4
         text = (
-            f"<b>Suggested level {sug.level}</b> &middot; {_esc(_KIND_LABEL.get(sug.evidence_kind, sug.evidence_kind))}"
+            f"<b>Suggested level {sug.level}</b> &middot; {_esc(_STATUS_LABEL.get(sug.status, sug.status))}"
+            f" &middot; {_esc(_KIND_LABEL.get(sug.evidence_kind, sug.evidence_kind))}"
             f" &middot; confidence {_esc(sug.confidence_label)} ({sug.confidence:.2f})<br>"
+            f"<span class='rw-scan-why'>Why: {_esc(sug.why)}</span><br>"
             f"<small>{evidence}{f'; +{more} more' if more > 0 else ''}</small>"
         )
+        if sug.side:
+            text += f"<br><small>also in side folders, not counted: {_esc(', '.join(sug.side[:4]))}</small>"
         if sug.capped_by:
             text += f"<br><small>capped by {_esc(', '.join(sug.capped_by))}</small>"
         if answered:
@@ -162,6 +186,7 @@ class ScanPanel:
         button.on_click(lambda _, qid=sug.question: self.accept(qid))
         row = w.HBox([w.HTML(value=text, layout=w.Layout(width="100%")), button])
         row.add_class("rw-scan-suggestion")
+        row.add_class(f"rw-scan-{sug.status.replace(' ', '-')}")
         return row
 
     def _fill_slot(self, question_id: str) -> None:
@@ -175,14 +200,16 @@ class ScanPanel:
         f = result.findings
         pending = self.pending()
         self.accept_all_button.disabled = not pending
-        self.accept_all_button.description = f"Accept all ({len(pending)})" if pending else "Accept all"
+        label = "Accept all" if self.min_confidence == "low" else f"Accept all {self.min_confidence}-confidence"
+        self.accept_all_button.description = f"{label} ({len(pending)})" if pending else label
         if not keep_status:
             problems = sum(f.problem_counts.values())
             self.status.value = (
                 f"Scanned <code>{_esc(f.root)}</code>: {f.stats.files_seen:,} files in {f.stats.elapsed:.1f} s; "
-                f"{len(result.suggestions)} suggestion(s), {len(pending)} for unanswered questions"
+                f"{len(result.suggestions)} suggestion(s), {len(pending)} with {self.min_confidence} confidence for "
+                f"unanswered questions, {len(self.pending('low')) - len(pending)} more to confirm or check"
                 + (f"; {problems} problem(s) reported" if problems else "")
-                + ("" if f.complete else "; <b>partial scan</b> (a bound was hit)")
+                + ("" if f.complete else "; <b>partial scan</b> (a bound was hit or a file was read in part)")
             )
         rows = []
         for sug in result.suggestions.values():
