@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from psygnal import Signal
@@ -71,6 +71,25 @@ class AssessmentConflictError(AssessmentError):
 
 
 ChangeKind = Literal["answer", "triage", "meta", "agreement", "reload"]
+
+
+class Home(Protocol):
+    """Where an assessment saves when it is not a file: a pilot in a store (``store.StoreRecord``).
+
+    ``save`` writes the next revision (``force``: on top of whatever is latest, instead of refusing
+    with a conflict error), ``fetch`` returns the latest document and its revision, ``reloaded``
+    records that this copy now starts from that revision.
+    """
+
+    keeps_history: bool
+
+    def describe(self) -> str: ...
+
+    def save(self, assessment: Assessment, *, force: bool = False) -> Any: ...
+
+    def fetch(self) -> tuple[dict[str, Any], Any]: ...
+
+    def reloaded(self, token: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -237,6 +256,17 @@ class AssessmentFile(BaseModel):
         return stamp
 
 
+def file_document(data: AssessmentFile) -> dict[str, Any]:
+    """The JSON document of ``data`` as files (and stores) hold it."""
+    doc = data.model_dump(mode="json")
+    # a single assessment's file reads as before: the team fields only where they are used
+    if doc.get("respondent") is None:
+        doc.pop("respondent", None)
+    if not doc.get("agreements"):
+        doc.pop("agreements", None)
+    return doc
+
+
 # ---- migrations ---------------------------------------------------------------------------
 
 
@@ -337,6 +367,8 @@ class Assessment:
         self.data = data
         self.path = Path(path) if path is not None else None
         self.warnings: list[str] = []
+        # a store this assessment saves to instead of a file (see Home); None: a file, or nowhere yet
+        self.home: Home | None = None
         # the version of the file this object was read from or last saved (storage.signature)
         self._disk_signature: str | None = None
         self._check_against_bank(str(self.path or "<assessment>"))
@@ -696,8 +728,16 @@ class Assessment:
     def reload(self) -> None:
         """Replace this object's state with its file as it is on disk now (after a conflict).
 
-        Views that show this assessment follow through :attr:`changed` (kind ``reload``).
+        Views that show this assessment follow through :attr:`changed` (kind ``reload``). An
+        assessment bound to a store (:attr:`home`) reloads the store's latest revision.
         """
+        if self.home is not None:
+            document, token = self.home.fetch()
+            fresh = type(self).from_dict(document, bank=self.bank, file=self.home.describe())
+            self.data, self.warnings = fresh.data, fresh.warnings
+            self.home.reloaded(token)
+            self._emit("reload")
+            return
         if self.path is None:
             raise AssessmentError([Problem("<assessment>", "", "has no file to reload from")])
         fresh = type(self).load(self.path, bank=self.bank)
@@ -707,25 +747,26 @@ class Assessment:
         self._emit("reload")
 
     def to_dict(self) -> dict[str, Any]:
-        doc = self.data.model_dump(mode="json")
-        # a single assessment's file reads as before: the team fields only where they are used
-        if doc.get("respondent") is None:
-            doc.pop("respondent", None)
-        if not doc.get("agreements"):
-            doc.pop("agreements", None)
-        return doc
+        return file_document(self.data)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def save(self, path: str | Path | None = None, *, force: bool = False) -> Path:
-        """Write the file atomically (temp file, fsync, rename), under the file's lock.
+    def save(self, path: str | Path | None = None, *, force: bool = False) -> Any:
+        """Write the file atomically (temp file, fsync, rename), under the file's lock; returns its path.
+
+        An assessment bound to a store (:attr:`home`, from ``store.load()`` or ``store.bind()``)
+        saves the next revision instead when no ``path`` is given, and returns that revision; a
+        save based on a revision that is no longer the latest raises a subclass of
+        :class:`AssessmentConflictError` (``force``: keep it as a new revision on top).
 
         Saving to the file this object was loaded from (or last saved to) is a compare-and-swap
         (:func:`~readiness_widgets.storage.save_if_unchanged`): if the file is no longer the
         version this object read, :class:`AssessmentConflictError` names both versions and
         nothing is written, unless ``force`` is true. Another path is written as given.
         """
+        if path is None and self.home is not None:
+            return self.home.save(self, force=force)
         target = Path(path) if path is not None else self.path
         if target is None:
             raise AssessmentError([Problem("<assessment>", "", "no path to save to; pass one")])

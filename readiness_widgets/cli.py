@@ -42,11 +42,41 @@ def _load(args):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assessment = Assessment.load(args.file, bank=getattr(args, "bank", None))
+        if getattr(args, "store", None):
+            assessment = _load_from_store(args, args.file, getattr(args, "revision", None))
+        else:
+            assessment = Assessment.load(args.file, bank=getattr(args, "bank", None))
     for message in assessment.warnings:
         print(f"readiness: warning: {message}", file=sys.stderr)
     del caught
     return assessment
+
+
+def _open_store(args, *, create: bool = False):
+    """The store of ``--store`` (default ``$READINESS_STORE``), opened once per command."""
+    from .store import open_store, store_url
+
+    if getattr(args, "_store", None) is None:
+        url = store_url(getattr(args, "store", None))
+        if not url:
+            raise UsageError("no store: pass --store URL, or set $READINESS_STORE")
+        args._store = open_store(url, create=create)
+    return args._store
+
+
+def _bank_file(args):
+    from .bank import load_bank
+
+    return load_bank(args.bank) if getattr(args, "bank", None) else None
+
+
+def _load_from_store(args, pilot: str, revision=None):
+    """A revision (default the latest) of a pilot of the store, as ``readiness_widgets.Assessment``."""
+    from .api import Assessment
+
+    store = _open_store(args)
+    key = store.find(pilot)
+    return store.load(key, store.resolve(key, revision), bank=_bank_file(args), cls=Assessment)
 
 
 def _check_target(assessment, target: str | None) -> None:
@@ -182,6 +212,16 @@ def cmd_portfolio(args) -> int:
 def cmd_new(args) -> int:
     from .api import Assessment
 
+    if args.store:
+        from .store import check_key, key_for
+
+        store = _open_store(args, create=True)
+        key = check_key(key_for(args.file), store.url)
+        a = Assessment.new(args.pilot, bank=args.bank, respondents=[r for r in (args.respondent or []) if r], target=args.target)
+        rev = store.save(key, a, base=None, source="cli")
+        _answered, applicable = a.progress()
+        _out(f"{store.url}: {key}: revision {rev.number}: {applicable} questions to answer")
+        return EXIT_OK
     path = Path(args.file)
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; pass --force to replace it")
@@ -199,7 +239,7 @@ def _evaluate(args, previous=None):
     from .result import evaluate, evaluate_team
     from .team import is_team_folder
 
-    if is_team_folder(args.file):  # a team assessment: the aggregate, agreed answers overriding
+    if not getattr(args, "store", None) and is_team_folder(args.file):  # a team assessment: the aggregate, agreed answers overriding
         from .team_cli import load_team
 
         team = load_team(args.file, getattr(args, "bank", None))
@@ -258,14 +298,17 @@ def cmd_report(args) -> int:
     if out is not None:
         if out.is_dir():
             raise UsageError(f"-o: {out} is a folder; give a file name, e.g. -o {out / 'report.html'}")
-        inputs = [Path(f).resolve() for f in (args.file, args.previous) if f]
+        inputs = [] if args.store else [Path(f).resolve() for f in (args.file, args.previous) if f]
         if out.resolve() in inputs:
             raise UsageError(f"-o: {out} is an input assessment; write the report to another file")
         try:
             fmt = report_format(out, args.format)
         except ValueError:
             raise UsageError(f"-o: cannot tell the format from {out.name!r}; name it .html or .md, or pass --format") from None
-    previous = _load(argparse.Namespace(file=args.previous, bank=args.bank)) if args.previous else None
+    if args.previous and args.store:  # a revision or milestone of the same pilot
+        previous = _load_from_store(args, args.file, args.previous)
+    else:
+        previous = _load(argparse.Namespace(file=args.previous, bank=args.bank)) if args.previous else None
     result = _evaluate(args, previous)
     if out is None:
         _out(render_markdown(result))
@@ -294,6 +337,206 @@ def cmd_gate(args) -> int:
         return EXIT_NO_GO
     _out(f"GO: {result.pilot}: {label}")
     return EXIT_OK
+
+
+# ---- the store: list, history, diff, milestones, restore, import, export ---------------------
+
+
+def _banks(args):
+    """``(bank id, version) -> Bank`` for scoring a store: the bundled bank and ``--bank`` files."""
+    from .bank import load_bank
+
+    banks = {}
+    for path in [None, *(args.bank or [])]:
+        b = load_bank(path)
+        banks[b.id] = b
+    return lambda bank_id, _version: banks.get(bank_id)
+
+
+def _stamp(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def cmd_store_list(args) -> int:
+    from .history import portfolio_scores
+
+    store = _open_store(args)
+    table = portfolio_scores(store.answer_table(), _banks(args))
+    unscored = table.index[table["status"] == "unscored"].tolist()
+    if unscored:
+        print(f"readiness: warning: no bank to score {', '.join(unscored[:10])} (pass --bank BANK.yaml)", file=sys.stderr)
+    rows = [
+        {"pilot": key, "name": row["name"], "revision": int(row["revision"]), "updated": row["updated"].isoformat(),
+         "verdict": str(row["status"])}
+        for key, row in table.iterrows()
+    ]
+    for problem in getattr(store, "problems", []):
+        print(f"readiness: warning: skipped {problem}", file=sys.stderr)
+    if args.format == "json":
+        _out(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        import pandas as pd
+
+        _out(pd.DataFrame(rows, columns=["pilot", "name", "revision", "updated", "verdict"]).to_csv(index=False).rstrip("\n"))
+    else:
+        if not rows:
+            _out(f"{store.url}: no pilots yet")
+        for r in rows:
+            _out(f"{r['pilot']:<28} rev {r['revision']:>4}  {r['updated'][:19].replace('T', ' ')}  {r['verdict']:<22} {r['name']}")
+    return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    store = _open_store(args)
+    key = store.find(args.pilot)
+    revisions = store.history(key)
+    if args.format == "json":
+        _out(json.dumps([r.to_dict() for r in revisions], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    _out(f"{key}: {len(revisions)} revision{'s' if len(revisions) != 1 else ''} in {store.url}")
+    for r in revisions:
+        extra = f"; restores revision {r.restored_from}" if r.restored_from else ""
+        marks = "".join(f"  [{m}]" for m in r.milestones)
+        what = f"created, {len(r.changes.answers)} answers" if r.base is None else r.changes.summary()
+        _out(f"  {r.number:>4}  {_stamp(r.saved_at)}  {r.saved_by}  ({r.source})  {what}{extra}{marks}")
+    return EXIT_OK
+
+
+def _signed(x) -> str:
+    return "-" if x is None else f"{x:+.2f}"
+
+
+def _fmt(x) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def cmd_diff(args) -> int:
+    from .history import diff_revisions
+
+    store = _open_store(args)
+    key = store.find(args.pilot)
+    d = diff_revisions(store, key, args.rev_a, args.rev_b, bank=_bank_file(args), target=args.target)
+    if args.format == "json":
+        _out(json.dumps(d.to_dict(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    _out(f"{key}: revision {d.a} -> {d.b} (scored against {d.target})")
+    for f in d.fields:
+        _out(f"  changed: {f}")
+    _out(f"  {len(d.answers)} answer{'s' if len(d.answers) != 1 else ''} changed")
+    for a in d.answers:
+        ev = f" ({a.evidence_before or '-'} -> {a.evidence_after or '-'})" if a.evidence_before != a.evidence_after else ""
+        notes = "; notes changed" if a.notes_changed else ""
+        _out(f"    {a.question}: {a.before} -> {a.after}{ev}{notes}")
+    _out("  scores:")
+    for dim in d.dimensions:
+        _out(f"    {dim.title:<28} {_fmt(dim.before):>5} -> {_fmt(dim.after):>5}  {_signed(dim.change)}")
+    _out(f"    {'overall':<28} {d.mean_before:5.2f} -> {d.mean_after:5.2f}  {d.mean_change:+.2f}")
+    _out(f"  verdict: {d.verdict_before} -> {d.verdict_after}")
+    return EXIT_OK
+
+
+def cmd_store_mark(args) -> int:
+    store = _open_store(args)
+    key = store.find(args.pilot)
+    mark = store.mark(key, args.name, store.resolve(key, args.revision))
+    _out(f"{key}: revision {mark.revision} is now {mark.name!r}")
+    return EXIT_OK
+
+
+def cmd_store_restore(args) -> int:
+    store = _open_store(args)
+    key = store.find(args.pilot)
+    rev = store.restore(key, store.resolve(key, args.revision), source="cli")
+    _out(f"{key}: revision {rev.restored_from} restored as revision {rev.number}")
+    return EXIT_OK
+
+
+def cmd_store_import(args) -> int:
+    from dataclasses import replace
+
+    from .store import open_store
+    from .store.base import os_user
+
+    source = open_store(args.folder, create=False)
+    me = os_user()
+    # a file that no store ever recorded (a plain folder of assessments) comes in as imported by you
+    histories = [
+        replace(h, revisions=tuple(replace(r, source="import", saved_by=me) if r.source == "file" else r for r in h.revisions))
+        for h in (source.export_history(r.pilot) for r in source.pilots())
+    ]
+    for problem in getattr(source, "problems", []):
+        raise UsageError(f"import: {problem}")
+    store = _open_store(args, create=True)
+    written = store.import_history(histories)
+    _out(f"imported {len(histories)} pilots ({written} revisions) from {args.folder} into {store.url}")
+    return EXIT_OK
+
+
+def cmd_store_export(args) -> int:
+    from .store import open_store
+
+    out = Path(args.output)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError(f"-o: {out} exists and is not an empty folder; export into a new folder")
+    store = _open_store(args)
+    histories = [store.export_history(r.pilot) for r in store.pilots()]
+    written = open_store(out, create=True).import_history(histories)
+    _out(f"exported {len(histories)} pilots ({written} revisions) from {store.url} to {out}")
+    return EXIT_OK
+
+
+def _store_arg(p, help_text: str = "the store (default: $READINESS_STORE)") -> None:
+    p.add_argument("--store", metavar="URL", help=f"{help_text}: a folder, file:FOLDER, sqlite:///FILE.db or postgresql+psycopg://...")
+
+
+def _register_store(sub) -> None:
+    p = sub.add_parser("history", help="list the revisions of a pilot in a store")
+    p.add_argument("pilot", metavar="PILOT", help="the pilot's key (or its exact name)")
+    _store_arg(p)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("diff", help="changed answers and score deltas between two revisions of a pilot")
+    p.add_argument("pilot", metavar="PILOT")
+    p.add_argument("rev_a", metavar="REV_A", help="a revision number, -1 (one before the latest), latest, or a milestone")
+    p.add_argument("rev_b", metavar="REV_B", nargs="?", default="latest", help="default: latest")
+    _store_arg(p)
+    p.add_argument("--bank", metavar="BANK.yaml", help="the bank the pilot was assessed with (default: bundled)")
+    p.add_argument("--target", help="target profile for both (default: REV_B's own, else its triage's)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_diff)
+
+    store = sub.add_parser("store", help="a shared store of assessments: list, import, export, mark, restore")
+    ss = store.add_subparsers(dest="store_command", metavar="COMMAND", parser_class=_Parser)
+    p = ss.add_parser("list", help="one row per pilot: pilot, name, revision, updated, verdict")
+    _store_arg(p)
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--bank", metavar="BANK.yaml", action="append", help="a bank some pilots were made with (repeatable)")
+    p.set_defaults(func=cmd_store_list)
+
+    p = ss.add_parser("import", help="copy a folder of assessments (with its history, if any) into the store")
+    p.add_argument("folder", metavar="FOLDER")
+    _store_arg(p, "the store to import into (created if missing)")
+    p.set_defaults(func=cmd_store_import)
+
+    p = ss.add_parser("export", help="write every pilot and revision of the store to a new folder store")
+    p.add_argument("-o", "--output", required=True, metavar="FOLDER")
+    _store_arg(p)
+    p.set_defaults(func=cmd_store_export)
+
+    p = ss.add_parser("mark", help="name a revision: a milestone such as 'go/no-go review 2026-Q4'")
+    p.add_argument("pilot", metavar="PILOT")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--revision", metavar="REV", help="default: the latest")
+    _store_arg(p)
+    p.set_defaults(func=cmd_store_mark)
+
+    p = ss.add_parser("restore", help="save an earlier revision again as the latest (a new revision)")
+    p.add_argument("pilot", metavar="PILOT")
+    p.add_argument("revision", metavar="REV", help="a revision number or a milestone")
+    _store_arg(p)
+    p.set_defaults(func=cmd_store_restore)
+    store.set_defaults(func=lambda _args: (store.print_help(), EXIT_USAGE)[1])
 
 
 # ---- parser ---------------------------------------------------------------------------------
@@ -326,6 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--business-unit", help="the business unit the pilot belongs to (the portfolio filters on it)")
     p.add_argument("--owner", help="who is accountable for taking the pilot to production")
     p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument("--store", metavar="URL", help="create pilot FILE (a key) in this store instead of a file")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("portfolio", help="every pilot of a folder: verdicts, how they moved, shared blockers")
@@ -342,9 +586,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_portfolio)
 
     def assessment_args(p, formats=None, default=None):
-        p.add_argument("file", metavar="FILE", help="an assessment JSON file, or a team folder (readiness team new)")
+        p.add_argument("file", metavar="FILE", help="an assessment JSON file, a team folder (readiness team new), "
+                       "or with --store a pilot of the store")
         p.add_argument("--target", help="target profile (default: the file's, else the triage's)")
         p.add_argument("--bank", metavar="BANK.yaml", help="the bank the file was made with")
+        p.add_argument("--store", metavar="URL", help="read the pilot FILE from this store (sqlite:///x.db, a folder, ...)")
+        p.add_argument("--revision", metavar="REV", help="with --store: a revision number or milestone (default: latest)")
         if formats:
             p.add_argument("--format", choices=formats, default=default)
 
@@ -359,7 +606,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the stakeholder report (standalone HTML or Markdown)")
     assessment_args(p, ["html", "md"])
     p.add_argument("-o", "--output", metavar="OUT", help="the report file (.html or .md); without it, Markdown to stdout")
-    p.add_argument("--previous", metavar="FILE", help="an earlier assessment of the same pilot, to compare with")
+    p.add_argument("--previous", metavar="FILE", help="an earlier assessment of the same pilot, to compare with "
+                   "(with --store: a revision number or milestone)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("gate", help="go/no-go for CI: exit 0 go, 1 no-go")
@@ -368,6 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="conditions are no-go too")
     p.set_defaults(func=cmd_gate)
 
+    _register_store(sub)
     for name in PLUGIN_MODULES:
         import_module(name).register_cli(sub)
     return parser
@@ -380,7 +629,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_USAGE
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        finally:
+            store = getattr(args, "_store", None)
+            if store is not None:
+                store.close()
     except InputError as exc:
         print(f"readiness: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -32,6 +32,7 @@ from .demo import (
 )
 from .errors import InputError, Problem
 from .portfolio import ENV_FOLDER, AssessmentFolder
+from .store import ENV_STORE, key_for, open_store, store_url
 
 PACKAGE = Path(__file__).resolve().parent
 PAGES = {
@@ -75,6 +76,15 @@ def form_path() -> Path:
     return folder.resolve(os.environ.get(ENV_FORM_FILE) or DEFAULT_FORM_FILE)
 
 
+def form_args() -> dict:
+    """What the self-assessment page passes to ``assess()``: a pilot of ``$READINESS_STORE``
+    (``$READINESS_FORM_FILE`` names its key), else the file of :func:`form_path`."""
+    url = store_url()
+    if url:
+        return {"path": key_for(os.environ.get(ENV_FORM_FILE) or DEFAULT_FORM_FILE), "store": url}
+    return {"path": form_path()}
+
+
 def voila_command(
     page: str = "dashboard",
     *,
@@ -100,13 +110,19 @@ def voila_command(
     ]
 
 
-def voila_environment(folder: str | Path, *, form_file: str | None = None, token: str | None = None) -> dict[str, str]:
+def voila_environment(
+    folder: str | Path | None, *, form_file: str | None = None, token: str | None = None, store: str | None = None
+) -> dict[str, str]:
     """The environment of the Voila server (and so of its kernels; the token is not passed on to them)."""
     env = dict(os.environ)
     env.pop(ENV_TOKEN, None)
     if token:
         env[ENV_TOKEN] = token
-    env[ENV_FOLDER] = str(Path(folder).resolve())
+    env.pop(ENV_STORE, None)
+    if store is not None:
+        env[ENV_STORE] = store  # the kernel's environment only: never printed
+    if folder is not None:
+        env[ENV_FOLDER] = str(Path(folder).resolve())
     # our Voila template ("readiness": the lab template without its CDN stylesheets)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(voila_config_dir() / "jupyter"), env.get("JUPYTER_PATH")]))
     if form_file is not None:
@@ -177,6 +193,7 @@ def serve(
     preheat: bool | None = None,
     max_kernels: int = DEFAULT_MAX_KERNELS,
     token: str | bool | None = None,
+    store: str | None = None,
 ) -> int:
     """Run Voila in the foreground until Ctrl-C; returns its exit code.
 
@@ -193,18 +210,29 @@ def serve(
             "installation", [Problem("voila", "", "the dashboard needs Voila: pip install 'readiness-widgets[dashboard]'")]
         )
     _check_port(port)
-    if folder is None:
-        demos = {"dashboard": demo_folder, "portfolio": demo_portfolio_folder, "team": demo_team_folder}
-        folder = demos.get(page, Path.cwd)()
-    box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
-    if page == "self-assessment":
-        box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
-    if page == "team":
-        from .team import TeamFolder
-
-        TeamFolder(box.root).load()  # refuses a folder that is not a team's, with the reason
     if preheat and page not in PREHEATED:
         raise InputError("option", [Problem("--preheat", "", "only the dashboard and portfolio pages can be preheated")])
+    if store is not None and folder is not None:
+        raise InputError("option", [Problem("--store", "", "give a FOLDER or --store URL, not both")])
+    if store is not None:
+        if page == "team":
+            raise InputError("option", [Problem("--store", "", "the team page reads a team folder, not a store")])
+        with open_store(store, create=page not in PREHEATED) as opened:  # refuses a store that cannot be opened
+            shown, root = opened.url, None
+        if page == "self-assessment":
+            key_for(form_file or DEFAULT_FORM_FILE)
+    else:
+        if folder is None:
+            demos = {"dashboard": demo_folder, "portfolio": demo_portfolio_folder, "team": demo_team_folder}
+            folder = demos.get(page, Path.cwd)()
+        box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
+        if page == "self-assessment":
+            box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
+        if page == "team":
+            from .team import TeamFolder
+
+            TeamFolder(box.root).load()  # refuses a folder that is not a team's, with the reason
+        shown, root = box.root, box.root
     _check_max_kernels(max_kernels, page in PREHEATED and preheat is not False)
     if token is True:
         token = secrets.token_urlsafe(24)
@@ -212,8 +240,8 @@ def serve(
         raise InputError("option", [Problem("--token", "", "expected a token without spaces")])
     cmd = voila_command(page, port=port, extra=NO_PREHEAT if preheat is False else None, max_kernels=max_kernels)
     url = f"http://127.0.0.1:{port}/" + (f"?token={token}" if token else "")
-    print(f"readiness: serving the {page} for {box.root} on {url} (Ctrl-C stops it)", flush=True)
-    env = voila_environment(box.root, form_file=form_file, token=token or None)
+    print(f"readiness: serving the {page} for {shown} on {url} (Ctrl-C stops it)", flush=True)
+    env = voila_environment(root, form_file=form_file, token=token or None, store=store)
     proc = subprocess.Popen(cmd, env=env)  # noqa: S603 - our own argv
     # a service manager stops us with SIGTERM (or SIGHUP): pass it on, so that Voila shuts its
     # kernels (the preheated one included) down instead of being left running without us
@@ -237,9 +265,10 @@ def serve(
 
 
 def cmd_dashboard(args) -> int:
+    store = args.store if args.store is not None else (store_url() if args.folder is None else None)
     return serve(
         args.page, args.folder, port=args.port, form_file=args.file, preheat=args.preheat,
-        max_kernels=args.max_kernels, token=args.token,
+        max_kernels=args.max_kernels, token=args.token, store=store or None,
     )
 
 
@@ -258,6 +287,12 @@ def register_cli(sub) -> None:
         metavar="FOLDER",
         help="folder of assessment .json files (dashboard and portfolio default: the bundled demos; "
         "self-assessment default: .); for --page team, a team folder (readiness team new)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="serve the pilots of a store instead of a folder (sqlite:///x.db, postgresql+psycopg://..., a folder; "
+        "default: $READINESS_STORE when no FOLDER is given); with --page self-assessment, --file names the pilot",
     )
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     p.add_argument("--page", choices=sorted(PAGES), default="dashboard", help="which page to serve (default: dashboard)")
@@ -292,4 +327,4 @@ def register_cli(sub) -> None:
     p.set_defaults(func=cmd_dashboard)
 
 
-__all__ = ["form_path", "install_server_config", "serve", "voila_command", "voila_settings"]
+__all__ = ["form_args", "form_path", "install_server_config", "serve", "voila_command", "voila_settings"]

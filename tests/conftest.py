@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -74,3 +75,65 @@ def no_popen(monkeypatch):
 
     monkeypatch.setattr("subprocess.Popen", popen)
 
+
+
+# ---- stores: the same tests on a folder, SQLite and PostgreSQL ---------------------------------
+
+STORE_BACKENDS = ("folder", "sqlite", "postgresql")
+ENV_TEST_POSTGRES = "READINESS_TEST_POSTGRES"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of the throwaway PostgreSQL cluster scripts/test.sh starts (a Unix socket, no port)."""
+    import os
+
+    url = os.environ.get(ENV_TEST_POSTGRES)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"${ENV_TEST_POSTGRES} is not set: scripts/test.sh starts PostgreSQL for the store tests")
+        pytest.skip(f"no PostgreSQL: run the tests through scripts/test.sh, or set ${ENV_TEST_POSTGRES}")
+    return url
+
+
+@contextlib.contextmanager
+def fresh_database(server: str):
+    """A new, empty database on the test cluster; dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"rw_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')  # a generated identifier, no user input
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def new_store_url(kind: str, tmp_path: Path, request) -> str:
+    if kind == "folder":
+        return str(tmp_path / f"store-{len(list(tmp_path.iterdir()))}")
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path}/store-{len(list(tmp_path.iterdir()))}.db"
+    server = request.getfixturevalue("postgres_server")
+    stack = contextlib.ExitStack()
+    request.addfinalizer(stack.close)
+    return stack.enter_context(fresh_database(server))
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_url(request, tmp_path):
+    """The URL of a new, empty store of each backend in turn."""
+    return new_store_url(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def make_store_url(request, tmp_path):
+    """``make_store_url(kind)``: another new, empty store of that backend."""
+    return lambda kind: new_store_url(kind, tmp_path, request)

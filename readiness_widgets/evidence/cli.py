@@ -66,6 +66,7 @@ def register_cli(subparsers) -> None:
         help="with --into: the lowest confidence applied (default high; low-confidence suggestions, shown as "
         "'to check', are never applied automatically)",
     )
+    p.add_argument("--store", metavar="URL", help="with --into: PILOT of this store; the answers applied are a new revision from the scan")
     p.add_argument("--bank", metavar="BANK.yaml", help="question bank (default: bundled; with --into: the file's bank)")
     p.add_argument("--max-files", type=_positive_int, metavar="N", help="stop after N files (default 200000)")
     p.add_argument("--timeout", type=_seconds, metavar="S", help="stop after S seconds (default 120)")
@@ -109,6 +110,17 @@ class _StderrProgress:
         sys.stderr.flush()
 
 
+def _from_store(args):
+    """The latest revision of pilot ``--into`` of ``--store``: its save is a new revision from the scan."""
+    from ..bank import load_bank
+    from ..store import open_store
+
+    store = open_store(args.store, create=False)
+    assessment = store.load(store.find(args.into), bank=load_bank(args.bank) if args.bank else None)
+    assessment.home.source = "scan"
+    return assessment
+
+
 def cmd_scan(args) -> int:
     from pathlib import Path
 
@@ -134,7 +146,7 @@ def cmd_scan(args) -> int:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            assessment = Assessment.load(args.into, bank=args.bank)
+            assessment = _from_store(args) if args.store else Assessment.load(args.into, bank=args.bank)
         bank = assessment.bank
     else:
         bank = load_bank(args.bank)

@@ -15,6 +15,12 @@ that is already open (the same widget and the same live Assessment, so two displ
 views of one state and there is a single writer). Anything else that writes the file meanwhile
 (the CLI, another kernel) is caught by the engine's conflict check: the header then says "save
 failed" and offers "Reload from disk" or "Overwrite file".
+
+In a store (``assess("churn", store="sqlite:///readiness.db")``, or ``$READINESS_STORE``), every
+save is a new revision of the pilot, based on the revision the form loaded; a save refused
+because someone else saved in between offers "Reload theirs" or "Keep mine as a new revision".
+It is the same mechanism: the conflict error, the same two buttons, the assessment's ``reload()``
+and ``save(force=True)``; only what "keep mine" does differs (a store keeps both revisions).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from ..assessment import AssessmentConflictError, Change
 from ..bank import Bank, load_bank
 from ..errors import ReadinessError
 from ..result import Result, evaluate
+from ..store import Store, check_key, key_for, open_store, store_url
 from ._debounce import Debouncer
 from ._html import STYLE, render
 from .a11y import FormFrame
@@ -47,12 +54,19 @@ if TYPE_CHECKING:  # pragma: no cover
 AUTOSAVE_DELAY = 0.5  # seconds after the last change
 REFRESH_DELAY = 0.25  # seconds after the last change, for the table, roadmap and review
 
-_OPEN: dict[Path, ReadinessApp] = {}
+_OPEN: dict[Path | str, ReadinessApp] = {}
 
 
-def open_apps() -> dict[Path, ReadinessApp]:
-    """The apps open in this kernel, by resolved file path."""
+def open_apps() -> dict[Path | str, ReadinessApp]:
+    """The apps open in this kernel, by resolved file path (``STORE_URL#PILOT`` for a store)."""
     return dict(_OPEN)
+
+
+def _registry_key(assessment: Assessment) -> Path | str | None:
+    home = assessment.home
+    if home is not None:
+        return f"{home.store.url}#{home.pilot}"
+    return assessment.path.resolve() if assessment.path is not None else None
 
 
 def _reason(exc: BaseException) -> str:
@@ -77,7 +91,7 @@ class ReadinessApp(w.VBox):
         self.add_class("rw-app")
         self.assessment = assessment
         self.bank: Bank = assessment.bank
-        self.autosave = autosave and assessment.path is not None
+        self.autosave = autosave and (assessment.path is not None or assessment.home is not None)
         self.rows: dict[str, QuestionRow] = {}
         self.result: Result = evaluate(assessment)
         self.last_save_error: str | None = None
@@ -94,6 +108,11 @@ class ReadinessApp(w.VBox):
         self.header.save_now.on_click(lambda _: self.save())
         self.header.reload.on_click(lambda _: self.reload())
         self.header.overwrite.on_click(lambda _: self.save(force=True))
+        if getattr(assessment.home, "keeps_history", False):
+            self.header.name_conflict_choices(
+                "Reload theirs", "Discard this form's unsaved changes and load the latest revision in the store",
+                "Keep mine as a new revision", "Save this form's answers as a new revision on top of theirs (theirs stays in the history)",
+            )
         self.header.next_unanswered.on_click(lambda _: self.next_unanswered())
         self.triage = TriageForm(self.bank, assessment, self._on_triage)
         if assessment.respondent is not None:
@@ -122,7 +141,7 @@ class ReadinessApp(w.VBox):
         self._show_progress(self.result)  # scored once above; the results drew it already
         self._refresher.schedule()  # the table, roadmap and review follow a moment later
         assessment.changed.connect(self._on_change)  # a weak reference: a closed app is forgotten
-        if assessment.path is not None and not self.autosave:
+        if (assessment.path is not None or assessment.home is not None) and not self.autosave:
             self.header.show_status("autosave off", "#4b5563")
 
     # ---- reaching the controls ---------------------------------------------------------------
@@ -315,7 +334,7 @@ class ReadinessApp(w.VBox):
         with self._lock:
             self._saver.cancel()
             try:
-                self.assessment.save(force=force)
+                saved = self.assessment.save(force=force)
             except AssessmentConflictError as exc:
                 self.last_save_error = _reason(exc)
                 self.header.show_failed(self.last_save_error, conflict=True)
@@ -325,7 +344,7 @@ class ReadinessApp(w.VBox):
                 self.header.show_failed(self.last_save_error)
                 return False
             self.last_save_error = None
-            self.header.show_saved()
+            self.header.show_saved(revision=getattr(saved, "number", None))
             return True
 
     def reload(self) -> None:
@@ -351,9 +370,9 @@ class ReadinessApp(w.VBox):
             return
         self.flush()
         self._closed = True
-        path = self.assessment.path
-        if path is not None and _OPEN.get(path.resolve()) is self:
-            del _OPEN[path.resolve()]
+        key = _registry_key(self.assessment)
+        if key is not None and _OPEN.get(key) is self:
+            del _OPEN[key]
         self.close_all_descendants()
 
     def close_all_descendants(self) -> None:
@@ -392,13 +411,14 @@ def _set_target(a: Assessment, target: str, file: Path) -> None:
 
 
 def assess(
-    path: str | Path = "readiness.json",
+    path: str | Path | None = None,
     bank: Bank | str | Path | None = None,
     target: str | None = None,
     *,
     pilot: str | None = None,
     respondents: list[str] | None = None,
     autosave: bool = True,
+    store: str | Store | None = None,
     respondent: str | None = None,
     role: str | None = None,
 ) -> ReadinessApp:
@@ -407,10 +427,21 @@ def assess(
     ``bank`` is a Bank or a bank YAML path (default: the bundled bank). ``target`` sets the
     target profile. A second call on a file already open in this kernel returns that app.
 
+    ``store`` (a URL such as ``sqlite:///readiness.db`` or a folder, or an open store; default
+    ``$READINESS_STORE`` when no ``path`` is given): the form edits a pilot of that store instead
+    of a file. ``path`` is then the pilot's key (``churn``; default: made from ``pilot``), and
+    every save is a new revision recorded as saved from the form.
+
     With ``respondent`` and ``role``, ``path`` is a team folder (``readiness team new``): the
     form opens that respondent's own file (made on first use), shows only the questions the
     bank asks of the role, and never writes another person's file.
     """
+    url = store if store is not None else (store_url() if path is None and respondent is None else None)
+    if url:
+        if respondent is not None or role is not None:
+            raise ReadinessError("a team's answers live in a team folder: pass the folder, not store=")
+        return _assess_in_store(url, path, bank, target, pilot=pilot, respondents=respondents, autosave=autosave)
+    path = path if path is not None else "readiness.json"
     if respondent is not None or role is not None or _is_team(path):
         bank = bank if bank is None or isinstance(bank, Bank) else load_bank(bank)
         path = _member_file(path, respondent, role, bank)
@@ -419,16 +450,7 @@ def assess(
     key = file.resolve()
     current = _OPEN.get(key)
     if current is not None and not current.closed:
-        if bank is not None:
-            wanted = bank if isinstance(bank, Bank) else load_bank(bank)
-            if (wanted.id, wanted.version) != (current.bank.id, current.bank.version):
-                raise ReadinessError(
-                    f"{file}: already open in this kernel with bank {current.bank.id!r} "
-                    f"{current.bank.version}; call .close() on that app before opening it with "
-                    f"bank {wanted.id!r} {wanted.version}"
-                )
-        if target is not None and target != current.assessment.target:
-            _set_target(current.assessment, target, file)  # the form follows the change signal
+        _check_same(current, bank, target, file)
         return current
     if file.exists():
         a = Assessment.load(file, bank=bank)
@@ -448,6 +470,54 @@ def assess(
         app.save()
     elif fresh is None and autosave:
         app.header.show_status(f"resumed {file.name}", "#166534")
+    return app
+
+
+def _check_same(current: ReadinessApp, bank, target: str | None, where) -> None:
+    """A second ``assess()`` of an open file or pilot: the same bank, and the target follows."""
+    if bank is not None:
+        wanted = bank if isinstance(bank, Bank) else load_bank(bank)
+        if (wanted.id, wanted.version) != (current.bank.id, current.bank.version):
+            raise ReadinessError(
+                f"{where}: already open in this kernel with bank {current.bank.id!r} "
+                f"{current.bank.version}; call .close() on that app before opening it with "
+                f"bank {wanted.id!r} {wanted.version}"
+            )
+    if target is not None and target != current.assessment.target:
+        _set_target(current.assessment, target, where)  # the form follows the change signal
+
+
+def _assess_in_store(url, path, bank, target, *, pilot, respondents, autosave) -> ReadinessApp:
+    """The form on pilot ``path`` (a key) of a store: its latest revision, or a new pilot."""
+    store = url if isinstance(url, Store) else open_store(url)
+    if path is None and not pilot:
+        raise ReadinessError(f"{store.url}: which pilot? pass its key (assess('churn', store=...)) or pilot='Its name'")
+    key = check_key(key_for(str(path) if path is not None else pilot), store.url)
+    registry = f"{store.url}#{key}"
+    current = _OPEN.get(registry)
+    if current is not None and not current.closed:
+        _check_same(current, bank, target, registry)
+        return current
+    fresh: bool | None = None
+    if store.head(key) is not None:
+        loaded = bank if isinstance(bank, Bank) or bank is None else load_bank(bank)
+        a = store.load(key, bank=loaded, cls=Assessment)
+        a.home.source = "form"
+        if target is not None and target != a.target:
+            _set_target(a, target, registry)
+            fresh = False
+    else:
+        a = Assessment.new(pilot or key, bank=bank, respondents=respondents or ())
+        store.bind(a, key, source="form")
+        if target is not None:
+            _set_target(a, target, registry)
+        fresh = True
+    app = ReadinessApp(a, autosave=autosave)
+    _OPEN[registry] = app
+    if fresh is not None and autosave:
+        app.save()
+    elif fresh is None and autosave:
+        app.header.show_status(f"resumed {key}, revision {a.home.base}", "#166534")
     return app
 
 

@@ -21,11 +21,14 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 import pandas as pd
 
+from ..api import Assessment as _Assessment
 from ..charts import radar_spec, timeline_spec
 from ..demo import demo_folder
+from ..errors import ReadinessError
 from ..portfolio import AssessmentFolder, Entry, FolderError
 from ..report import html_link, render_html, render_markdown
 from ..result import Result, evaluate
+from ..store import Revision, Store, StoreError, open_store, store_url
 from ._html import STYLE, VERDICT_COLOURS, dimension_table, html_table, render, scroll
 from .download import DownloadButton, safe_filename
 from .location import PageLocation
@@ -169,7 +172,8 @@ class Dashboard(w.VBox):
     def refresh(self, query: str | None = None) -> None:
         """Re-read the folder (files may have changed since the page was built) and follow
         ``file=NAME.json`` in ``query`` (the page's query string); a name outside the folder is refused."""
-        wanted = (parse_qs(query or "").get("file") or [None])[0]
+        params = parse_qs(query or "")
+        wanted = (params.get("file") or params.get("pilot") or [None])[0]
         try:
             fresh = self.folder.entries()
         except FolderError as exc:  # the folder went away or cannot be listed: say so, keep the page
@@ -264,20 +268,87 @@ class Dashboard(w.VBox):
         ]
 
 
-def dashboard(folder: str | Path | None = None, *, selected: str | None = None) -> Dashboard | w.HTML:
+class StoreSource:
+    """A store as the dashboard reads it: one entry per pilot, its latest revision.
+
+    The same calls as :class:`~readiness_widgets.portfolio.AssessmentFolder` (``entries``,
+    ``latest``, ``previous``, ``resolve``); an entry's name is the pilot's key, and the previous
+    assessment is the latest milestone before the latest revision.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.root = store.url  # what the page names (never with a password)
+        self._heads: dict[str, Revision] = {}
+        self._read: dict[tuple[str, int], Entry] = {}  # (key, revision) -> Entry: a revision never changes
+
+    def _entry(self, rev: Revision) -> Entry:
+        seen = self._read.get((rev.pilot, rev.number))
+        if seen is not None:
+            return seen
+        where = f"{rev.pilot}@{rev.number}"
+        try:
+            a = _Assessment.from_dict(rev.document, file=where)
+        except ReadinessError as exc:
+            problems = getattr(exc, "problems", None)
+            entry = Entry(rev.pilot, Path(rev.pilot), error=str(problems[0]) if problems else str(exc))
+        else:
+            a.path = None
+            entry = Entry(rev.pilot, Path(rev.pilot), a, warnings=tuple(a.warnings))
+        self._read[(rev.pilot, rev.number)] = entry
+        return entry
+
+    def entries(self) -> list[Entry]:
+        try:
+            latest = self.store.latest()
+        except (StoreError, ReadinessError) as exc:
+            raise FolderError(self.root, "", f"cannot read the store: {exc}") from None
+        self._heads = {r.pilot: r for r in latest}
+        loaded = [self._entry(r) for r in latest]
+        return sorted(loaded, key=lambda e: (not e.ok, (e.pilot or "").casefold(), e.name))
+
+    def latest(self, entries: list[Entry] | None = None) -> Entry | None:
+        readable = [e for e in (entries if entries is not None else self.entries()) if e.ok]
+        return max(readable, key=lambda e: e.updated) if readable else None
+
+    def previous(self, entry: Entry, entries: list[Entry] | None = None) -> Entry | None:
+        head = self._heads.get(entry.name)
+        if head is None or entry.assessment is None:
+            return None
+        earlier = [m for m in self.store.milestones(entry.name) if m.revision < head.number]
+        if not earlier:
+            return None
+        before = self._entry(self.store.get(entry.name, earlier[-1].revision))
+        return before if before.ok and before.assessment.bank.id == entry.assessment.bank.id else None
+
+    def resolve(self, name: str) -> str:
+        if name not in self._heads and self.store.head(name) is None:
+            raise FolderError(self.root, name, "no pilot of that key in the store")
+        return name
+
+
+def dashboard(
+    folder: str | Path | None = None, *, selected: str | None = None, store: str | Store | None = None
+) -> Dashboard | w.HTML:
     """The dashboard for ``folder`` (default ``$READINESS_ASSESSMENTS``, else the bundled demo).
 
     ``selected`` picks the assessment shown first (default: the latest); a name outside the folder
     is refused with a message, never opened. In a browser, ``?file=NAME.json`` in the page's URL
     does the same once the page is shown (see :class:`~.location.PageLocation`).
-    """
 
+    ``store`` (a URL or an open store; default ``$READINESS_STORE`` when no ``folder`` is given):
+    show the pilots of a store instead, each at its latest revision (``?pilot=KEY``).
+    """
+    url = store if store is not None else (store_url() if folder is None else None)
     try:
+        if url:
+            source = StoreSource(url if isinstance(url, Store) else open_store(url, create=False))
+            return Dashboard(source, selected=selected)
         box = AssessmentFolder(folder) if folder is not None else AssessmentFolder.from_env(demo_folder())
         return Dashboard(box, selected=selected)
-    except FolderError as exc:  # a missing or unlistable folder: one line, never a traceback
+    except (FolderError, StoreError) as exc:  # a missing or unlistable folder or store: one line, never a traceback
         return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
 
 
 
-__all__ = ["Dashboard", "dashboard"]
+__all__ = ["Dashboard", "StoreSource", "dashboard"]

@@ -96,10 +96,15 @@ class Header:
         self.progress.value = answered
         self.progress_text.show(render("progress", answered=answered, applicable=applicable))
 
-    def show_saved(self, when: datetime | None = None) -> None:
+    def show_saved(self, when: datetime | None = None, *, revision: int | None = None) -> None:
         stamp = (when or datetime.now()).strftime("%H:%M:%S")
-        self.show_status(f"saved {stamp}", "#166534")
+        self.show_status(f"saved revision {revision}, {stamp}" if revision is not None else f"saved {stamp}", "#166534")
         self.show_conflict(False)
+
+    def name_conflict_choices(self, reload: str, reload_tip: str, keep: str, keep_tip: str) -> None:
+        """What the two ways out of a conflict say (a store keeps both sides: "Keep mine as a new revision")."""
+        self.reload.description, self.reload.tooltip = reload, reload_tip
+        self.overwrite.description, self.overwrite.tooltip = keep, keep_tip
 
     def show_pending(self) -> None:
         self.show_status("unsaved changes (saving...)", "#4b5563")
