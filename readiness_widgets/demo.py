@@ -294,6 +294,43 @@ def write_demo_portfolio(folder: str | Path, bank: Bank | None = None, *, seed: 
     return written
 
 
+def demo_portfolio_histories(bank: Bank | None = None, *, seed: int = DEMO_SEED):
+    """:func:`demo_portfolio` as store histories (:class:`~readiness_widgets.store.PilotHistory`):
+    each pilot's key is the slug of its name, each assessment a revision saved at its ``updated``
+    moment by its first respondent, from an import."""
+    from .store import PilotHistory, Revision
+    from .store.base import changes_between, doc_signature
+
+    out = []
+    for history in demo_portfolio(bank, seed=seed):
+        key, revisions, before = _slug(history[-1].pilot), [], None
+        for number, a in enumerate(history, start=1):
+            doc = a.to_dict()
+            revisions.append(Revision(
+                pilot=key, number=number, base=number - 1 or None, saved_at=a.data.updated,
+                saved_by=(a.respondents or ["unknown"])[0], source="import", changes=changes_between(before, doc),
+                signature=doc_signature(doc), name=a.pilot, document=doc,
+            ))
+            before = doc
+        out.append(PilotHistory(key, tuple(revisions)))
+    return out
+
+
+def write_demo_store(store, bank: Bank | None = None, *, seed: int = DEMO_SEED) -> tuple[int, int]:
+    """Write :func:`demo_portfolio` into a store (an open one, or its URL) as real revisions, with
+    their dates: (pilots, revisions) written. All or nothing; refused if one of the pilots is
+    there already (a store never rewrites history)."""
+    from .store import Store, open_store
+
+    opened = store if isinstance(store, Store) else open_store(store, create=True)
+    try:
+        histories = demo_portfolio_histories(bank, seed=seed)
+        return len(histories), opened.import_history(histories)
+    finally:
+        if opened is not store:
+            opened.close()
+
+
 PACKAGE = Path(__file__).resolve().parent
 DASHBOARD_NOTEBOOK = "readiness_dashboard.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"

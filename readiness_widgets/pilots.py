@@ -4,7 +4,8 @@ A :class:`PilotSource` reads; it never scores (the portfolio engine,
 :mod:`readiness_widgets.portfolio_result`, does). :class:`FolderPilots` reads a folder of
 assessment files (through :class:`~readiness_widgets.portfolio.AssessmentFolder`, confined to the
 folder): the files of one pilot (the same ``pilot`` name and bank) are its history, oldest first
-by their ``updated`` stamp. A shared store (SQLite, PostgreSQL) is another source.
+by their ``updated`` stamp. :class:`StorePilots` reads the shared store (a folder with
+``.history/``, SQLite, PostgreSQL: :mod:`readiness_widgets.store`), where every save is a revision.
 
 >>> source = FolderPilots("portfolio")                                  # doctest: +SKIP
 >>> [(r.name, r.revision) for r in source.latest()]                     # doctest: +SKIP
@@ -23,8 +24,10 @@ from urllib.parse import urlencode
 
 from .assessment import Assessment
 from .bank import Bank
-from .errors import InputError, Problem
+from .errors import InputError, Problem, ReadinessError
 from .portfolio import AssessmentFolder, Entry
+from .store import Store, open_store
+from .store.base import Revision
 
 # a portfolio reads many more files than the single-pilot dashboard lists
 MAX_PORTFOLIO_FILES = 100_000
@@ -168,4 +171,89 @@ class _Only(AssessmentFolder):
         return [n for n in super().names() if n in self._only]
 
 
-__all__ = ["MAX_PORTFOLIO_FILES", "FolderPilots", "PilotRevision", "PilotSource"]
+class StorePilots(PilotSource):
+    """The pilots of a shared store: every revision of every pilot, read at once.
+
+    ``link`` is ``pilot=KEY`` (the single-pilot dashboard of a store opens a pilot so), ``label``
+    the store's URL without its password. Reading is one bulk read of every revision
+    (:meth:`Store.all_revisions <readiness_widgets.store.Store.all_revisions>`: one query on
+    SQL); a revision's assessment is parsed once and kept (a revision never changes), and
+    :meth:`stamp` (two aggregate queries, or one ``stat`` per pilot of a folder) says when to
+    read again. ``bank`` is the bank of documents made with another bank than the bundled one.
+    A revision that does not load is listed in :meth:`unreadable` with its reason.
+    """
+
+    def __init__(self, store: Store | str, *, bank: Bank | None = None):
+        self.store = store if isinstance(store, Store) else open_store(store, create=False)
+        self.label = self.store.url  # already without a password
+        self.bank = bank
+        self._stamp: Hashable = object()  # equal to nothing: the first refresh reads
+        self._histories: dict[str, list[PilotRevision]] = {}
+        self._unreadable: list[tuple[str, str]] = []
+        self._parsed: dict[tuple[str, int, str], Assessment | str] = {}  # (key, number, signature) -> it, or why not
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Read the store again if its stamp moved; True if anything changed."""
+        stamp = self.store.stamp()
+        if stamp == self._stamp:
+            return False
+        revisions = self.store.all_revisions()
+        groups: dict[str, list[PilotRevision]] = {}
+        unreadable = [tuple(p.split(": ", 1)) if ": " in p else (p, "cannot be read")
+                      for p in getattr(self.store, "problems", ())]
+        parsed: dict[tuple[str, int, str], Assessment | str] = {}
+        for r in revisions:
+            key = (r.pilot, r.number, r.signature)
+            a = self._parsed.get(key)
+            if a is None:
+                a = self._assessment(r)
+            parsed[key] = a
+            if isinstance(a, str):
+                unreadable.append((f"{r.pilot}@{r.number}", a))
+                continue
+            groups.setdefault(r.pilot, []).append(
+                PilotRevision(r.pilot, r.number, r.saved_at, r.name or a.pilot, urlencode({"pilot": r.pilot}), a)
+            )
+        histories = {}
+        for key, revs in groups.items():
+            bank_id = revs[-1].assessment.bank.id  # earlier revisions made with another bank are not its history
+            histories[key] = [r for r in revs if r.assessment.bank.id == bank_id]
+        self._histories, self._unreadable, self._parsed, self._stamp = histories, unreadable, parsed, stamp
+        return True
+
+    def _assessment(self, r: Revision) -> Assessment | str:
+        where = f"{self.label} {r.pilot}@{r.number}"
+        bank = self.bank if self.bank is not None and (r.document or {}).get("bank", {}).get("id") == self.bank.id else None
+        try:
+            a = Assessment.from_dict(r.document or {}, bank=bank, file=where)
+        except ReadinessError as exc:
+            problems = getattr(exc, "problems", None)
+            return problems[0].message if problems else str(exc).splitlines()[0]
+        a.path = None
+        return a
+
+    def stamp(self) -> Hashable:
+        self.refresh()
+        return self._stamp
+
+    def latest(self) -> list[PilotRevision]:
+        return [revs[-1] for revs in self._histories.values()]
+
+    def history(self, pilot: str) -> list[PilotRevision]:
+        if pilot not in self._histories:
+            raise InputError("pilot", [Problem(self.label, pilot, "no readable revision of this pilot in the store")])
+        return list(self._histories[pilot])
+
+    def revisions(self) -> list[PilotRevision]:
+        return [r for revs in self._histories.values() for r in revs]
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        return list(self._unreadable)
+
+    def has(self, pilot: str) -> bool:
+        """Whether ``pilot`` (a key) is one of the portfolio's pilots."""
+        return pilot in self._histories
+
+
+__all__ = ["MAX_PORTFOLIO_FILES", "FolderPilots", "PilotRevision", "PilotSource", "StorePilots"]

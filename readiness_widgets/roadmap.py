@@ -708,7 +708,8 @@ def _action_conditions(bank: Bank, acts: _BankActions, triage: pd.DataFrame | No
         return out
     ids = [t.id for t in bank.triage]
     frame = triage.reindex(columns=ids) if triage is not None else pd.DataFrame(index=range(n), columns=ids)
-    frame = frame.fillna({t.id: t.default for t in bank.triage}).astype(str)
+    # object first: a column nobody answered is all-NaN float64, which a text default cannot fill
+    frame = frame.astype(object).fillna({t.id: t.default for t in bank.triage}).astype(str)
     codes, combos = pd.MultiIndex.from_frame(frame).factorize()
     for k, combo in enumerate(combos):
         answers = dict(zip(ids, combo, strict=True))
