@@ -129,6 +129,20 @@ def _demo_portfolio(args) -> int:
 
     if args.history:
         raise UsageError("--history: not with --portfolio (every pilot of the portfolio has its history)")
+    from .store import is_folder, redact
+
+    if not is_folder(args.output) or args.output.lower().startswith("file:"):  # a store: real, dated revisions
+        from .demo import write_demo_store
+
+        if args.force:
+            raise UsageError("--force: a store never overwrites a revision; write the demo into a new store")
+        store = _open_store(argparse.Namespace(store=args.output), create=True)
+        args._store = store  # closed by main()
+        if store.pilots():
+            raise UsageError(f"-o: {redact(args.output)} holds pilots already; write the demo into a new store")
+        pilots, revisions = write_demo_store(store, seed=DEMO_SEED if args.seed is None else args.seed)
+        _out(f"wrote {revisions} revisions of {pilots} pilots to {store.url}")
+        return EXIT_OK
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"-o: {folder} is a file; --portfolio writes a folder of assessments")
@@ -153,10 +167,15 @@ def _since(text: str | None):
 
 
 def cmd_portfolio(args) -> int:
-    from .pilots import FolderPilots
+    from .pilots import FolderPilots, StorePilots
     from .portfolio_result import STATUS_LABELS, PortfolioError, evaluate_portfolio
+    from .store import store_url
 
-    source = FolderPilots(args.folder)
+    if args.folder is not None and args.store:
+        raise UsageError("give a FOLDER or --store URL, not both")
+    if args.folder is None and not store_url(args.store):
+        raise UsageError("which pilots? give a FOLDER of assessments or --store URL (or set $READINESS_STORE)")
+    source = FolderPilots(args.folder) if args.folder is not None else StorePilots(_open_store(args))
     portfolio = evaluate_portfolio(source)
     criteria = {}
     for item in args.filter or []:
@@ -552,10 +571,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("demo", help="write the demo assessment (a partly answered pilot), or a demo portfolio")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file (with --portfolio: the folder) to write")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write (with --portfolio: a folder of files, or a store URL: sqlite:///x.db, "
+                   "postgresql+psycopg://..., file:FOLDER, where every assessment becomes a dated revision)")
     p.add_argument("--history", action="store_true", help="also write an earlier assessment, FILE-previous.json")
     p.add_argument("--portfolio", action="store_true",
-                   help="write a demo portfolio into the folder -o: about 12 pilots with 2-3 assessments each")
+                   help="write a demo portfolio into the folder or store -o: about 12 pilots with 2-3 assessments each")
     p.add_argument("--seed", type=int, help="with --portfolio: another seed gives another portfolio (default 15)")
     p.add_argument("--force", action="store_true", help="replace existing files")
     p.set_defaults(func=cmd_demo)
@@ -572,8 +593,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", metavar="URL", help="create pilot FILE (a key) in this store instead of a file")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("portfolio", help="every pilot of a folder: verdicts, how they moved, shared blockers")
-    p.add_argument("folder", metavar="FOLDER", help="a folder of assessment files (a pilot's files are its history)")
+    p = sub.add_parser("portfolio", help="every pilot of a folder or a store: verdicts, how they moved, shared blockers")
+    p.add_argument("folder", metavar="FOLDER", nargs="?",
+                   help="a folder of assessment files (a pilot's files are its history); or give --store")
+    _store_arg(p, "read the pilots of this store, every revision its history (default: $READINESS_STORE when no "
+                  "FOLDER is given)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="table (default), csv, or json (one row per pilot: pilot, revision, updated, verdict, ...)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="compare the verdicts with this date (default: a quarter "

@@ -268,3 +268,62 @@ def test_the_result_is_scored_once_per_change(demo_dir, frontend, monkeypatch):
     frontend.update(page.heatmap, sort="name")
     frontend.custom(page.location, {"type": "location", "search": ""})  # nothing changed on disk
     assert calls == [1]
+
+
+# ---- the shared store as the source ---------------------------------------------------------------
+
+
+@pytest.fixture
+def store_page(tmp_path, frontend):
+    from readiness_widgets.demo import write_demo_store
+
+    url = f"sqlite:///{tmp_path}/portfolio.db"
+    write_demo_store(url)
+    return portfolio_dashboard(store=url, page_size=5)
+
+
+def test_a_store_gives_the_same_page_as_its_pilots_in_a_folder(store_page, page):
+    assert store_page.source.label.startswith("sqlite:///")
+    assert store_page.funnel.value == page.funnel.value
+    assert store_page.blockers.value.replace("pilot=", "file=").count("file=") == page.blockers.value.count("file=")
+    assert [r["name"] for r in store_page.heatmap.rows] == [r["name"] for r in page.heatmap.rows]
+    assert {r["link"] for r in store_page.heatmap.rows} == {f"pilot={r['pilot']}" for r in store_page.heatmap.rows}
+    assert "sqlite:///" in store_page.header.value  # the page names the store (its URL, never a password)
+
+
+def test_the_query_string_opens_one_pilot_of_the_store(store_page, frontend):
+    key = store_page.source.latest()[0].pilot
+    frontend.custom(store_page.location, {"type": "location", "search": f"?pilot={key}"})
+    assert isinstance(store_page.pilot_view, Dashboard)
+    assert store_page.pilot_view.entry.name == key
+    assert [v for _, v in store_page.pilot_view.picker.options] == [key]  # that pilot alone
+    assert 'href="?"' in store_page.children[2].value
+    # a key the store does not hold is a notice, never a read
+    other = portfolio_dashboard(store=store_page.source.store)
+    frontend.custom(other.location, {"type": "location", "search": "?pilot=../../etc/passwd"})
+    assert other.pilot_view is None
+    assert "no pilot of the portfolio is saved under that name" in other.children[-1].value
+
+
+def test_a_visit_after_a_save_reads_the_store_again(store_page, frontend, bank):
+    store = store_page.source.store
+    a = demo_assessment(bank, pilot="A brand new pilot")
+    a.business_unit = "Research"
+    store.bind(a, "brand-new").save()
+    frontend.custom(store_page.location, {"type": "location", "search": ""})
+    assert store_page.heatmap.total == 13
+    assert ("Research", "Research") in store_page.filters["business_unit"].options
+
+
+def test_portfolio_dashboard_reads_the_env_store_and_refuses_a_missing_one(tmp_path, monkeypatch):
+    from readiness_widgets.demo import write_demo_store
+    from readiness_widgets.store import ENV_STORE
+
+    url = f"sqlite:///{tmp_path}/p.db"
+    write_demo_store(url)
+    monkeypatch.setenv(ENV_STORE, url)
+    assert portfolio_dashboard().source.label == url
+    monkeypatch.setenv(ENV_STORE, f"sqlite:///{tmp_path}/missing.db")
+    missing = portfolio_dashboard()
+    assert isinstance(missing, w.HTML)
+    assert "no such database file" in missing.value

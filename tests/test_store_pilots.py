@@ -203,3 +203,92 @@ def test_demo_revisions_follow_each_other(demo_store):
         assert stamps == sorted(stamps)
         assert stamps[-1] - stamps[0] > timedelta(weeks=8)
     assert len(demo_portfolio()) == len(demo_store.pilots())
+
+
+# ---- the command line: readiness demo --portfolio -o URL, readiness portfolio --store, dashboard --store ----
+
+
+def _run(capsys, *argv):
+    from readiness_widgets import cli
+
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_demo_portfolio_into_a_store_then_the_portfolio_of_that_store(capsys, store_url, tmp_path):
+    code, out, err = _run(capsys, "demo", "--portfolio", "-o", store_url if "://" in store_url else f"file:{store_url}")
+    assert code == 0, err
+    assert out.startswith("wrote 33 revisions of 12 pilots to ")
+    url = store_url if "://" in store_url else f"file:{store_url}"
+    code, out, err = _run(capsys, "store", "list", "--store", url, "--format", "json")
+    listed = json.loads(out)
+    assert len(listed) == 12
+    assert sorted(r["revision"] for r in listed) == sorted(len(h.revisions) for h in demo_portfolio_histories())
+    code, out, err = _run(capsys, "portfolio", "--store", url, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {r["pilot"]: (r["verdict"], r["revision"]) for r in rows} == {r["pilot"]: (r["verdict"], r["revision"]) for r in listed}
+    code, out, err = _run(capsys, "portfolio", "--store", url, "--since", "2026-06-30")
+    assert "12 pilots: 2 ready, 2 ready with conditions, 8 not ready; since 2026-06-30:" in out
+    code, out, _ = _run(capsys, "portfolio", "--store", url, "-o", tmp_path / "p.html")
+    assert code == 0
+    assert (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    code, out, _ = _run(capsys, "portfolio", "--store", url, "-o", tmp_path / "p.csv")
+    assert pd.read_csv(tmp_path / "p.csv")["pilot"].tolist() == sorted(r["pilot"] for r in listed)  # keys, by name
+    # the demo never writes into a store that holds pilots
+    code, _, err = _run(capsys, "demo", "--portfolio", "-o", url)
+    assert code == 2
+    assert "holds pilots already" in err
+
+
+def test_portfolio_reads_the_env_store_and_refuses_ambiguity(capsys, monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path}/p.db"
+    write_demo_store(url)
+    monkeypatch.setenv("READINESS_STORE", url)
+    code, out, _ = _run(capsys, "portfolio", "--format", "csv")
+    assert code == 0
+    assert len(out.strip().splitlines()) == 13
+    code, _, err = _run(capsys, "portfolio", tmp_path, "--store", url)
+    assert (code, err.strip()) == (2, "readiness: give a FOLDER or --store URL, not both")
+    monkeypatch.delenv("READINESS_STORE")
+    code, _, err = _run(capsys, "portfolio")
+    assert code == 2
+    assert "give a FOLDER of assessments or --store URL" in err
+    code, _, err = _run(capsys, "portfolio", "--store", f"sqlite:///{tmp_path}/missing.db")
+    assert (code, err.count("\n")) == (2, 1)
+    assert "no such database file" in err
+    code, _, err = _run(capsys, "demo", "--portfolio", "-o", f"sqlite:///{tmp_path}/q.db", "--force")
+    assert code == 2
+    assert "never overwrites" in err
+
+
+def test_dashboard_serves_the_portfolio_of_a_store_with_the_same_settings(monkeypatch, capsys, tmp_path):
+    import subprocess
+
+    from readiness_widgets import serve
+
+    url = f"sqlite:///{tmp_path}/p.db"
+    write_demo_store(url)
+    seen = {}
+
+    class FakeVoila:  # records the command the real Voila would run
+        def __init__(self, cmd, env):
+            seen["cmd"], seen["env"] = cmd, env
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeVoila)
+    monkeypatch.setattr(serve, "find_spec", lambda name: object())
+    monkeypatch.setenv("READINESS_STORE", url)
+    code, out, _ = _run(capsys, "dashboard", "--page", "portfolio")
+    assert code == 0
+    assert seen["env"]["READINESS_STORE"] == url
+    assert "READINESS_ASSESSMENTS" not in seen["env"]
+    assert seen["cmd"] == serve.voila_command("portfolio", port=8866)
+    assert f"serving the portfolio for {url}" in out
+    code, _, err = _run(capsys, "dashboard", "--page", "portfolio", "--store", f"sqlite:///{tmp_path}/missing.db")
+    assert code == 2
+    assert "no such database file" in err

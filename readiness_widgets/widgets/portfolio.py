@@ -7,11 +7,13 @@ since the date, the pilots x dimensions heatmap (a page of rows at a time, sorta
 opens the pilot's own dashboard), the shared blockers and the trends. The browser receives what
 the page shows, never the whole portfolio.
 
-The page's query string (``?file=NAME.json``) opens one pilot: the single-pilot
-:class:`~.dashboard.Dashboard`, listing only that pilot's assessments.
+The page's query string opens one pilot: the single-pilot :class:`~.dashboard.Dashboard`,
+listing only that pilot's assessments (``?file=NAME.json`` in a folder) or that pilot of the
+store at its latest revision (``?pilot=KEY``).
 
 >>> from readiness_widgets.widgets.portfolio import portfolio_dashboard
->>> portfolio_dashboard("portfolio/")      # default: $READINESS_ASSESSMENTS, else the demo   # doctest: +SKIP
+>>> portfolio_dashboard("portfolio/")      # default: $READINESS_STORE, $READINESS_ASSESSMENTS, else the demo  # doctest: +SKIP
+>>> portfolio_dashboard(store="sqlite:///readiness.db")                                       # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ import ipywidgets as w
 from ..charts import GAP_SCALE, NO_GAP, gap_colour, trend_colour, trends_spec
 from ..demo import demo_portfolio_folder
 from ..errors import ReadinessError
-from ..pilots import FolderPilots, PilotSource
+from ..pilots import FolderPilots, PilotSource, StorePilots
 from ..portfolio import ENV_FOLDER, FolderError
 from ..portfolio_result import STATUS_LABELS, PortfolioResult, evaluate_portfolio
 from ..report import VERDICT_COLOURS, portfolio_parts, render_portfolio_html
+from ..store import Store, open_store, store_url
 from ._html import STYLE, render, scroll
-from .dashboard import Dashboard
+from .dashboard import Dashboard, StoreSource
 from .download import DownloadButton
 from .heatmap import HeatmapView
 from .location import PageLocation
@@ -64,7 +67,12 @@ PORTFOLIO_STYLE = """<style>
 </style>"""
 
 
-def _source_of(folder: str | Path | None) -> PilotSource:
+def _source_of(folder: str | Path | None, store: str | Store | None = None) -> PilotSource:
+    """``store`` (default ``$READINESS_STORE`` when no ``folder`` is given), else ``folder``
+    (default ``$READINESS_ASSESSMENTS``, else the bundled demo portfolio)."""
+    url = store if store is not None else (store_url() if folder is None else None)
+    if url:
+        return StorePilots(url if isinstance(url, Store) else open_store(url, create=False))
     if folder is not None:
         return FolderPilots(folder)
     import os
@@ -204,7 +212,8 @@ class PortfolioDashboard(w.VBox):
         p = self.full
         latest = p.latest_update
         self.header.value = render(
-            "portfolio_header", label=Path(p.label).name or p.label, count=p.everyone, bank=p.bank,
+            "portfolio_header", label=p.label if ":" in p.label.split("/")[0] else Path(p.label).name or p.label,
+            count=p.everyone, bank=p.bank,
             latest=latest.strftime("%Y-%m-%d") if latest else "–",
         )
         self.notice.value = render("notices", notices=[f"{name}: {why}" for name, why in p.skipped],
@@ -307,14 +316,17 @@ class PortfolioDashboard(w.VBox):
         self._render()
 
     def open_pilot(self, name: str) -> None:
-        """Show the single-pilot dashboard of the pilot saved as ``name`` (a file of the folder)."""
+        """Show the single-pilot dashboard of the pilot saved as ``name`` (a file of the folder, or
+        a pilot's key in the store)."""
         source = self.source
-        pilot = source.pilot_of_file(name) if isinstance(source, FolderPilots) else None
-        if pilot is None:
+        board = None
+        if isinstance(source, StorePilots) and source.has(name):
+            board = Dashboard(StoreSource(source.store, only=name), selected=name)
+        elif isinstance(source, FolderPilots) and (pilot := source.pilot_of_file(name)) is not None:
+            board = Dashboard(source.pilot_folder(pilot), selected=name)
+        if board is None:
             notice = f"{name}: no pilot of the portfolio is saved under that name"
             board = w.HTML(value=render("notices", notices=[notice], unreadable=[]))
-        else:
-            board = Dashboard(source.pilot_folder(pilot), selected=name)
         self.pilot_view = board if isinstance(board, Dashboard) else None
         back = w.HTML(value='<p><a href="?" class="rw-back">&larr; Every pilot of the portfolio</a></p>')
         self.children = [w.HTML(value=STYLE + PORTFOLIO_STYLE), self.location, back, board]
@@ -336,13 +348,15 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def portfolio_dashboard(folder: str | Path | None = None, **kw) -> PortfolioDashboard | w.HTML:
-    """The portfolio of ``folder`` (default ``$READINESS_ASSESSMENTS``, else the bundled demo portfolio).
+def portfolio_dashboard(folder: str | Path | None = None, *, store: str | Store | None = None,
+                        **kw) -> PortfolioDashboard | w.HTML:
+    """The portfolio of ``folder`` (default ``$READINESS_ASSESSMENTS``, else the bundled demo portfolio),
+    or of ``store`` (a URL or an open store; default ``$READINESS_STORE`` when no folder is given).
 
-    A folder that cannot be read is a one-line message, never a traceback.
+    A folder or store that cannot be read is a one-line message, never a traceback.
     """
     try:
-        return PortfolioDashboard(_source_of(folder), **kw)
+        return PortfolioDashboard(_source_of(folder, store), **kw)
     except (FolderError, ReadinessError) as exc:
         return w.HTML(value=render("notices", notices=[str(exc)], unreadable=[]))
 

@@ -93,6 +93,32 @@ def voila(
             proc.wait(timeout=5)
 
 
+@contextlib.contextmanager
+def readiness_dashboard(*args: str, log_dir: Path) -> Iterator[str]:
+    """Run the real ``readiness dashboard ARGS --port PORT`` (the CLI, which starts Voila) and yield
+    ``http://127.0.0.1:PORT/``; stopped with SIGTERM, which the command passes on to Voila."""
+    import sys
+
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("QUERY_STRING", None)
+    log = log_dir / f"voila-{port}.log"
+    cmd = [sys.executable, "-m", "readiness_widgets.cli", "dashboard", *args, "--port", str(port)]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(log_dir))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_listening(port, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 def kernel_pids(url: str) -> list[int]:
     """The kernels the Voila server at ``url`` runs now: its child processes (from /proc)."""
     parent = SERVERS[url].pid
