@@ -1,7 +1,7 @@
 """Dashboard speed in a real browser: time to interactive (vs a bare widget page) and redraw latency.
 
     python benchmarks/bench_dashboard.py [--runs 5] [--clicks 15] [--shipped-only]
-    python benchmarks/bench_dashboard.py --portfolio 1000 [--runs 5] [--filters 15] [--shipped-only]
+    python benchmarks/bench_dashboard.py --portfolio 1000 [--runs 5] [--filters 15] [--shipped-only] [--source sqlite]
 
 Voila is started exactly as ``readiness dashboard`` starts it (our voila.json). Debian's Chromium,
 headless, driven by Playwright. Every figure is measured in this run:
@@ -22,7 +22,9 @@ headless, driven by Playwright. Every figure is measured in this run:
 
 With ``--portfolio N`` the page measured is the portfolio (``readiness dashboard --page portfolio``)
 on a folder of N generated pilots (each a variant of one of the demo portfolio's pilots, with two
-or three assessments, one file each), against the same bare page, in the same run:
+or three assessments, one file each; ``--source sqlite``: the same pilots as revisions of a SQLite
+store, served as ``readiness dashboard --store URL --page portfolio``), against the same bare
+page, in the same run:
 
 * **time to interactive**: until the verdict funnel and the first heatmap row are drawn. Target
   at 1,000 pilots: <= 1.5 x the bare page.
@@ -184,50 +186,95 @@ async ([value, total]) => {
 """
 
 
-def write_scaled_portfolio(folder: Path, pilots: int, seed: int = 15) -> dict[str, int]:
+def scaled_histories(pilots: int, seed: int = 15):
     """``pilots`` pilots, each a variant of one of the demo portfolio's (its 2-3 assessments, a
-    tenth of the answers moved a level, its own name, business unit and owner), one file per
-    assessment. Written as the data model writes them. Returns the pilots per business unit."""
+    tenth of the answers moved a level, its own name, business unit and owner): (pilots per
+    business unit, [[document, ...] per pilot])."""
     import random
 
-    from readiness_widgets.assessment import Assessment
     from readiness_widgets.demo import demo_portfolio
 
     rng = random.Random(seed)
     templates = [[a.to_dict() for a in history] for history in demo_portfolio()]
-    folder.mkdir(parents=True, exist_ok=True)
     per_unit: dict[str, int] = {}
+    out = []
     for i in range(pilots):
         history = templates[i % len(templates)]
         unit, owner = f"Unit {rng.randrange(UNITS):02d}", f"Owner {rng.randrange(OWNERS):03d}"
         per_unit[unit] = per_unit.get(unit, 0) + 1
         moved = {q: rng.choice((-1, 1)) for q in history[-1]["answers"] if rng.random() < 0.1}
-        for r, doc in enumerate(history):
+        docs = []
+        for doc in history:
             doc = json.loads(json.dumps(doc))
             doc.update(pilot=f"{doc['pilot']} {i:05d}", business_unit=unit, owner=owner)
             for q, step in moved.items():
                 value = doc["answers"].get(q, {}).get("value")
                 if isinstance(value, int):
                     doc["answers"][q]["value"] = min(4, max(0, value + step))
+            docs.append(doc)
+        out.append(docs)
+    return per_unit, out
+
+
+def write_scaled_portfolio(folder: Path, pilots: int, seed: int = 15) -> dict[str, int]:
+    """:func:`scaled_histories` as a folder, one file per assessment, written as the data model
+    writes them. Returns the pilots per business unit."""
+    from readiness_widgets.assessment import Assessment
+
+    folder.mkdir(parents=True, exist_ok=True)
+    per_unit, histories = scaled_histories(pilots, seed)
+    for i, docs in enumerate(histories):
+        for r, doc in enumerate(docs):
             text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
             (folder / f"pilot-{i:05d}-{r + 1}.json").write_text(text, encoding="utf-8")
     Assessment.load(folder / "pilot-00000-1.json")  # what was written is a valid assessment
     return per_unit
 
 
-def portfolio_speed(browser, work: Path, pilots: int, runs: int, filters: int, extra: list[str]) -> dict:
+def write_scaled_store(url: str, pilots: int, seed: int = 15) -> dict[str, int]:
+    """:func:`scaled_histories` as store revisions (``pilot-NNNNN``, dated as in the documents),
+    through the store's import. Returns the pilots per business unit."""
+    from readiness_widgets.assessment import Assessment
+    from readiness_widgets.store import PilotHistory, Revision, open_store
+    from readiness_widgets.store.base import changes_between, doc_signature, parse_stamp
+
+    per_unit, histories = scaled_histories(pilots, seed)
+    Assessment.from_dict(histories[0][0])  # what is written is a valid assessment
+    out = []
+    for i, docs in enumerate(histories):
+        key, revisions, before = f"pilot-{i:05d}", [], None
+        for n, doc in enumerate(docs, start=1):
+            revisions.append(Revision(pilot=key, number=n, base=n - 1 or None, saved_at=parse_stamp(doc["updated"]),
+                                      saved_by="bench", source="import", changes=changes_between(before, doc),
+                                      signature=doc_signature(doc), name=doc["pilot"], document=doc))
+            before = doc
+        out.append(PilotHistory(key, tuple(revisions)))
+    with open_store(url, create=True) as store:
+        store.import_history(out, validate=False)
+    return per_unit
+
+
+def portfolio_speed(browser, work: Path, pilots: int, runs: int, filters: int, extra: list[str],
+                    source: str = "folder") -> dict:
     bare = work / "bare.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BARE)]), bare)
     folder = work / "portfolio"
     started = time.perf_counter()
-    per_unit = write_scaled_portfolio(folder, pilots)
-    files = len(list(folder.glob("*.json")))
-    print(f"  {pilots} pilots, {files} assessment files written in {time.perf_counter() - started:.0f} s")
+    store = None
+    if source == "folder":
+        per_unit = write_scaled_portfolio(folder, pilots)
+        files = len(list(folder.glob("*.json")))
+        print(f"  {pilots} pilots, {files} assessment files written in {time.perf_counter() - started:.0f} s")
+    else:  # the same pilots as revisions of a SQLite store, served as readiness dashboard --store URL does
+        folder.mkdir()
+        store = f"sqlite:///{folder}/portfolio.db"
+        per_unit = write_scaled_store(store, pilots)
+        print(f"  {pilots} pilots imported into {store} in {time.perf_counter() - started:.0f} s")
     base, page = [], []
     preheated = NO_PREHEAT[0] not in extra
     cap = 2 * (runs + 2) + 4  # every load is a new page, and its kernel may outlive it for a while
     with voila(bare, work, log_dir=work, extra_args=extra, max_kernels=cap) as bare_url, voila(
-        "portfolio", folder, log_dir=work, extra_args=extra, max_kernels=cap
+        "portfolio", folder, log_dir=work, extra_args=extra, max_kernels=cap, store=store
     ) as page_url:
         loads = {bare_url: 0, page_url: 0}
         for i in range(runs + 1):  # the first round warms the OS caches and is not counted
@@ -270,6 +317,8 @@ def main(argv=None) -> int:
     ap.add_argument("--shipped-only", action="store_true", help="skip the run with a new kernel per page")
     ap.add_argument("--portfolio", type=int, metavar="PILOTS", help="measure the portfolio page on this many pilots")
     ap.add_argument("--filters", type=int, default=15, help="with --portfolio: filter changes timed (0: none)")
+    ap.add_argument("--source", choices=["folder", "sqlite"], default="folder",
+                    help="with --portfolio: the pilots as a folder of files (default) or as revisions of a SQLite store")
     args = ap.parse_args(argv)
     if args.portfolio:
         return main_portfolio(args)
@@ -303,8 +352,8 @@ def main_portfolio(args) -> int:
         for i, (name, extra) in enumerate(modes):
             sub = Path(tmp) / f"mode{i}"
             sub.mkdir()
-            print(f"portfolio page, {args.portfolio} pilots, {name}:")
-            got = portfolio_speed(browser, sub, args.portfolio, args.runs, args.filters if i == 0 else 0, extra)
+            print(f"portfolio page, {args.portfolio} pilots ({args.source}), {name}:")
+            got = portfolio_speed(browser, sub, args.portfolio, args.runs, args.filters if i == 0 else 0, extra, args.source)
             base, page = got["base"], got["page"]
             mb, mp = statistics.median(x for x, _ in base), statistics.median(x for x, _ in page)
             wb, wp = statistics.median(w for _, w in base), statistics.median(w for _, w in page)

@@ -63,13 +63,15 @@ def voila(
     extra_args: list[str] | None = None,
     max_kernels: int = DEFAULT_MAX_KERNELS,
     token: str | None = None,
+    store: str | None = None,
 ) -> Iterator[str]:
     """Serve ``page`` (a name from ``PAGES``, or a notebook) as ``readiness dashboard`` does.
 
-    Yields ``http://127.0.0.1:PORT/``.
+    ``store``: serve the pilots of that store (``readiness dashboard --store URL``); ``folder`` is
+    then only the server's working folder. Yields ``http://127.0.0.1:PORT/``.
     """
     port = free_port()
-    env = voila_environment(folder, form_file=form_file, token=token)
+    env = voila_environment(folder if store is None else None, form_file=form_file, token=token, store=store)
     env.pop("QUERY_STRING", None)
     log = log_dir / f"voila-{port}.log"
     if isinstance(page, str) and page in PAGES:
