@@ -212,8 +212,8 @@ class PortfolioDashboard(w.VBox):
         p = self.full
         latest = p.latest_update
         self.header.value = render(
-            "portfolio_header", label=p.label if ":" in p.label.split("/")[0] else Path(p.label).name or p.label,
-            count=p.everyone, bank=p.bank,
+            "portfolio_header", count=p.everyone, bank=p.bank,
+            label=p.label if isinstance(self.source, StorePilots) else Path(p.label).name or p.label,  # a store: its URL
             latest=latest.strftime("%Y-%m-%d") if latest else "–",
         )
         self.notice.value = render("notices", notices=[f"{name}: {why}" for name, why in p.skipped],
