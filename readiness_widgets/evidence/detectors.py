@@ -419,33 +419,20 @@ class Detectors:
     def _python_text(self, rel: str, text: str, scope: str, is_test: bool, lower: str = "", cells=None, zone: str = "main") -> set[str]:
         """Search Python source (a file, or a notebook's code cells joined); returns top-level imports."""
         found: set[str] = set()
-        interesting: list[tuple[int, list[str], str]] = []
+        interesting: list[tuple[int, tuple[str, ...], str]] = []
         pos = text.find("import")
         while pos >= 0:  # import lines, found by str.find (memchr speed) rather than a line-anchored regex
             start = text.rfind("\n", 0, pos) + 1
             end = text.find("\n", pos)
             if end < 0:
                 end = len(text)
-            after = text[pos + 6 : pos + 7]
-            if (start == pos or text[start:pos].isspace()) and (after == " " or after == "\t"):
-                rest = text[pos + 7 : end]
-                if "," in rest or "#" in rest:  # import a.b as c, d  # comment
-                    modules = [w[0] for w in (p.split() for p in rest.split("#")[0].split(",")) if w]
-                else:
-                    modules = rest.split(None, 1)[:1]
-                for module in modules:
-                    top = module.partition(".")[0]
-                    found.add(top)
-                    if top in _INTERESTING_TOPS and (_resolve(module) or (is_test and top in T.TEST_IMPORTS)):
-                        interesting.append((start, [module], top))
-            elif after in (" ", "\t", "(") and text[start:pos].lstrip().startswith("from "):  # from a.b import c
-                module = text[start:pos].strip()[5:].strip()
-                top = module.partition(".")[0]
-                found.add(top)
-                if top in _INTERESTING_TOPS:
-                    names = text[pos + 6 : end].split("#")[0].strip(" \t()\\").split(",")
-                    dotted = [module] + [f"{module}.{n.split()[0]}" for n in names if n.split()]
-                    if any(_resolve(d) for d in dotted) or (is_test and top in T.TEST_IMPORTS):
+            line = text[start:end]
+            parsed = _import_line(line) if len(line) <= _CACHED_LINE else _parse_import_line(line)
+            if parsed is not None:
+                tops, entries = parsed
+                found.update(tops)
+                for dotted, top, resolves in entries:
+                    if resolves or (is_test and top in T.TEST_IMPORTS):
                         interesting.append((start, dotted, top))
             pos = text.find("import", end)
         found.discard("")  # relative imports
@@ -870,6 +857,44 @@ _EVALUATION_STEM_RE = re.compile(r"train|eval|score|metric|valid|test|model|expe
 def _evaluation_file(lower: str, text: str) -> bool:
     """Splits and metrics count in scripts that train or evaluate, not in any module importing them."""
     return _EVALUATION_STEM_RE.search(lower) is not None or "__main__" in text
+
+
+def _parse_import_line(line: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], str, bool], ...]] | None:
+    """What a line holding ``import`` imports: ``(top-level names, entries)``, or None when it is no
+    import statement (its first ``import`` is inside a name or a string, or after other code).
+
+    ``entries`` holds, for each module whose top-level name is in the import table or is a test
+    runner, ``(dotted names, top, resolves)``: ``import a.b as c, d`` gives one entry per module,
+    ``from a.b import c, d`` one entry with ``a.b``, ``a.b.c`` and ``a.b.d``.
+    """
+    pos = line.find("import")
+    prefix = line[:pos]
+    after = line[pos + 6 : pos + 7]
+    if (pos == 0 or prefix.isspace()) and (after == " " or after == "\t"):
+        rest = line[pos + 7 :]
+        if "," in rest or "#" in rest:  # import a.b as c, d  # comment
+            modules = [w[0] for w in (p.split() for p in rest.split("#")[0].split(",")) if w]
+        else:
+            modules = rest.split(None, 1)[:1]
+        tops = tuple(module.partition(".")[0] for module in modules)
+        entries = tuple(
+            ((module,), top, bool(_resolve(module))) for module, top in zip(modules, tops, strict=True) if top in _INTERESTING_TOPS
+        )
+        return tops, entries
+    if after in (" ", "\t", "(") and prefix.lstrip().startswith("from "):  # from a.b import c
+        module = prefix.strip()[5:].strip()
+        top = module.partition(".")[0]
+        if top not in _INTERESTING_TOPS:
+            return (top,), ()
+        names = line[pos + 6 :].split("#")[0].strip(" \t()\\").split(",")
+        dotted = (module, *(f"{module}.{n.split()[0]}" for n in names if n.split()))
+        return (top,), ((dotted, top, any(_resolve(d) for d in dotted)),)
+    return None
+
+
+_CACHED_LINE = 200
+"""Import lines up to this length are parsed once per scan process (the same lines recur across files)."""
+_import_line = lru_cache(maxsize=8192)(_parse_import_line)
 
 
 @lru_cache(maxsize=8192)
