@@ -76,14 +76,26 @@ class _Ignore:
             return None
         return cls(base, _combine(by_name), _combine(by_path), spec)
 
-    def decide(self, rel: str, is_dir: bool) -> bool | None:
-        sub = rel[len(self.base) + 1 :] if self.base else rel
+    def decide(self, rel: str, is_dir: bool, name: str = "") -> bool | None:
+        """True (ignored), False (re-included by a ``!pattern``) or None (no pattern matches).
+
+        ``rel`` is relative to the scanned folder; ``name``, its last part, saves finding it.
+        """
+        if not name:
+            name = rel[rel.rfind("/") + 1 :]
         if is_dir:
-            sub += "/"
-        name = sub[sub.rfind("/", 0, len(sub) - 1) + 1 :]
-        if (self.names is None or self.names.match(name) is None) and (self.paths is None or self.paths.match(sub) is None):
-            return None
-        return self.spec.check_file(sub).include
+            name += "/"
+        if self.names is None or self.names.match(name) is None:
+            if self.paths is None:
+                return None
+            sub = rel[len(self.base) + 1 :] if self.base else rel
+            if is_dir:
+                sub += "/"
+            if self.paths.match(sub) is None:
+                return None
+            return self.spec.check_file(sub).include
+        sub = rel[len(self.base) + 1 :] if self.base else rel
+        return self.spec.check_file(sub + "/" if is_dir else sub).include
 
 
 def _combine(regexes: list[str]) -> re.Pattern | None:
@@ -200,6 +212,8 @@ class Walker:
                 ignores = (*ignores, spec)
         subdirs = []
         prefix = rel + "/" if rel else ""
+        check_ignored = bool(ignores) or self.exclude is not None
+        classify, read, max_files = self.classify, self._read, limits.max_files
         for entry in entries:
             name = entry.name
             child = prefix + name
@@ -218,7 +232,7 @@ class Walker:
                     reason = "cache"
                 if reason is not None:
                     stats.skip(reason)
-                elif self._ignored(child, ignores, True):
+                elif self._ignored(child, ignores, True, name):
                     stats.skip("gitignored")
                 elif self.on_dir is not None and self.on_dir(child, name.lower()) is False:
                     stats.skip("by_detector")
@@ -230,32 +244,32 @@ class Walker:
             if not is_file:
                 stats.skip("special_file")
                 continue
-            stats.files_seen += 1
-            if stats.files_seen > limits.max_files:
+            seen = stats.files_seen = stats.files_seen + 1
+            if seen > max_files:
                 stats.files_seen -= 1
-                self._stop("max_files", child, f"stopped after max_files={limits.max_files}; the results are partial")
+                self._stop("max_files", child, f"stopped after max_files={max_files}; the results are partial")
                 return
-            if (stats.files_seen & 63) == 0 and not self._check_bounds(child):
+            if (seen & 63) == 0 and not self._check_bounds(child):
                 return
-            if (ignores or self.exclude is not None) and self._ignored(child, ignores, False):
+            if check_ignored and self._ignored(child, ignores, False, name):
                 stats.skip("gitignored")
                 continue
             lower = name.lower()
-            kind = self.classify(lower, child)
+            kind = classify(lower, child)
             if kind is None:
                 yield child, lower, None, None
                 continue
-            data = self._read(entry.path, child, kind)
+            data = read(entry.path, child, kind)
             if self._stopped:
                 return
             yield child, lower, kind, data
         stack.extend(reversed(subdirs))
 
-    def _ignored(self, rel: str, ignores: tuple[_Ignore, ...], is_dir: bool) -> bool:
-        if self.exclude is not None and self.exclude.decide(rel, is_dir):
+    def _ignored(self, rel: str, ignores: tuple[_Ignore, ...], is_dir: bool, name: str) -> bool:
+        if self.exclude is not None and self.exclude.decide(rel, is_dir, name):
             return True
         for ignore in reversed(ignores):  # the deepest .gitignore decides first, as in git
-            decision = ignore.decide(rel, is_dir)
+            decision = ignore.decide(rel, is_dir, name)
             if decision is not None:
                 return decision
         return False
