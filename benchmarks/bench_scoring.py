@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import timeit
 
 # one BLAS thread: on a small shared machine, thread hand-offs make the timings of both sides erratic
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -23,6 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import pandas as pd
+from timing import median_time
 
 from readiness_widgets.bank import EVIDENCE_KINDS, load_bank
 from readiness_widgets.scoring import DONT_KNOW_CODE, NA_CODE, bank_arrays, score, score_many
@@ -46,13 +45,6 @@ def random_inputs(bank, n: int, seed: int = 0):
         {t.id: np.array([o.value for o in t.options], dtype=object)[rng.integers(0, len(t.options), n)] for t in bank.triage}
     )
     return answers, evidence, triage
-
-
-def median_time(fn, repeat: int) -> float:
-    number = 1
-    while timeit.timeit(fn, number=number) < 0.05 and number < 10_000:
-        number *= 2
-    return statistics.median(t / number for t in timeit.repeat(fn, number=number, repeat=repeat))
 
 
 def main(argv=None) -> None:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import timeit
 import warnings
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
+from timing import median_time
 
 from readiness_widgets.bank import load_bank
 from readiness_widgets.scoring import DONT_KNOW_CODE, NA_CODE, bank_arrays
@@ -42,13 +41,6 @@ def random_team_answers(teams: int, respondents: int, questions: int, seed: int 
     levels[(u >= 0.13) & (u < 0.15)] = NA_CODE
     evidence = rng.integers(0, 3, size=shape).astype(np.int8)
     return levels, evidence
-
-
-def median_time(fn, repeat: int) -> float:
-    number = 1
-    while timeit.timeit(fn, number=number) < 0.05 and number < 10_000:
-        number *= 2
-    return statistics.median(t / number for t in timeit.repeat(fn, number=number, repeat=repeat))
 
 
 def main(argv=None) -> None:

@@ -645,17 +645,7 @@ class Assessment:
             update["notes"] = notes
         if links is not None:
             update["links"] = list(links)
-        try:
-            new = Answer.model_validate(update)
-        except ValidationError as exc:
-            raise AssessmentError(
-                Problem("<answer>", f"answers.{question_id}.{p.path}", p.message)
-                for p in problems_from_validation(exc, "<answer>")
-            ) from None
-        if new.value == NA and not question.allow_na:
-            raise AssessmentError(
-                [Problem("<answer>", f"answers.{question_id}.value", "N/A is not allowed for this question")]
-            )
+        new = _checked(Answer, update, "answers", question_id, question.allow_na)
         if new.evidence not in question.evidence_kinds:
             raise AssessmentError([Problem("<answer>", f"answers.{question_id}.evidence", _unfit(self.bank, question_id, new.evidence))])
         if new == Answer():
@@ -672,17 +662,10 @@ class Assessment:
         It replaces an earlier agreement on the same question; the time is now.
         """
         question = self.bank.question(question_id)
-        try:
-            agreed = Agreement(value=value, evidence=evidence, reason=reason, agreed_by=by)
-        except ValidationError as exc:
-            raise AssessmentError(
-                Problem("<agreement>", f"agreements.{question_id}.{p.path}", p.message)
-                for p in problems_from_validation(exc, "<agreement>")
-            ) from None
-        if agreed.value == NA and not question.allow_na:
-            raise AssessmentError(
-                [Problem("<agreement>", f"agreements.{question_id}.value", "N/A is not allowed for this question")]
-            )
+        agreed = _checked(
+            Agreement, {"value": value, "evidence": evidence, "reason": reason, "agreed_by": by},
+            "agreements", question_id, question.allow_na,
+        )
         self.data.agreements[question_id] = agreed
         self._touch()
         self._emit("agreement", question_id)
@@ -848,6 +831,21 @@ def _replace(data: AssessmentFile, **changes) -> AssessmentFile:
         return AssessmentFile.model_validate(doc)
     except ValidationError as exc:
         raise AssessmentError(problems_from_validation(exc, "<assessment>")) from None
+
+
+def _checked(model: type[BaseModel], data: dict[str, Any], field: str, question_id: str, allow_na: bool):
+    """``data`` validated as ``model`` (an answer or an agreement on ``question_id``), with the
+    problems named ``<field>.<question_id>.<path>``; N/A only where the question allows it."""
+    where = f"<{field[:-1]}>"
+    try:
+        checked = model.model_validate(data)
+    except ValidationError as exc:
+        raise AssessmentError(
+            Problem(where, f"{field}.{question_id}.{p.path}", p.message) for p in problems_from_validation(exc, where)
+        ) from None
+    if checked.value == NA and not allow_na:
+        raise AssessmentError([Problem(where, f"{field}.{question_id}.value", "N/A is not allowed for this question")])
+    return checked
 
 
 def _unfit(bank: Bank, question_id: str, kind: str) -> str:

@@ -160,9 +160,14 @@ def test_the_preheated_kernel_counts_and_the_pool_refills_within_the_cap(folder,
         for _ in range(5):
             statuses.append(request(url, "/")[0])
             assert len(kernel_pids(url)) <= 3
-        assert statuses == [200, 200, 503, 503, 503]
+        # The first visit takes the preheated kernel and the second starts one. Whether the third
+        # gets the last slot or the pool's refill does is a race the server may win either way;
+        # what may never happen is a fourth kernel, or a 200 after a 503.
+        served = statuses.count(200)
+        assert served in (2, 3), statuses
+        assert statuses == [200] * served + [503] * (5 - served)
         count, _ = wait_for_kernels(url, lambda n: n == 3, 30)
-        assert count == 3  # two pages and the refilled pool, never more
+        assert count == 3  # the pages and, if a slot is left, the refilled pool: never more
 
 
 def test_kernels_of_pages_nobody_opened_are_culled(folder, tmp_path):

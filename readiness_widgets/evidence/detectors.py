@@ -22,7 +22,7 @@ import itertools
 import json
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from . import ci
@@ -419,67 +419,43 @@ class Detectors:
     def _python_text(self, rel: str, text: str, scope: str, is_test: bool, lower: str = "", cells=None, zone: str = "main") -> set[str]:
         """Search Python source (a file, or a notebook's code cells joined); returns top-level imports."""
         found: set[str] = set()
-        interesting: list[tuple[int, list[str], str]] = []
+        interesting: list[tuple[int, tuple[tuple[str, str], ...], str]] = []
         pos = text.find("import")
         while pos >= 0:  # import lines, found by str.find (memchr speed) rather than a line-anchored regex
             start = text.rfind("\n", 0, pos) + 1
             end = text.find("\n", pos)
             if end < 0:
                 end = len(text)
-            after = text[pos + 6 : pos + 7]
-            if (start == pos or text[start:pos].isspace()) and (after == " " or after == "\t"):
-                rest = text[pos + 7 : end]
-                if "," in rest or "#" in rest:  # import a.b as c, d  # comment
-                    modules = [w[0] for w in (p.split() for p in rest.split("#")[0].split(",")) if w]
-                else:
-                    modules = rest.split(None, 1)[:1]
-                for module in modules:
-                    top = module.partition(".")[0]
-                    found.add(top)
-                    if top in _INTERESTING_TOPS and (_resolve(module) or (is_test and top in T.TEST_IMPORTS)):
-                        interesting.append((start, [module], top))
-            elif after in (" ", "\t", "(") and text[start:pos].lstrip().startswith("from "):  # from a.b import c
-                module = text[start:pos].strip()[5:].strip()
-                top = module.partition(".")[0]
-                found.add(top)
-                if top in _INTERESTING_TOPS:
-                    names = text[pos + 6 : end].split("#")[0].strip(" \t()\\").split(",")
-                    dotted = [module] + [f"{module}.{n.split()[0]}" for n in names if n.split()]
-                    if any(_resolve(d) for d in dotted) or (is_test and top in T.TEST_IMPORTS):
-                        interesting.append((start, dotted, top))
+            line = text[start:end]
+            parsed = _import_line(line) if len(line) <= _CACHED_LINE else _parse_import_line(line)
+            if parsed is not None:
+                tops, entries = parsed
+                found.update(tops)
+                for hits, top in entries:
+                    if hits or (is_test and top in T.TEST_IMPORTS):
+                        interesting.append((start, hits, top))
             pos = text.find("import", end)
         found.discard("")  # relative imports
         if "google" in found and "aiplatform" in text:
             found.add("vertexai")
         evaluation = None
-        for start, dotted, top in interesting:  # few per file
-            for name in dotted:
-                for sig in _resolve(name):
-                    signal = f"{scope}.{_SCOPED[sig]}" if sig[0] == "@" else sig
-                    if sig[0] == "@" and scope == "code":
-                        if evaluation is None:
-                            evaluation = _evaluation_file(lower, text)
-                        if not evaluation:
-                            continue  # split/metrics count in training or evaluation scripts, not in any module
-                    self._code(signal, rel, text, start, f"imports {name}", top, zone, cells)
+        for start, hits, top in interesting:  # few per file
+            for name, sig in hits:
+                signal = f"{scope}.{_SCOPED[sig]}" if sig[0] == "@" else sig
+                if sig[0] == "@" and scope == "code":
+                    if evaluation is None:
+                        evaluation = _evaluation_file(lower, text)
+                    if not evaluation:
+                        continue  # split/metrics count in training or evaluation scripts, not in any module
+                self._code(signal, rel, text, start, f"imports {name}", top, zone, cells)
             if is_test and top in T.TEST_IMPORTS:
                 self._code(T.TEST_IMPORTS[top], rel, text, start, f"imports {top}", "", zone, cells)
         gated = found & _GATED
-        if not gated and not is_test:
+        if not gated:  # every keyword search below is gated by an import
             return found
 
-        def first(words) -> tuple[int, str] | None:
-            best = None
-            for word in words:
-                p = text.find(word)
-                while p >= 0 and in_comment(text, p):
-                    p = text.find(word, p + 1)
-                if p >= 0 and (best is None or p < best[0]):
-                    best = (p, word)
-            return best
-
         if not gated.isdisjoint(T.SEED_LIBS) and "seed" in text:
-            hit = first(T.SEED_WORDS)
+            hit = _first(text, T.SEED_WORDS)
             if hit:
                 self._code(f"{scope}.seeds", rel, text, hit[0], hit[1].rstrip("("), "", zone, cells)
         if not gated.isdisjoint(T.RANDOM_STATE_LIBS) and "random_state" in text:
@@ -489,12 +465,12 @@ class Detectors:
         for lib in gated & T.REGISTRY_WORDS.keys():
             if lib == "mlflow" and "regist" not in text and "model_version" not in text:
                 continue
-            hit = first(T.REGISTRY_WORDS[lib])
+            hit = _first(text, T.REGISTRY_WORDS[lib])
             if hit:
                 self._code("model.registry", rel, text, hit[0], _word_at(text, hit[0]), "", zone, cells)
                 break
         if not is_test and "mlflow" in gated and "hreshold" in text:
-            hit = first(T.MLFLOW_THRESHOLD_WORDS)
+            hit = _first(text, T.MLFLOW_THRESHOLD_WORDS)
             if hit:
                 self._code("model.threshold", rel, text, hit[0], "MLflow validation thresholds", "", zone, cells)
         if not is_test and not gated.isdisjoint(T.CLOUD_LIBS):
@@ -502,13 +478,13 @@ class Detectors:
                 p = text.find(word)
                 if p >= 0 and not in_comment(text, p):
                     self._code(signal, rel, text, p, detail, "", zone, cells)
-            hit = first(T.SCHEDULE_WORDS)
+            hit = _first(text, T.SCHEDULE_WORDS)
             if hit:
                 retrain = "retrain" in text or ("train" in text.lower() and "pipeline" in text.lower() and "schedule" in text.lower())
                 self._code("model.retrain_scheduled" if retrain else "pipeline.scheduled", rel, text, hit[0],
                            f"schedule ({hit[1].rstrip('(')}) in infrastructure code", "", zone, cells)
             if "CfnMonitoringSchedule(" in text or "ModelDeploymentMonitoringJob(" in text or "create_monitoring_schedule(" in text:
-                hit = first(("CfnAlarm(", "cloudwatch.Alarm(", "alert_config", "AlertConfig(", "EmailAlertConfig("))
+                hit = _first(text, ("CfnAlarm(", "cloudwatch.Alarm(", "alert_config", "AlertConfig(", "EmailAlertConfig("))
                 if hit:
                     self._code("monitoring.drift_alert", rel, text, hit[0], f"alert on the monitoring job ({hit[1].rstrip('(')})", "", zone, cells)
         if "sklearn" in gated and "Dummy" in text:
@@ -520,7 +496,7 @@ class Detectors:
             if m and not in_comment(text, m.start()):
                 self._code("monitoring.drift", rel, text, m.start(), m.group(0), "", zone, cells)
         if not gated.isdisjoint(T.WEB_LIBS):
-            hit = first(_HEALTH_WORDS)
+            hit = _first(text, _HEALTH_WORDS)
             if hit and text[hit[0] - 1 : hit[0]] in ("'", '"'):
                 end, high = hit[0] + 1, min(len(text), hit[0] + 40)
                 while end < high and (text[end].isalnum() or text[end] in "_-"):
@@ -870,6 +846,62 @@ _EVALUATION_STEM_RE = re.compile(r"train|eval|score|metric|valid|test|model|expe
 def _evaluation_file(lower: str, text: str) -> bool:
     """Splits and metrics count in scripts that train or evaluate, not in any module importing them."""
     return _EVALUATION_STEM_RE.search(lower) is not None or "__main__" in text
+
+
+_ImportHits = tuple[tuple[str, str], ...]
+
+
+def _parse_import_line(line: str) -> tuple[tuple[str, ...], tuple[tuple[_ImportHits, str], ...]] | None:
+    """What a line holding ``import`` imports: ``(top-level names, entries)``, or None when it is no
+    import statement (its first ``import`` is inside a name or a string, or after other code).
+
+    ``entries`` holds, for each module whose top-level name is in the import table or is a test
+    runner, ``(hits, top)``, where ``hits`` are the ``(dotted name, signal)`` pairs of the import
+    table: ``import a.b as c, d`` gives one entry per module, ``from a.b import c, d`` one entry
+    for ``a.b``, ``a.b.c`` and ``a.b.d``.
+    """
+    pos = line.find("import")
+    prefix = line[:pos]
+    after = line[pos + 6 : pos + 7]
+    if (pos == 0 or prefix.isspace()) and (after == " " or after == "\t"):
+        rest = line[pos + 7 :]
+        if "," in rest or "#" in rest:  # import a.b as c, d  # comment
+            modules = [w[0] for w in (p.split() for p in rest.split("#")[0].split(",")) if w]
+        else:
+            modules = rest.split(None, 1)[:1]
+        tops = tuple(module.partition(".")[0] for module in modules)
+        entries = tuple((_hits((module,)), top) for module, top in zip(modules, tops, strict=True) if top in _INTERESTING_TOPS)
+        return tops, entries
+    if after in (" ", "\t", "(") and prefix.lstrip().startswith("from "):  # from a.b import c
+        module = prefix.strip()[5:].strip()
+        top = module.partition(".")[0]
+        if top not in _INTERESTING_TOPS:
+            return (top,), ()
+        names = line[pos + 6 :].split("#")[0].strip(" \t()\\").split(",")
+        dotted = (module, *(f"{module}.{n.split()[0]}" for n in names if n.split()))
+        return (top,), ((_hits(dotted), top),)
+    return None
+
+
+def _hits(dotted: tuple[str, ...]) -> _ImportHits:
+    return tuple((name, sig) for name in dotted for sig in _resolve(name))
+
+
+def _first(text: str, words: Iterable[str]) -> tuple[int, str] | None:
+    """The first of ``words`` in ``text`` outside a comment: (position, word)."""
+    best = None
+    for word in words:
+        p = text.find(word)
+        while p >= 0 and in_comment(text, p):
+            p = text.find(word, p + 1)
+        if p >= 0 and (best is None or p < best[0]):
+            best = (p, word)
+    return best
+
+
+_CACHED_LINE = 200
+"""Import lines up to this length are parsed once per scan process (the same lines recur across files)."""
+_import_line = lru_cache(maxsize=8192)(_parse_import_line)
 
 
 @lru_cache(maxsize=8192)

@@ -35,6 +35,10 @@ SKIP_DIRS = {
     ".gradle": "cache", ".idea": "editor", ".vscode": "editor",
 }
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_BY_FD = os.open in os.supports_dir_fd and os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+"""Folders are listed through a descriptor and their files opened relative to it (``openat``),
+where the platform allows: each file's path is not resolved from the root again."""
 _PROBLEM_CAP = 100  # problems kept per kind (all are counted)
 _MAX_IGNORE_LINES = 5000
 _MAX_DIRS_PER_FOLDER = 10_000  # entries listed beyond the file budget (folders do not count as files)
@@ -76,14 +80,26 @@ class _Ignore:
             return None
         return cls(base, _combine(by_name), _combine(by_path), spec)
 
-    def decide(self, rel: str, is_dir: bool) -> bool | None:
-        sub = rel[len(self.base) + 1 :] if self.base else rel
+    def decide(self, rel: str, is_dir: bool, name: str = "") -> bool | None:
+        """True (ignored), False (re-included by a ``!pattern``) or None (no pattern matches).
+
+        ``rel`` is relative to the scanned folder; ``name``, its last part, saves finding it.
+        """
+        if not name:
+            name = rel[rel.rfind("/") + 1 :]
         if is_dir:
-            sub += "/"
-        name = sub[sub.rfind("/", 0, len(sub) - 1) + 1 :]
-        if (self.names is None or self.names.match(name) is None) and (self.paths is None or self.paths.match(sub) is None):
-            return None
-        return self.spec.check_file(sub).include
+            name += "/"
+        if self.names is None or self.names.match(name) is None:
+            if self.paths is None:
+                return None
+            sub = rel[len(self.base) + 1 :] if self.base else rel
+            if is_dir:
+                sub += "/"
+            if self.paths.match(sub) is None:
+                return None
+            return self.spec.check_file(sub).include
+        sub = rel[len(self.base) + 1 :] if self.base else rel
+        return self.spec.check_file(sub + "/" if is_dir else sub).include
 
 
 def _combine(regexes: list[str]) -> re.Pattern | None:
@@ -182,80 +198,99 @@ class Walker:
 
     def _directory(self, path: str, rel: str, depth: int, ignores: tuple[_Ignore, ...], stack: list):
         stats, limits = self.stats, self.limits
-        budget = limits.max_files - stats.files_seen + 1  # a folder of millions of entries is not listed whole
-        try:
-            with os.scandir(path) as it:
-                entries = sorted(itertools.islice(it, budget + _MAX_DIRS_PER_FOLDER), key=_name)
-        except OSError as exc:
-            self.problem("unreadable", rel, exc.strerror or str(exc))
+        listed = self._list(path, rel)
+        if listed is None:
             return
-        stats.dirs_seen += 1
-        names = {e.name for e in entries}
-        if rel and ("pyvenv.cfg" in names or "conda-meta" in names):
-            stats.skip("virtualenv")
-            return
-        if self.gitignore and ".gitignore" in names:
-            spec = self._read_ignore(os.path.join(path, ".gitignore"), rel, f"{rel}/.gitignore" if rel else ".gitignore")
-            if spec is not None:
-                ignores = (*ignores, spec)
-        subdirs = []
-        prefix = rel + "/" if rel else ""
-        for entry in entries:
-            name = entry.name
-            child = prefix + name
-            try:  # the common case first: a regular file (never a symbolic link with follow_symlinks=False)
-                is_file = entry.is_file(follow_symlinks=False)
-                is_dir = not is_file and entry.is_dir(follow_symlinks=False)
-                if not is_file and not is_dir and entry.is_symlink():
-                    self._symlink(entry.path, child)
+        dir_fd, entries = listed
+        try:  # files are opened relative to the folder's descriptor: no path is resolved twice
+            stats.dirs_seen += 1
+            names = {e.name for e in entries}
+            if rel and ("pyvenv.cfg" in names or "conda-meta" in names):
+                stats.skip("virtualenv")
+                return
+            if self.gitignore and ".gitignore" in names:
+                spec = self._read_ignore(os.path.join(path, ".gitignore"), rel, f"{rel}/.gitignore" if rel else ".gitignore")
+                if spec is not None:
+                    ignores = (*ignores, spec)
+            subdirs = []
+            prefix = rel + "/" if rel else ""
+            check_ignored = bool(ignores) or self.exclude is not None
+            classify, read, max_files = self.classify, self._read, limits.max_files
+            for entry in entries:
+                name = entry.name
+                child = prefix + name
+                try:  # the common case first: a regular file (never a symbolic link with follow_symlinks=False)
+                    is_file = entry.is_file(follow_symlinks=False)
+                    is_dir = not is_file and entry.is_dir(follow_symlinks=False)
+                    if not is_file and not is_dir and entry.is_symlink():
+                        self._symlink(os.path.join(path, name), child)
+                        continue
+                except OSError as exc:
+                    self.problem("unreadable", child, exc.strerror or str(exc))
                     continue
-            except OSError as exc:
-                self.problem("unreadable", child, exc.strerror or str(exc))
-                continue
-            if is_dir:
-                reason = SKIP_DIRS.get(name)
-                if reason is None and name.endswith(".egg-info"):
-                    reason = "cache"
-                if reason is not None:
-                    stats.skip(reason)
-                elif self._ignored(child, ignores, True):
+                if is_dir:
+                    reason = SKIP_DIRS.get(name)
+                    if reason is None and name.endswith(".egg-info"):
+                        reason = "cache"
+                    if reason is not None:
+                        stats.skip(reason)
+                    elif self._ignored(child, ignores, True, name):
+                        stats.skip("gitignored")
+                    elif self.on_dir is not None and self.on_dir(child, name.lower()) is False:
+                        stats.skip("by_detector")
+                    elif depth + 1 > limits.max_depth:
+                        self.problem("too_deep", child, f"deeper than max_depth={limits.max_depth}; not entered")
+                    else:
+                        subdirs.append((os.path.join(path, name), child, depth + 1, ignores))
+                    continue
+                if not is_file:
+                    stats.skip("special_file")
+                    continue
+                seen = stats.files_seen = stats.files_seen + 1
+                if seen > max_files:
+                    stats.files_seen -= 1
+                    self._stop("max_files", child, f"stopped after max_files={max_files}; the results are partial")
+                    return
+                if (seen & 63) == 0 and not self._check_bounds(child):
+                    return
+                if check_ignored and self._ignored(child, ignores, False, name):
                     stats.skip("gitignored")
-                elif self.on_dir is not None and self.on_dir(child, name.lower()) is False:
-                    stats.skip("by_detector")
-                elif depth + 1 > limits.max_depth:
-                    self.problem("too_deep", child, f"deeper than max_depth={limits.max_depth}; not entered")
-                else:
-                    subdirs.append((entry.path, child, depth + 1, ignores))
-                continue
-            if not is_file:
-                stats.skip("special_file")
-                continue
-            stats.files_seen += 1
-            if stats.files_seen > limits.max_files:
-                stats.files_seen -= 1
-                self._stop("max_files", child, f"stopped after max_files={limits.max_files}; the results are partial")
-                return
-            if (stats.files_seen & 63) == 0 and not self._check_bounds(child):
-                return
-            if (ignores or self.exclude is not None) and self._ignored(child, ignores, False):
-                stats.skip("gitignored")
-                continue
-            lower = name.lower()
-            kind = self.classify(lower, child)
-            if kind is None:
-                yield child, lower, None, None
-                continue
-            data = self._read(entry.path, child, kind)
-            if self._stopped:
-                return
-            yield child, lower, kind, data
-        stack.extend(reversed(subdirs))
+                    continue
+                lower = name.lower()
+                kind = classify(lower, child)
+                if kind is None:
+                    yield child, lower, None, None
+                    continue
+                data = read(entry.path, dir_fd, child, kind)  # entry.path: the name alone when listed by descriptor
+                if self._stopped:
+                    return
+                yield child, lower, kind, data
+            stack.extend(reversed(subdirs))
+        finally:
+            if dir_fd is not None:
+                os.close(dir_fd)
 
-    def _ignored(self, rel: str, ignores: tuple[_Ignore, ...], is_dir: bool) -> bool:
-        if self.exclude is not None and self.exclude.decide(rel, is_dir):
+    def _list(self, path: str, rel: str) -> tuple[int | None, list[os.DirEntry]] | None:
+        """The folder's entries sorted by name, with a descriptor of the folder (None where the
+        platform cannot open files relative to one), or None when it cannot be read (reported)."""
+        budget = self.limits.max_files - self.stats.files_seen + 1  # a folder of millions of entries is not listed whole
+        dir_fd = None
+        try:
+            if _BY_FD:
+                dir_fd = os.open(path, _DIR_FLAGS)  # never through a link (swapped in after the parent was listed)
+            with os.scandir(path if dir_fd is None else dir_fd) as it:
+                return dir_fd, sorted(itertools.islice(it, budget + _MAX_DIRS_PER_FOLDER), key=_name)
+        except OSError as exc:
+            if dir_fd is not None:
+                os.close(dir_fd)
+            self.problem("unreadable", rel, exc.strerror or str(exc))
+            return None
+
+    def _ignored(self, rel: str, ignores: tuple[_Ignore, ...], is_dir: bool, name: str) -> bool:
+        if self.exclude is not None and self.exclude.decide(rel, is_dir, name):
             return True
         for ignore in reversed(ignores):  # the deepest .gitignore decides first, as in git
-            decision = ignore.decide(rel, is_dir)
+            decision = ignore.decide(rel, is_dir, name)
             if decision is not None:
                 return decision
         return False
@@ -300,10 +335,10 @@ class Walker:
         else:
             self.stats.skip("symlink")
 
-    def _read(self, path: str, rel: str, kind: str) -> bytes | None:
+    def _read(self, path: str, dir_fd: int | None, rel: str, kind: str) -> bytes | None:
         limits, stats = self.limits, self.stats
         try:
-            fd = os.open(path, _READ_FLAGS)
+            fd = os.open(path, _READ_FLAGS, dir_fd=dir_fd)
         except OSError as exc:
             self.problem("unreadable", rel, exc.strerror or str(exc))
             return None
