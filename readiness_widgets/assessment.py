@@ -134,6 +134,8 @@ Link = Annotated[str, Field(min_length=1, max_length=2000)]
 
 def _level_or_code(v):
     """A level 0-4 (an integral float is taken), ``"na"``, ``"dont_know"`` or None; else ValueError."""
+    if type(v) is int and 0 <= v <= 4:  # nearly every answer: no ABC isinstance checks (a portfolio parses thousands)
+        return v
     if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
         return v
     if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
