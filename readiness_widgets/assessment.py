@@ -46,7 +46,7 @@ from .storage import (
     signature_of,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MAX_ASSESSMENT_BYTES = 20_000_000
 NA = "na"
 DONT_KNOW = "dont_know"
@@ -97,8 +97,8 @@ class Change:
     """What changed in an assessment: what :attr:`Assessment.changed` carries.
 
     ``kind`` is ``answer`` (``question_ids`` names them), ``triage``, ``meta`` (pilot,
-    respondents, target), ``agreement`` (a team's agreed answer; ``question_ids`` names it) or
-    ``reload`` (everything may have changed). Changes made inside
+    respondents, target, business unit, owner), ``agreement`` (a team's agreed answer;
+    ``question_ids`` names it) or ``reload`` (everything may have changed). Changes made inside
     :meth:`Assessment.batch` arrive as one.
     """
 
@@ -134,6 +134,8 @@ Link = Annotated[str, Field(min_length=1, max_length=2000)]
 
 def _level_or_code(v):
     """A level 0-4 (an integral float is taken), ``"na"``, ``"dont_know"`` or None; else ValueError."""
+    if type(v) is int and 0 <= v <= 4:  # nearly every answer: no ABC isinstance checks (a portfolio parses thousands)
+        return v
     if v is None or (isinstance(v, str) and v in (NA, DONT_KNOW)):
         return v
     if (isinstance(v, float) and v.is_integer()) or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
@@ -211,17 +213,22 @@ class BankRef(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=40)]
 
 
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class AssessmentFile(BaseModel):
     """The JSON document on disk (``schema_version`` 4).
 
     Version 3 added ``respondent`` (a team member's file: who answers, in which role) and
     ``agreements`` (a team's consensus file: the answers its facilitator recorded as agreed).
     Version 4 added the evidence kind ``reviewed`` (signed off by an accountable person).
+    Version 5 added ``business_unit`` and ``owner``: who the pilot belongs to, what a portfolio
+    of pilots is filtered and grouped by (both optional).
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[4] = SCHEMA_VERSION
+    schema_version: Literal[5] = SCHEMA_VERSION
     pilot: Annotated[str, Field(min_length=1, max_length=200)]
     respondents: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default_factory=list
@@ -234,6 +241,8 @@ class AssessmentFile(BaseModel):
     answers: dict[str, Answer] = Field(default_factory=dict)
     respondent: Respondent | None = None
     agreements: dict[str, Agreement] = Field(default_factory=dict)
+    business_unit: Label | None = None
+    owner: Label | None = None
 
     @field_validator("created", "updated")
     @classmethod
@@ -302,7 +311,13 @@ def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
+def _migrate_4_to_5(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 adds the optional ``business_unit`` and ``owner`` (the portfolio): nothing moves."""
+    doc["schema_version"] = 5
+    return doc
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5}
 
 
 def migrate(doc: dict[str, Any], file: str = "<assessment>") -> dict[str, Any]:
@@ -372,6 +387,8 @@ class Assessment:
         triage: Mapping[str, str] | None = None,
         path: str | Path | None = None,
         respondent: Respondent | Mapping[str, str] | None = None,
+        business_unit: str | None = None,
+        owner: str | None = None,
     ) -> Assessment:
         """A new, empty assessment for ``pilot`` (``respondent``: a team member's file)."""
         bank = _as_bank(bank)
@@ -383,6 +400,8 @@ class Assessment:
                 target=target,
                 triage=dict(triage or {}),
                 respondent=respondent,
+                business_unit=business_unit or None,
+                owner=owner or None,
             )
         except ValidationError as exc:
             raise AssessmentError(problems_from_validation(exc, str(path or "<new assessment>"))) from None
@@ -532,6 +551,26 @@ class Assessment:
     @respondents.setter
     def respondents(self, names: Iterable[str]) -> None:
         self.data = _replace(self.data, respondents=[n for n in names if n])
+        self._emit("meta")
+
+    @property
+    def business_unit(self) -> str | None:
+        """The business unit the pilot belongs to (the portfolio filters on it)."""
+        return self.data.business_unit
+
+    @business_unit.setter
+    def business_unit(self, name: str | None) -> None:
+        self.data = _replace(self.data, business_unit=name or None)
+        self._emit("meta")
+
+    @property
+    def owner(self) -> str | None:
+        """Who is accountable for taking the pilot to production (the portfolio filters on it)."""
+        return self.data.owner
+
+    @owner.setter
+    def owner(self, name: str | None) -> None:
+        self.data = _replace(self.data, owner=name or None)
         self._emit("meta")
 
     @property

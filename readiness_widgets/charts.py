@@ -48,9 +48,9 @@ TEMPLATE = {
     }
 }
 LABEL_CHARS = 64  # deliverable names on the timeline's axis; the hover shows them in full
-# plotly.js with the core and these trace types only (1.3 MB instead of 4.8 MB): built by js/plotly/
+# plotly.js with the core (which draws scatter) and these trace types only (1.3 MB instead of 4.8 MB): js/plotly/
 PLOTLY_JS = Path(__file__).resolve().parent / "static" / "plotly-readiness.min.js"
-TRACE_TYPES = ("scatterpolar", "bar", "heatmap")
+TRACE_TYPES = ("scatterpolar", "bar", "heatmap", "scatter")  # scatter: in the core (the portfolio's trends)
 
 
 @lru_cache(maxsize=1)
@@ -418,3 +418,90 @@ def timeline(roadmap: Roadmap, *, height: int | None = None) -> go.Figure:
     import plotly.graph_objects as go
 
     return go.Figure(timeline_spec(roadmap, height=height))
+
+
+# ---- the portfolio ----------------------------------------------------------------------------
+
+# A pilot's gap to its target on one dimension, as a heatmap cell: (upper bound of the gap, fill,
+# text colour, what it means). Shared by the portfolio page and the portfolio report.
+GAP_SCALE = (
+    (0.0, "#bbf7d0", "#14532d", "at or above target"),
+    (0.5, "#fde68a", "#78350f", "up to half a level short"),
+    (1.0, "#fdba74", "#7c2d12", "up to a level short"),
+    (1.5, "#f87171", "#450a0a", "up to 1.5 levels short"),
+    (float("inf"), "#b91c1c", "#ffffff", "more than 1.5 levels short"),
+)
+NO_GAP = ("#f3f4f6", "#4b5563", "nothing to score")
+TREND_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0d9488", "#db2777", "#4b5563",
+                 "#0284c7", "#65a30d", "#9333ea", "#ea580c", "#0f766e", "#a16207", "#be123c")
+
+
+def gap_colour(gap: float | None) -> tuple[str, str]:
+    """(fill, text colour) of a heatmap cell for a gap to target (None: nothing to score)."""
+    if gap is None or gap != gap:
+        return NO_GAP[0], NO_GAP[1]
+    for bound, fill, ink, _ in GAP_SCALE:
+        if gap <= bound + 1e-9:
+            return fill, ink
+    return GAP_SCALE[-1][1], GAP_SCALE[-1][2]
+
+
+def trend_colour(i: int) -> str:
+    """The colour of the ``i``-th pilot's lines on :func:`trends_spec`."""
+    return TREND_COLOURS[i % len(TREND_COLOURS)]
+
+
+def trends_summary(trends) -> str:
+    """The trends chart in words, for a screen reader: each pilot's overall score, first and last."""
+    if not len(trends):
+        return "No assessment to show."
+    parts = []
+    for _, rows in trends.groupby("pilot", sort=False):
+        first, last = rows.iloc[0], rows.iloc[-1]
+        change = "" if len(rows) == 1 else f" (from {float(first['mean']):.2f} on {first['saved_at']:%Y-%m-%d})"
+        parts.append(f"{rows['name'].iloc[0]}: {float(last['mean']):.2f}{change}")
+    return f"Overall score over {len(trends)} assessments of {len(parts)} pilots, latest first: " + "; ".join(parts) + "."
+
+
+def trends_spec(trends, *, height: int = 380, title: str = "Overall score and weakest link over time",
+                legend: bool = True) -> dict:
+    """Each pilot's overall score (solid) and weakest link (dotted) over its revisions, as Plotly's JSON.
+
+    ``trends`` is :meth:`~readiness_widgets.portfolio_result.PortfolioResult.trends`'s frame. One
+    colour per pilot (:func:`trend_colour`, in the frame's order); with ``legend``, a click on a
+    pilot's name in the legend hides both of its lines (without, a page shows the colours beside
+    the pilots' names: a legend is the slowest part of a redraw).
+    """
+    traces: list[dict] = []
+    for i, (_, rows) in enumerate(trends.groupby("pilot", sort=False)):
+        colour = trend_colour(i)
+        name = plotly_text(rows["name"].iloc[0])
+        x = [t.strftime("%Y-%m-%d %H:%M") for t in rows["saved_at"]]
+        custom = [[int(r), plotly_text(str(s).replace("_", " ")), plotly_text(str(w))]
+                  for r, s, w in zip(rows["revision"], rows["status"], rows["weakest_dimension"], strict=True)]
+        for kind, dash, shown in (("mean", "solid", True), ("weakest", "dot", False)):
+            values = [None if v != v else round(float(v), 3) for v in rows[kind]]
+            what = "overall" if kind == "mean" else "weakest link (%{customdata[2]})"
+            traces.append({
+                # markers only where there is no line to draw (one revision): they double a redraw's cost
+                "type": "scatter", "mode": "lines" if len(values) > 1 else "markers", "name": name, "legendgroup": str(i),
+                "showlegend": shown, "x": x, "y": values, "customdata": custom,
+                "line": {"color": colour, "dash": dash, "width": 2 if kind == "mean" else 1.5},
+                "marker": {"size": 6 if kind == "mean" else 4},
+                "hovertemplate": f"{name}<br>revision %{{customdata[0]}}, %{{x|%Y-%m-%d}}<br>{what}: %{{y:.2f}}"
+                                 "<br>%{customdata[1]}<extra></extra>",
+            })
+    return {
+        "data": traces,
+        "layout": {
+            "template": TEMPLATE,
+            "height": height,
+            "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
+            "title": {"text": title, "x": 0.5},
+            "yaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4], "title": {"text": "score (solid: overall, dotted: weakest link)"}},
+            "xaxis": {"type": "date"},
+            "legend": {"orientation": "v"},
+            "showlegend": legend,
+            "meta": {"description": trends_summary(trends)},
+        },
+    }

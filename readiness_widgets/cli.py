@@ -103,6 +103,10 @@ def cmd_validate(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import demo_assessment, demo_history
 
+    if args.portfolio:
+        return _demo_portfolio(args)
+    if args.seed is not None:
+        raise UsageError("--seed: only with --portfolio")
     stem = Path(args.output)
     prev = stem.with_name(f"{stem.stem}-previous{stem.suffix or '.json'}")
     if not args.force:
@@ -117,6 +121,110 @@ def cmd_demo(args) -> int:
     else:
         demo_assessment().save(args.output, force=True)
         _out(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _demo_portfolio(args) -> int:
+    from .demo import DEMO_SEED, write_demo_portfolio
+
+    if args.history:
+        raise UsageError("--history: not with --portfolio (every pilot of the portfolio has its history)")
+    from .store import is_folder, redact
+
+    if not is_folder(args.output) or args.output.lower().startswith("file:"):  # a store: real, dated revisions
+        from .demo import write_demo_store
+
+        if args.force:
+            raise UsageError("--force: a store never overwrites a revision; write the demo into a new store")
+        store = _open_store(argparse.Namespace(store=args.output), create=True)
+        args._store = store  # closed by main()
+        if store.pilots():
+            raise UsageError(f"-o: {redact(args.output)} holds pilots already; write the demo into a new store")
+        pilots, revisions = write_demo_store(store, seed=DEMO_SEED if args.seed is None else args.seed)
+        _out(f"wrote {revisions} revisions of {pilots} pilots to {store.url}")
+        return EXIT_OK
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"-o: {folder} is a file; --portfolio writes a folder of assessments")
+    try:
+        written = write_demo_portfolio(folder, seed=DEMO_SEED if args.seed is None else args.seed, force=args.force)
+    except FileExistsError as exc:
+        raise UsageError(f"{exc.args[0].split(';')[0]}; pass --force to replace the demo files") from None
+    pilots = len({p.name.rsplit("-", 3)[0] for p in written})
+    _out(f"wrote {len(written)} assessments of {pilots} pilots to {folder}")
+    return EXIT_OK
+
+
+def _since(text: str | None):
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def cmd_portfolio(args) -> int:
+    from .pilots import FolderPilots, StorePilots
+    from .portfolio_result import STATUS_LABELS, PortfolioError, evaluate_portfolio
+    from .store import store_url
+
+    if args.folder is not None and args.store:
+        raise UsageError("give a FOLDER or --store URL, not both")
+    if args.folder is None and not store_url(args.store):
+        raise UsageError("which pilots? give a FOLDER of assessments or --store URL (or set $READINESS_STORE)")
+    source = FolderPilots(args.folder) if args.folder is not None else StorePilots(_open_store(args))
+    portfolio = evaluate_portfolio(source)
+    criteria = {}
+    for item in args.filter or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--filter: expected KEY=VALUE (keys: {', '.join(portfolio.filters())}), got {item!r}")
+        criteria[key.strip()] = value.strip()
+    try:
+        portfolio = portfolio.select(**criteria)
+    except PortfolioError as exc:
+        raise UsageError(f"--filter: {exc.problems[0].path}: {exc.problems[0].message}") from None
+    since = _since(args.since)
+    for name, why in (*portfolio.skipped, *portfolio.unreadable):
+        print(f"readiness: warning: {name}: {why}", file=sys.stderr)
+    if args.output is not None:
+        out = Path(args.output)
+        if out.suffix.lower() == ".csv":
+            from .storage import atomic_write_text
+
+            if out.is_dir() or not out.parent.is_dir():
+                raise UsageError(f"-o: {out}: give a file name in an existing folder")
+            atomic_write_text(out, portfolio.to_csv("blockers" if args.table == "blockers" else "pilots"))
+            _out(f"wrote {out}")
+        else:
+            from .report import write_portfolio_report
+
+            _out(f"wrote {write_portfolio_report(portfolio, out, since=since)}")
+        return EXIT_OK
+    if args.format == "json":
+        rows = [
+            {"pilot": r.pilot, "name": r.name, "revision": int(r.revision), "updated": r.updated.isoformat(),
+             "verdict": str(r.status), "business_unit": r.business_unit or None, "owner": r.owner or None,
+             "target": r.target, "mean": None if r.mean != r.mean else round(float(r.mean), 3)}
+            for r in portfolio.selected.itertuples()
+        ]
+        _out(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        _out(portfolio.to_csv("blockers" if args.table == "blockers" else "pilots").rstrip("\n"))
+    else:
+        import pandas as pd
+
+        table = portfolio.pilots_frame()[["name", "verdict", "mean", "weakest", "business_unit", "owner", "target", "revisions"]]
+        with pd.option_context("display.width", 160, "display.max_colwidth", 36, "display.max_rows", 200):
+            _out(table.to_string(index=False, float_format=lambda x: f"{x:.2f}", na_rep="-"))
+        f = portfolio.funnel(since)
+        moved = f"; since {f.since}: " + ", ".join(f"{s.label.lower()} {s.change:+d}" for s in f.stages) if f.since else ""
+        _out(f"{f.total} pilots: " + ", ".join(f"{s.count} {STATUS_LABELS[s.status].lower()}" for s in f.stages) + moved)
+        for b in portfolio.shared_blockers(limit=5):
+            _out(f"  shared: {b.sentence} (blocks {b.blocked}; done once saves {b.effort_saved:g} weeks)")
     return EXIT_OK
 
 
@@ -137,7 +245,8 @@ def cmd_new(args) -> int:
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; pass --force to replace it")
     respondents = [r for r in (args.respondent or []) if r]
-    a = Assessment.new(args.pilot, bank=args.bank, respondents=respondents, target=args.target, path=path)
+    a = Assessment.new(args.pilot, bank=args.bank, respondents=respondents, target=args.target, path=path,
+                       business_unit=args.business_unit, owner=args.owner)
     a.save(path, force=True)
     _answered, applicable = a.progress()
     _out(f"wrote {path}: {applicable} questions to answer")
@@ -461,9 +570,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("bank_file", nargs="?", metavar="BANK.yaml")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("demo", help="write the demo assessment (a partly answered pilot)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p = sub.add_parser("demo", help="write the demo assessment (a partly answered pilot), or a demo portfolio")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write (with --portfolio: a folder of files, or a store URL: sqlite:///x.db, "
+                   "postgresql+psycopg://..., file:FOLDER, where every assessment becomes a dated revision)")
     p.add_argument("--history", action="store_true", help="also write an earlier assessment, FILE-previous.json")
+    p.add_argument("--portfolio", action="store_true",
+                   help="write a demo portfolio into the folder or store -o: about 12 pilots with 2-3 assessments each")
+    p.add_argument("--seed", type=int, help="with --portfolio: another seed gives another portfolio (default 15)")
     p.add_argument("--force", action="store_true", help="replace existing files")
     p.set_defaults(func=cmd_demo)
 
@@ -473,9 +587,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--respondent", action="append", help="who answers (repeatable)")
     p.add_argument("--bank", metavar="BANK.yaml", help="a question bank file (default: bundled)")
     p.add_argument("--target", help="target profile, e.g. production (default: chosen by the triage)")
+    p.add_argument("--business-unit", help="the business unit the pilot belongs to (the portfolio filters on it)")
+    p.add_argument("--owner", help="who is accountable for taking the pilot to production")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.add_argument("--store", metavar="URL", help="create pilot FILE (a key) in this store instead of a file")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("portfolio", help="every pilot of a folder or a store: verdicts, how they moved, shared blockers")
+    p.add_argument("folder", metavar="FOLDER", nargs="?",
+                   help="a folder of assessment files (a pilot's files are its history); or give --store")
+    _store_arg(p, "read the pilots of this store, every revision its history (default: $READINESS_STORE when no "
+                  "FOLDER is given)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table (default), csv, or json (one row per pilot: pilot, revision, updated, verdict, ...)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="compare the verdicts with this date (default: a quarter "
+                   "before the latest assessment)")
+    p.add_argument("--filter", action="append", metavar="KEY=VALUE",
+                   help="keep the pilots with this business_unit, owner, target or triage.ID (repeatable)")
+    p.add_argument("--table", choices=["pilots", "blockers"], default="pilots",
+                   help="for csv: one row per pilot (default), or per shared deliverable")
+    p.add_argument("-o", "--output", metavar="OUT", help="write the portfolio report (.html) or the CSV (.csv)")
+    p.set_defaults(func=cmd_portfolio)
 
     def assessment_args(p, formats=None, default=None):
         p.add_argument("file", metavar="FILE", help="an assessment JSON file, a team folder (readiness team new), "

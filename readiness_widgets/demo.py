@@ -153,8 +153,187 @@ ASSISTANT = {
 }
 
 
+# ---- a demo portfolio: a dozen pilots of one organisation, each assessed two or three times ----
+
+DEMO_SEED = 15
+# name, business unit, owner, triage, target (None: the triage decides), maturity per dimension
+_PORTFOLIO = [
+    ("Customer churn predictor", "Retail banking", "Priya Raman",
+     {"deployment": "online", "affects_people": "yes"}, "production",
+     {"data": 2.9, "model": 2.8, "infrastructure": 2.0, "team": 2.6, "governance": 2.2, "business": 2.8}),
+    ("Mortgage document reader", "Retail banking", "Priya Raman",
+     {"deployment": "batch", "regulated": "yes", "third_party_model": "yes"}, "production",
+     {"data": 2.6, "model": 2.7, "infrastructure": 1.6, "team": 2.4, "governance": 2.3, "business": 3.0}),
+    ("Credit limit advisor", "Retail banking", "Daniel Osei",
+     {"deployment": "online", "criticality": "severe", "risk_tier": "high", "customer_facing": "yes",
+      "regulated": "yes", "fria_scope": "yes"}, None,
+     {"data": 3.0, "model": 2.9, "infrastructure": 2.2, "team": 2.8, "governance": 2.4, "business": 3.1}),
+    ("Support reply assistant", "Customer service", "Lena Okafor",
+     {"deployment": "generative", "risk_tier": "limited", "customer_facing": "yes", "affects_people": "no",
+      "third_party_model": "yes"}, None,
+     {"data": 2.0, "model": 1.9, "infrastructure": 2.7, "team": 2.9, "governance": 1.8, "business": 3.0}),
+    ("Call summary generator", "Customer service", "Lena Okafor",
+     {"deployment": "generative", "criticality": "low", "affects_people": "no", "third_party_model": "yes",
+      "prohibited_practice": "not_screened"}, "pilot",
+     {"data": 2.2, "model": 2.3, "infrastructure": 1.8, "team": 2.4, "governance": 1.9, "business": 2.6}),
+    ("Complaint router", "Customer service", "Marc Dubois",
+     {"deployment": "online", "affects_people": "no"}, "production",
+     {"data": 3.5, "model": 3.4, "infrastructure": 3.3, "team": 3.4, "governance": 3.3, "business": 3.5}),
+    ("Claims fraud scorer", "Insurance", "Sofia Lindqvist",
+     {"deployment": "batch", "regulated": "yes"}, "production",
+     {"data": 3.6, "model": 3.5, "infrastructure": 3.3, "team": 3.3, "governance": 3.4, "business": 3.4}),
+    ("Claims triage assistant", "Insurance", "Sofia Lindqvist",
+     {"deployment": "generative", "risk_tier": "limited", "third_party_model": "yes"}, None,
+     {"data": 1.9, "model": 2.0, "infrastructure": 1.4, "team": 2.2, "governance": 1.6, "business": 2.5}),
+    ("Underwriting price model", "Insurance", "Tom Becker",
+     {"deployment": "batch", "criticality": "severe", "risk_tier": "high", "regulated": "yes", "fria_scope": "yes"}, None,
+     {"data": 3.0, "model": 3.2, "infrastructure": 2.4, "team": 2.9, "governance": 2.6, "business": 3.0}),
+    ("Demand forecaster", "Operations", "Amara Nwosu",
+     {"deployment": "batch", "affects_people": "no", "personal_data": "no"}, "production",
+     {"data": 3.7, "model": 3.6, "infrastructure": 3.4, "team": 3.5, "governance": 3.3, "business": 3.7}),
+    ("Invoice matcher", "Operations", "Amara Nwosu",
+     {"deployment": "batch", "criticality": "low", "affects_people": "no", "personal_data": "no"}, "pilot",
+     {"data": 2.4, "model": 2.2, "infrastructure": 1.5, "team": 2.1, "governance": 1.7, "business": 2.7}),
+    ("Campaign audience model", "Marketing", None,
+     {"deployment": "batch", "prohibited_practice": "not_screened"}, "production",
+     {"data": 2.3, "model": 2.5, "infrastructure": 1.3, "team": 1.9, "governance": 1.5, "business": 2.4}),
+]
+_PORTFOLIO_RESPONDENTS = {
+    "Retail banking": ["Priya Raman (data science)", "Jonas Weber (platform)"],
+    "Customer service": ["Lena Okafor (ML engineering)", "Marc Dubois (customer service)"],
+    "Insurance": ["Sofia Lindqvist (data science)", "Ravi Shah (compliance)"],
+    "Operations": ["Amara Nwosu (data science)", "Kai Müller (platform)"],
+    "Marketing": ["Chloé Martin (marketing analytics)"],
+}
+# the first revision of every pilot falls in this window; later ones follow every 8-14 weeks
+_PORTFOLIO_START = datetime(2026, 1, 12, 9, 0, tzinfo=timezone.utc)
+_PORTFOLIO_END = datetime(2026, 11, 20, 17, 0, tzinfo=timezone.utc)
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+def demo_portfolio(bank: Bank | None = None, *, seed: int = DEMO_SEED) -> list[list[Assessment]]:
+    """A dozen pilots of one organisation, each assessed two or three times: each pilot's
+    assessments, oldest first. The same ``seed`` gives the same portfolio.
+
+    Answers are drawn from the bank (no question id is written here): every pilot has its own
+    maturity per dimension and its own noise, the organisation has a few weaknesses that most
+    pilots share (the shared blockers), and each revision answers more questions, a little better.
+    """
+    import random
+
+    bank = bank if bank is not None else load_bank()
+    rng = random.Random(seed)  # noqa: S311 - a reproducible demo, not a secret
+    triage_ids = {t.id: {o.value for o in t.options} for t in bank.triage}
+    targets = {t.id for t in bank.targets}
+    # what the whole organisation is weak at: a few questions per dimension, a level lower everywhere
+    shared = {q.id: -1.0 for q in bank.questions if rng.random() < 0.2}
+    out = []
+    for name, unit, owner, triage, target, profile in _PORTFOLIO:
+        triage = {t: v for t, v in {**DEMO_TRIAGE, **triage}.items() if t in triage_ids and v in triage_ids[t]}
+        target = target if target in targets else None
+        noise = {q.id: rng.gauss(0, 0.55) for q in bank.questions}
+        order = {q.id: rng.random() for q in bank.questions}  # which questions get answered first
+        revisions = 2 + (rng.random() < 0.6)
+        span = (_PORTFOLIO_END - _PORTFOLIO_START).days
+        last = _PORTFOLIO_END - timedelta(days=rng.randint(0, span // 5), hours=rng.randint(0, 8))
+        stamps = [last]
+        for _ in range(revisions - 1):
+            stamps.insert(0, stamps[0] - timedelta(weeks=rng.randint(9, 15), hours=rng.randint(0, 8)))
+        history = []
+        mature = sum(profile.values()) / len(profile) >= 3.2
+        # a mature pilot's last assessment also clears the bank's knock-outs for its target
+        floors = bank.resolve_target(target, bank.triage_with_defaults(triage)).floors if mature else {}
+        for r, when in enumerate(stamps):
+            progress = (0.72, 0.88, 1.0)[r + 3 - revisions]
+            last = r == len(stamps) - 1
+            answered_share = (0.7, 0.9, 1.01 if mature else 0.97)[r + 3 - revisions]
+            a = Assessment.new(name, bank=bank, respondents=_PORTFOLIO_RESPONDENTS[unit], target=target,
+                               triage=triage, business_unit=unit, owner=owner)
+            for q in bank.questions:
+                if not bank.applies(q.id, triage) or order[q.id] > answered_share:
+                    continue
+                if order[q.id] > answered_share - 0.02 and answered_share <= 1:
+                    a.answer(q.id, "dont_know")
+                    continue
+                raw = profile.get(q.dimension, 2.0) * progress + shared.get(q.id, 0.0) + noise[q.id]
+                level = int(min(4, max(0, round(raw))))
+                evidence = _evidence(q, level, 0.5 + noise[q.id])
+                if last and q.id in floors and level <= floors[q.id]:
+                    level = max(level, floors[q.id])
+                    evidence = _evidence(q, max(level, 3), 1.0)  # shown: a run or a sign-off
+                a.answer(q.id, level, evidence=evidence)
+            a.data.created = when - timedelta(days=10)
+            a.data.updated = when
+            history.append(a)
+        out.append(history)
+    return out
+
+
+def portfolio_file_names(histories: list[list[Assessment]]) -> list[list[str]]:
+    """The file names :func:`write_demo_portfolio` gives each pilot's assessments: ``slug-YYYY-MM-DD.json``."""
+    return [[f"{_slug(a.pilot)}-{a.data.updated:%Y-%m-%d}.json" for a in history] for history in histories]
+
+
+def write_demo_portfolio(folder: str | Path, bank: Bank | None = None, *, seed: int = DEMO_SEED,
+                         force: bool = False) -> list[Path]:
+    """Write :func:`demo_portfolio` as a folder: one file per assessment, a pilot's files its history."""
+    folder = Path(folder)
+    histories = demo_portfolio(bank, seed=seed)
+    names = portfolio_file_names(histories)
+    existing = [folder / n for group in names for n in group if (folder / n).exists()]
+    if existing and not force:
+        raise FileExistsError(f"{existing[0]} exists; pass force=True to replace the demo files")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for history, group in zip(histories, names, strict=True):
+        for a, name in zip(history, group, strict=True):
+            written.append(a.save(folder / name, force=True))
+    return written
+
+
+def demo_portfolio_histories(bank: Bank | None = None, *, seed: int = DEMO_SEED):
+    """:func:`demo_portfolio` as store histories (:class:`~readiness_widgets.store.PilotHistory`):
+    each pilot's key is the slug of its name, each assessment a revision saved at its ``updated``
+    moment by its first respondent, from an import."""
+    from .store import PilotHistory, Revision
+    from .store.base import changes_between, doc_signature
+
+    out = []
+    for history in demo_portfolio(bank, seed=seed):
+        key, revisions, before = _slug(history[-1].pilot), [], None
+        for number, a in enumerate(history, start=1):
+            doc = a.to_dict()
+            revisions.append(Revision(
+                pilot=key, number=number, base=number - 1 or None, saved_at=a.data.updated,
+                saved_by=(a.respondents or ["unknown"])[0], source="import", changes=changes_between(before, doc),
+                signature=doc_signature(doc), name=a.pilot, document=doc,
+            ))
+            before = doc
+        out.append(PilotHistory(key, tuple(revisions)))
+    return out
+
+
+def write_demo_store(store, bank: Bank | None = None, *, seed: int = DEMO_SEED) -> tuple[int, int]:
+    """Write :func:`demo_portfolio` into a store (an open one, or its URL) as real revisions, with
+    their dates: (pilots, revisions) written. All or nothing; refused if one of the pilots is
+    there already (a store never rewrites history)."""
+    from .store import Store, open_store
+
+    opened = store if isinstance(store, Store) else open_store(store, create=True)
+    try:
+        histories = demo_portfolio_histories(bank, seed=seed)
+        return len(histories), opened.import_history(histories)
+    finally:
+        if opened is not store:
+            opened.close()
+
+
 PACKAGE = Path(__file__).resolve().parent
 DASHBOARD_NOTEBOOK = "readiness_dashboard.ipynb"
+PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
 
 
 def dashboards_dir() -> Path:
@@ -168,6 +347,11 @@ def dashboards_dir() -> Path:
 def demo_folder() -> Path:
     """The bundled demo assessments (two pilots, one with an earlier assessment)."""
     return dashboards_dir() / "assessments"
+
+
+def demo_portfolio_folder() -> Path:
+    """The bundled demo portfolio (a dozen pilots, two or three assessments each)."""
+    return dashboards_dir() / "portfolio"
 
 
 def write_demo_folder(folder: str | Path, bank: Bank | None = None, *, force: bool = False) -> list[Path]:

@@ -21,20 +21,25 @@ from markupsafe import Markup, escape
 
 from ._version import __version__
 from .charts import (
+    GAP_SCALE,
+    NO_GAP,
     disagreement_heatmap_spec,
     gap_bars_spec,
     gap_bars_summary,
+    gap_colour,
     plotly_js,
     radar_spec,
     radar_summary,
     team_radar_spec,
     timeline_spec,
     timeline_summary,
+    trends_spec,
 )
 from .errors import ReadinessError
 from .storage import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .portfolio_result import PortfolioResult
     from .result import Result
     from .roadmap import Roadmap
 
@@ -205,3 +210,71 @@ def write_report(result: Result, path: str | Path, *, format: str | None = None)
         raise ReportError(f"{out}: the folder {out.parent} does not exist")
     render = render_html if kind == "html" else render_markdown
     return atomic_write_text(out, render(result))
+
+
+# ---- the portfolio report -------------------------------------------------------------------
+
+VERDICT_COLOURS = {"ready": "#15803d", "ready_with_conditions": "#b45309", "not_ready": "#b91c1c"}
+REPORT_MAX_PILOTS = 1000  # rows of the report's heatmap; the CSV holds every pilot
+REPORT_TREND_PILOTS = 12
+REPORT_BLOCKERS = 20
+
+
+def portfolio_parts():
+    """The portfolio's shared HTML pieces (Jinja macros: ``funnel``, ``blockers``, ``gap_legend``):
+    the page renders them as the report does."""
+    return environment().get_template("portfolio_parts.html.j2").module
+
+
+def filter_labels(portfolio: PortfolioResult) -> list[tuple[str, str]]:
+    """The portfolio's filters in force, as (filter, value) labels."""
+    names = portfolio.filters()
+    out = []
+    for key, value in portfolio.criteria.items():
+        labels = {v: label for label, v in portfolio.options(key)}
+        out.append((names[key], labels.get(value, value)))
+    return out
+
+
+def render_portfolio_html(portfolio: PortfolioResult, *, since=None, made: datetime | None = None) -> str:
+    """A standalone HTML report of a portfolio (its selection): verdicts and how they moved since
+    ``since``, the shared blockers, the pilots x dimensions heatmap and the trends. plotly.js is
+    inlined once; nothing is fetched from the network."""
+    from .portfolio_result import STATUS_LABELS
+
+    heatmap = portfolio.heatmap(limit=REPORT_MAX_PILOTS)
+    trend_keys = [r.pilot for r in heatmap.rows[:REPORT_TREND_PILOTS]]
+    selected = portfolio.selected.set_index("pilot")
+    template = environment().get_template("portfolio.html.j2")
+    return template.render(
+        p=portfolio,
+        filters=filter_labels(portfolio),
+        funnel=portfolio.funnel(since),
+        blockers=portfolio.shared_blockers(limit=REPORT_BLOCKERS),
+        questions=portfolio.shared_questions(limit=REPORT_BLOCKERS),
+        heatmap=heatmap,
+        units={k: v or "–" for k, v in selected["business_unit"].items()},
+        owners={k: v or "–" for k, v in selected["owner"].items()},
+        figures={"trends": trends_spec(portfolio.trends(trend_keys))},
+        trend_count=len(trend_keys),
+        colours=VERDICT_COLOURS,
+        labels=STATUS_LABELS,
+        colour=gap_colour,
+        scale=GAP_SCALE,
+        no_gap=NO_GAP,
+        made=made or datetime.now(timezone.utc),
+        plotly_js=_plotly_js(),
+        version=__version__,
+    )
+
+
+def write_portfolio_report(portfolio: PortfolioResult, path: str | Path, *, since=None) -> Path:
+    """Render :func:`render_portfolio_html` and write it atomically."""
+    out = Path(path)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ReportError(f"a portfolio report is HTML; name it .html, not {out.name!r}")
+    if out.is_dir():
+        raise ReportError(f"{out} is a folder; give a file name such as {out / 'portfolio.html'}")
+    if not out.parent.is_dir():
+        raise ReportError(f"{out}: the folder {out.parent} does not exist")
+    return atomic_write_text(out, render_portfolio_html(portfolio, since=since))

@@ -38,7 +38,7 @@ from .bank import Bank, Question
 from .conditions import parse_condition
 from .errors import UnknownIdError
 from .schedule import Slot, Task, makespan, order, schedule
-from .scoring import Scores, bank_arrays
+from .scoring import DONT_KNOW_CODE, NA_CODE, QuestionGaps, Scores, bank_arrays
 
 WEEKS_PER_MONTH = 4.345
 ASSESS_EFFORT = (0.2, 0.4)  # weeks: find out, and answer with evidence
@@ -488,3 +488,232 @@ def _criterion(scores: Scores, qid: str, need: int) -> Criterion:
         status=row["status"],
         met=effective >= wanted - 1e-9,
     )
+
+
+# ---- many roadmaps at once ------------------------------------------------------------------
+
+ITEM_COLUMNS = ["row", "question", "kind", "action", "dimension", "phase", "deliverable", "effort_weeks", "provisional"]
+ASSESS_TEXT = "Assess and answer with evidence: {text}"
+EVIDENCE_TEXT = "Evidence that backs the level answered: {what}"
+
+
+@dataclass(frozen=True)
+class _BankActions:
+    """Every action of a bank as arrays (global index ``a``), built once per bank."""
+
+    actions: tuple  # (question id, position among the question's actions, Action)
+    question: np.ndarray  # (A,) question column of each action
+    from_level: np.ndarray
+    to_level: np.ndarray
+    phase: np.ndarray
+    needs: np.ndarray  # (A, A) bool: needs[a, b] when action a names action b in its needs
+    by_question: tuple  # per question column: the global indexes of its actions
+    values: np.ndarray  # (q, 5): what each level is worth at the best evidence the question accepts
+    weight_rank: np.ndarray  # (q,) rank of the weight within its dimension, heaviest 0
+
+
+def _bank_actions(bank: Bank) -> _BankActions:
+    return bank.cached("roadmap.actions", _build_bank_actions)
+
+
+def _build_bank_actions(bank: Bank) -> _BankActions:
+    arr = bank_arrays(bank)
+    actions, by_question = [], []
+    for j, q in enumerate(bank.questions):
+        by_question.append(tuple(range(len(actions), len(actions) + len(q.actions))))
+        actions += [(q.id, k, a, j) for k, a in enumerate(q.actions)]
+    ids = {a.id: i for i, (_, _, a, _) in enumerate(actions) if a.id is not None}
+    needs = np.zeros((len(actions), len(actions)), dtype=bool)
+    for i, (_, _, a, _) in enumerate(actions):
+        for name in a.needs:
+            if name in ids:
+                needs[i, ids[name]] = True
+    credit = bank.scoring.evidence_credit.model_dump()
+    best = np.array([max(credit[k] for k in q.evidence_kinds) for q in bank.questions])
+    weights = np.array([q.weight for q in bank.questions], dtype=float)
+    rank = np.zeros(len(weights), dtype=np.int64)
+    for d in range(len(arr.dimension_ids)):
+        mine = np.nonzero(arr.qdim == d)[0]
+        distinct = sorted(set(weights[mine].tolist()), reverse=True)
+        rank[mine] = [distinct.index(w) for w in weights[mine]]
+    return _BankActions(
+        actions=tuple((qid, k, a) for qid, k, a, _ in actions),
+        question=np.array([j for *_, j in actions], dtype=np.int64),
+        from_level=np.array([a.from_level for _, _, a, _ in actions], dtype=np.int64),
+        to_level=np.array([a.to_level for _, _, a, _ in actions], dtype=np.int64),
+        phase=np.array([a.phase for _, _, a, _ in actions], dtype=np.int64),
+        needs=needs,
+        by_question=tuple(by_question),
+        values=arr.score_table * best[:, None],
+        weight_rank=rank,
+    )
+
+
+def required_levels_many(gaps: QuestionGaps, bank: Bank) -> np.ndarray:
+    """:func:`required_levels` for many assessments at once: (n, q) levels, -1 where a question
+    has none (it does not apply, or it is N/A). The same rules, one greedy step per pass over the
+    rows that still miss their target."""
+    arr, acts = bank_arrays(bank), _bank_actions(bank)
+    q = gaps.levels.shape[1]
+    planned = gaps.applies & (gaps.levels != NA_CODE)
+    level = np.where(np.isnan(gaps.credited), 0, gaps.credited).astype(np.int64)
+    points = np.where(np.isnan(gaps.effective), 0.0, gaps.effective)
+    floors = gaps.floors
+    with np.errstate(invalid="ignore"):
+        below = ~np.isnan(floors) & (level < np.nan_to_num(floors, nan=0))
+    cols = np.arange(q)
+    level = np.where(below, np.nan_to_num(floors, nan=0).astype(np.int64), level)
+    points = np.where(below, acts.values[cols, level], points)
+    weights = arr.weights
+    for d in range(len(arr.dimension_ids)):
+        mine = np.nonzero(arr.qdim == d)[0]
+        if not len(mine):
+            continue
+        rows = planned[:, mine]
+        w = weights[mine] * rows
+        target = gaps.dimension_targets[:, d]
+        total = w.sum(axis=1)
+
+        def meets(lv_points, r=slice(None), w=w, target=target, total=total):
+            return (w[r] * lv_points).sum(axis=1) >= target[r] * total[r] - 1e-9
+
+        lv, pts = level[:, mine], points[:, mine]
+        todo = ~meets(pts)
+        if not todo.any():
+            continue
+        values = acts.values[mine]  # (k, 5)
+        # first, every question to the base level: the highest whose worth does not exceed the target
+        ok = (values[None, :, :] <= target[:, None, None] + 1e-9) | (np.arange(5) == 0)[None, None, :]
+        base = np.where(ok, np.arange(5)[None, None, :], 0).max(axis=2)
+        raise_ = todo[:, None] & rows & (lv < base)
+        lv = np.where(raise_, base, lv)
+        pts = np.where(raise_, values[np.arange(len(mine))[None, :], lv], pts)
+        k = len(mine)
+        key_static = acts.weight_rank[mine] * k + np.arange(k)
+        todo &= ~meets(pts)
+        while True:  # then one level at a time: the lowest level first, the heaviest among equals
+            todo &= (rows & (lv < 4)).any(axis=1)
+            if not todo.any():
+                break
+            r = np.nonzero(todo)[0]
+            key = np.where(rows[r] & (lv[r] < 4), lv[r] * (k * k * 8) + key_static, np.iinfo(np.int64).max)
+            i = key.argmin(axis=1)
+            lv[r, i] += 1
+            pts[r, i] = values[i, lv[r, i]]
+            todo[r] = ~meets(pts[r], r)
+        level[:, mine] = lv
+    return np.where(planned, level, -1)
+
+
+def roadmap_items_many(gaps: QuestionGaps, bank: Bank, triage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The items each assessment's roadmap holds, for many assessments at once (no schedule).
+
+    The same selection as :func:`build_roadmap` (a test compares them): per question, the level
+    it must reach (:func:`required_levels_many`); an *assess* item for an unanswered or "don't
+    know" question; an *evidence* item for one answered high enough but counted lower for want of
+    evidence; otherwise the *build* steps between its level and the one required (whose
+    ``applies_if`` holds), and the actions those ``need`` that are not done yet.
+
+    ``triage``: the assessments' triage answers (the bank's defaults where missing), which the
+    actions' ``applies_if`` read. One row per (assessment, item): ``row`` (the assessment's
+    position), ``question``, ``kind``, ``action`` (its position among the question's actions; -1
+    for assess and evidence items), ``dimension``, ``phase``, ``deliverable`` (for an evidence
+    item, what the bank says proves the answer), ``effort_weeks`` (the midpoint),
+    ``provisional`` (planned from level 0 until the question is answered).
+    """
+    acts = _bank_actions(bank)
+    n, q = gaps.levels.shape
+    need = required_levels_many(gaps, bank)
+    planned = need >= 0
+    levels = gaps.levels
+    unknown = np.isnan(levels) | (levels == DONT_KNOW_CODE)
+    level = np.where(unknown | (levels < 0), 0, np.nan_to_num(levels, nan=0)).astype(np.int64)
+    credited = np.where(unknown, -1, np.nan_to_num(gaps.credited, nan=-1)).astype(np.int64)
+    done = planned & ~unknown & (credited >= need)
+    shown_short = planned & ~unknown & ~done & (level >= need)  # answered high enough, not backed
+    cond = _action_conditions(bank, acts, triage, n)
+    active = gaps.applies & (levels != NA_CODE)
+    build = np.zeros((n, len(acts.actions)), dtype=bool)
+    if len(acts.actions):
+        qa = acts.question
+        build = (planned & ~done & ~shown_short)[:, qa] & cond & (acts.to_level[None, :] > level[:, qa]) & (
+            acts.from_level[None, :] < need[:, qa]
+        )
+        # the actions that planned deliverables need and that are not done yet, and the steps below them
+        present, new = build.copy(), build.copy()
+        while True:
+            wanted = (new.astype(np.int32) @ acts.needs.astype(np.int32)) > 0
+            wanted &= ~present & cond & active[:, qa] & (level[:, qa] < acts.to_level[None, :])
+            if not wanted.any():
+                break
+            added = np.zeros_like(present)
+            for b in np.nonzero(wanted.any(axis=0))[0]:
+                rows = wanted[:, b]
+                j = qa[b]
+                for a in acts.by_question[j]:
+                    added[:, a] |= rows & (acts.to_level[a] > level[:, j]) & (acts.from_level[a] < acts.to_level[b]) & cond[:, a]
+            added &= ~present
+            present |= added
+            new = added
+        build = present
+    # phases of assess and evidence items: the first (last) phase among the question's applicable actions
+    first = np.ones((n, q), dtype=np.int64)
+    last = np.full((n, q), 3, dtype=np.int64)
+    for j, mine in enumerate(acts.by_question):
+        if mine:
+            ph = np.where(cond[:, list(mine)], acts.phase[list(mine)][None, :], 0)
+            has = cond[:, list(mine)].any(axis=1)
+            first[:, j] = np.where(has, np.where(cond[:, list(mine)], ph, 9).min(axis=1), 1)
+            last[:, j] = np.where(has, ph.max(axis=1), 3)
+    parts = []
+    ids = np.asarray(gaps.question_ids, dtype=object)
+    assess_r, assess_c = np.nonzero(planned & unknown)
+    evidence_r, evidence_c = np.nonzero(shown_short)
+    for kind, r, c, phase, low_high in (
+        ("assess", assess_r, assess_c, first[assess_r, assess_c], ASSESS_EFFORT),
+        ("evidence", evidence_r, evidence_c, last[evidence_r, evidence_c], EVIDENCE_EFFORT),
+    ):
+        if len(r):
+            questions = [bank.question(qid) for qid in ids[c]]
+            parts.append(pd.DataFrame({
+                "row": r, "question": ids[c], "kind": kind, "action": -1,
+                "dimension": [x.dimension for x in questions], "phase": phase,
+                "deliverable": [ASSESS_TEXT.format(text=x.text) if kind == "assess"
+                                else EVIDENCE_TEXT.format(what=x.evidence or x.text) for x in questions],
+                "effort_weeks": round(sum(low_high) / 2, 3), "provisional": False,
+            }))
+    r, a = np.nonzero(build)
+    if len(r):
+        picked = [acts.actions[i] for i in a]
+        parts.append(pd.DataFrame({
+            "row": r, "question": [p[0] for p in picked], "kind": "build", "action": [p[1] for p in picked],
+            "dimension": [bank.question(p[0]).dimension for p in picked], "phase": acts.phase[a],
+            "deliverable": [p[2].deliverable for p in picked],
+            "effort_weeks": [round(sum(p[2].effort_weeks) / 2, 3) for p in picked],
+            "provisional": unknown[r, acts.question[a]],
+        }))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ITEM_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    column = bank_arrays(bank).column
+    out["_q"] = out["question"].map(column)
+    return out.sort_values(["row", "_q", "action"], kind="stable").drop(columns="_q").reset_index(drop=True)[ITEM_COLUMNS]
+
+
+def _action_conditions(bank: Bank, acts: _BankActions, triage: pd.DataFrame | None, n: int) -> np.ndarray:
+    """(n, A) bool: each action's ``applies_if`` under each assessment's triage (defaults filled in)."""
+    out = np.ones((n, len(acts.actions)), dtype=bool)
+    conditional = [i for i, (_, _, a) in enumerate(acts.actions) if a.applies_if is not None]
+    if not conditional or not n:
+        return out
+    ids = [t.id for t in bank.triage]
+    frame = triage.reindex(columns=ids) if triage is not None else pd.DataFrame(index=range(n), columns=ids)
+    # object first: a column nobody answered is all-NaN float64, which a text default cannot fill
+    frame = frame.astype(object).fillna({t.id: t.default for t in bank.triage}).astype(str)
+    codes, combos = pd.MultiIndex.from_frame(frame).factorize()
+    for k, combo in enumerate(combos):
+        answers = dict(zip(ids, combo, strict=True))
+        rows = codes == k
+        for i in conditional:
+            out[rows, i] = _condition(acts.actions[i][2].applies_if)(answers)
+    return out

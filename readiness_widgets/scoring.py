@@ -560,6 +560,27 @@ def score_many(
     """
     bank = bank if bank is not None else load_bank()
     arr = bank_arrays(bank)
+    _check_many(bank, arr, answers, evidence, triage, target)
+    return _many_frame(_score_arrays(bank, arr, answers, evidence, triage, target), arr, answers.index)
+
+
+def _many_frame(many: _ManyArrays, arr: BankArrays, index: pd.Index) -> pd.DataFrame:
+    core, dims, n = many.core, arr.dimension_ids, len(many.levels)
+    d = len(dims)
+    block = np.empty((n, 3 * d + 2))
+    block[:, :d] = core.score
+    block[:, d : 2 * d] = core.coverage
+    block[:, 2 * d : 3 * d] = many.gap
+    block[:, 3 * d] = core.mean
+    block[:, 3 * d + 1] = core.weakest
+    columns = [f"{kind}_{dim}" for kind in ("score", "coverage", "gap") for dim in dims] + ["mean", "weakest"]
+    out = pd.DataFrame(block, index=index, columns=columns, copy=False)
+    out["weakest_dimension"] = pd.Categorical.from_codes(core.weakest_index, categories=dims)
+    out["status"] = pd.Categorical.from_codes(many.status, categories=list(STATUSES))
+    return out
+
+
+def _check_many(bank: Bank, arr: BankArrays, answers, evidence, triage, target) -> None:
     if not isinstance(answers, pd.DataFrame):
         raise ValueError("score_many: answers must be a DataFrame, one row per assessment")
     if target is not None and target not in {t.id for t in bank.targets}:
@@ -571,6 +592,24 @@ def score_many(
         if frame is not None and isinstance(frame, pd.DataFrame) and frame.columns.has_duplicates:
             repeated = frame.columns[frame.columns.duplicated()].unique()
             raise ValueError(f"score_many: {name} has repeated columns: {', '.join(map(str, repeated[:10]))}")
+
+
+@dataclass
+class _ManyArrays:
+    """What :func:`score_many` works out for ``n`` assessments, before it becomes a frame."""
+
+    levels: np.ndarray  # (n, q)
+    codes: np.ndarray | None  # (n, q) evidence codes, None: none everywhere
+    applies: np.ndarray  # (q,) or (n, q)
+    targets: np.ndarray  # (1, d) or (n, d)
+    floors: np.ndarray  # (q,) or (n, q): knock-out floors, NaN for none
+    core: CoreResult
+    status: np.ndarray  # (n,) 0 ready, 1 conditions, 2 not ready
+    blocking: np.ndarray  # (n, d)
+    gap: np.ndarray  # (n, d)
+
+
+def _score_arrays(bank: Bank, arr: BankArrays, answers, evidence, triage, target) -> _ManyArrays:
     levels = _levels_matrix(answers, arr)
     n = len(levels)
     codes = None if evidence is None else _evidence_codes(_aligned(evidence, answers.index, "evidence"), arr, n)
@@ -585,19 +624,85 @@ def score_many(
             bank, arr, _aligned(triage, answers.index, "triage"), target, n
         )
     core = _core(arr, levels, applies, codes, check=True, applicable=applicable, floors=floors)
-    status, _, _, gap = _verdict_arrays(bank, core, targets, blocked, conditioned)
-    d = len(dims)
-    block = np.empty((n, 3 * d + 2))
-    block[:, :d] = core.score
-    block[:, d : 2 * d] = core.coverage
-    block[:, 2 * d : 3 * d] = gap
-    block[:, 3 * d] = core.mean
-    block[:, 3 * d + 1] = core.weakest
-    columns = [f"{kind}_{dim}" for kind in ("score", "coverage", "gap") for dim in dims] + ["mean", "weakest"]
-    out = pd.DataFrame(block, index=answers.index, columns=columns, copy=False)
-    out["weakest_dimension"] = pd.Categorical.from_codes(core.weakest_index, categories=dims)
-    out["status"] = pd.Categorical.from_codes(status, categories=list(STATUSES))
-    return out
+    status, blocking, _, gap = _verdict_arrays(bank, core, targets, blocked, conditioned)
+    return _ManyArrays(levels, codes, applies, targets, floors, core, status, blocking, gap)
+
+
+@dataclass(frozen=True)
+class QuestionGaps:
+    """Per question, for many assessments at once: what :func:`score` gives one assessment in its
+    ``questions`` frame and its verdict, as arrays (one row per assessment, one column per question).
+
+    ``gap`` is the question's gap to its dimension's target (0 where it does not apply or is N/A),
+    ``credited`` the level counted (no higher than the evidence backs; NaN without a level),
+    ``effective`` its score (0 for "don't know" and unanswered, NaN where it does not count),
+    ``knocked`` the knock-outs, ``blocking`` the verdict's blocking questions (knock-outs, and the
+    applicable questions below target in a blocking dimension). ``scores`` is :func:`score_many`'s
+    frame of the same rows; ``levels`` the answers as :func:`score_many` reads them.
+    """
+
+    scores: pd.DataFrame
+    question_ids: tuple[str, ...]
+    levels: np.ndarray
+    applies: np.ndarray
+    credited: np.ndarray
+    effective: np.ndarray
+    target: np.ndarray
+    floors: np.ndarray
+    gap: np.ndarray
+    weighted_gap: np.ndarray
+    knocked: np.ndarray
+    blocking: np.ndarray
+    dimension_targets: np.ndarray
+
+
+def question_gaps_many(
+    answers: pd.DataFrame,
+    bank: Bank | None = None,
+    *,
+    evidence: pd.DataFrame | None = None,
+    triage: pd.DataFrame | None = None,
+    target: str | None = None,
+) -> QuestionGaps:
+    """:func:`score_many`, with every question's gap, knock-outs and the verdict's blocking questions.
+
+    The same rules as :func:`score` (its ``questions`` frame and ``verdict.blocking_questions``),
+    vectorized: a portfolio finds the gaps its pilots share without scoring them one by one.
+    Takes the same arguments as :func:`score_many`.
+    """
+    bank = bank if bank is not None else load_bank()
+    arr = bank_arrays(bank)
+    _check_many(bank, arr, answers, evidence, triage, target)
+    many = _score_arrays(bank, arr, answers, evidence, triage, target)
+    levels, (n, q) = many.levels, many.levels.shape
+    applies = np.broadcast_to(many.applies, levels.shape)
+    has_level = levels >= 0
+    codes = many.codes if many.codes is not None else np.zeros(levels.shape, dtype=np.int8)
+    credited = np.where(has_level, np.minimum(np.where(has_level, levels, 0), arr.cap_table[codes]), np.nan)
+    index = np.where(has_level, credited, 0).astype(np.intp)
+    points = np.where(has_level, arr.score_table[np.arange(q), index] * arr.credit_table[codes], 0.0)
+    targets = np.broadcast_to(many.targets, (n, len(arr.dimension_ids)))
+    qtarget = targets[:, arr.qdim]
+    counted = applies & (levels != NA_CODE)  # answered, don't know or unanswered (NaN)
+    gap = np.where(counted, np.clip(qtarget - points, 0, None), 0.0)
+    floors = np.where(applies, np.broadcast_to(many.floors, levels.shape), np.nan)
+    with np.errstate(invalid="ignore"):
+        knocked = counted & (np.where(has_level, credited, -1.0) < floors)
+    return QuestionGaps(
+        scores=_many_frame(many, arr, answers.index),
+        question_ids=tuple(arr.question_ids),
+        levels=levels,
+        applies=applies,
+        credited=credited,
+        effective=np.where(counted, points, np.nan),
+        target=qtarget,
+        floors=floors,
+        gap=gap,
+        weighted_gap=gap * arr.weights,
+        knocked=knocked,
+        blocking=knocked | (applies & (gap > 1e-9) & many.blocking[:, arr.qdim]),
+        dimension_targets=targets,
+    )
 
 
 def _aligned(frame: pd.DataFrame, index: pd.Index, name: str) -> pd.DataFrame:

@@ -22,13 +22,26 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from .demo import DASHBOARD_NOTEBOOK, dashboards_dir, demo_folder, demo_team_folder
+from .demo import (
+    DASHBOARD_NOTEBOOK,
+    PORTFOLIO_NOTEBOOK,
+    dashboards_dir,
+    demo_folder,
+    demo_portfolio_folder,
+    demo_team_folder,
+)
 from .errors import InputError, Problem
 from .portfolio import ENV_FOLDER, AssessmentFolder
 from .store import ENV_STORE, key_for, open_store, store_url
 
 PACKAGE = Path(__file__).resolve().parent
-PAGES = {"dashboard": DASHBOARD_NOTEBOOK, "self-assessment": "self_assessment.ipynb", "team": "team_dashboard.ipynb"}
+PAGES = {
+    "dashboard": DASHBOARD_NOTEBOOK,
+    "self-assessment": "self_assessment.ipynb",
+    "team": "team_dashboard.ipynb",
+    "portfolio": PORTFOLIO_NOTEBOOK,
+}
+PREHEATED = ("dashboard", "portfolio")
 # Extra Voila options per page. voila.json preheats kernels: Voila keeps one kernel with the
 # dashboard already built for the next visitor, which paints it over a second sooner
 # (benchmarks/bench_dashboard.py). The form is never preheated: it would create its file before
@@ -184,31 +197,34 @@ def serve(
 ) -> int:
     """Run Voila in the foreground until Ctrl-C; returns its exit code.
 
-    ``preheat`` (default: on for the dashboard) keeps a kernel with the dashboard already built
-    for the next visitor, so that the page paints sooner; ``False`` starts a kernel per visit.
-    The form page is never preheated. At most ``max_kernels`` kernels run at once (the
-    preheated one included); a visit beyond gets a "busy, try again" page. ``token`` (a string,
-    or True for a generated one) makes every page ask for it; the URL printed carries it.
+    ``preheat`` (default: on for the dashboard and the portfolio) keeps a kernel with the page
+    already built for the next visitor, so that the page paints sooner; ``False`` starts a kernel
+    per visit. The form page is never preheated. ``folder`` defaults to the bundled demo (the
+    portfolio's: a dozen pilots with their history) or, for the form, the current folder. At most
+    ``max_kernels`` kernels run at once (the preheated one included); a visit beyond gets a
+    "busy, try again" page. ``token`` (a string, or True for a generated one) makes every page ask
+    for it; the URL printed carries it.
     """
     if find_spec("voila") is None:
         raise InputError(
             "installation", [Problem("voila", "", "the dashboard needs Voila: pip install 'readiness-widgets[dashboard]'")]
         )
     _check_port(port)
-    if preheat and page != "dashboard":
-        raise InputError("option", [Problem("--preheat", "", "only the dashboard page can be preheated")])
+    if preheat and page not in PREHEATED:
+        raise InputError("option", [Problem("--preheat", "", "only the dashboard and portfolio pages can be preheated")])
     if store is not None and folder is not None:
         raise InputError("option", [Problem("--store", "", "give a FOLDER or --store URL, not both")])
     if store is not None:
         if page == "team":
             raise InputError("option", [Problem("--store", "", "the team page reads a team folder, not a store")])
-        with open_store(store, create=page != "dashboard") as opened:  # refuses a store that cannot be opened
+        with open_store(store, create=page not in PREHEATED) as opened:  # refuses a store that cannot be opened
             shown, root = opened.url, None
         if page == "self-assessment":
             key_for(form_file or DEFAULT_FORM_FILE)
     else:
         if folder is None:
-            folder = demo_folder() if page == "dashboard" else demo_team_folder() if page == "team" else Path.cwd()
+            demos = {"dashboard": demo_folder, "portfolio": demo_portfolio_folder, "team": demo_team_folder}
+            folder = demos.get(page, Path.cwd)()
         box = AssessmentFolder(folder)  # refuses a missing folder with a clear message
         if page == "self-assessment":
             box.resolve(form_file or DEFAULT_FORM_FILE)  # refuses a name that leaves the folder
@@ -217,7 +233,7 @@ def serve(
 
             TeamFolder(box.root).load()  # refuses a folder that is not a team's, with the reason
         shown, root = box.root, box.root
-    _check_max_kernels(max_kernels, page == "dashboard" and preheat is not False)
+    _check_max_kernels(max_kernels, page in PREHEATED and preheat is not False)
     if token is True:
         token = secrets.token_urlsafe(24)
     if token is not None and (not isinstance(token, str) or not token.strip() or any(c.isspace() for c in token)):
@@ -269,8 +285,8 @@ def register_cli(sub) -> None:
         "folder",
         nargs="?",
         metavar="FOLDER",
-        help="folder of assessment .json files (dashboard default: the bundled demo; self-assessment default: .); "
-        "for --page team, a team folder (readiness team new)",
+        help="folder of assessment .json files (dashboard and portfolio default: the bundled demos; "
+        "self-assessment default: .); for --page team, a team folder (readiness team new)",
     )
     p.add_argument(
         "--store",
@@ -289,8 +305,8 @@ def register_cli(sub) -> None:
         "--preheat",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="dashboard only: keep a kernel with the page already built for the next visitor, for a faster "
-        "first paint (default: on; --no-preheat starts a kernel per visit)",
+        help="dashboard and portfolio: keep a kernel with the page already built for the next visitor, for a "
+        "faster first paint (default: on; --no-preheat starts a kernel per visit)",
     )
     p.add_argument(
         "--max-kernels",

@@ -194,6 +194,38 @@ def test_migrates_version_1(tmp_path, mini_bank):
     assert saved["bank"] == {"id": "mini", "version": "1.0"}
 
 
+@pytest.mark.parametrize("version", [2, 3, 4])
+def test_migrates_versions_2_to_4_and_keeps_everything(tmp_path, mini_bank, version):
+    old = valid_doc(schema_version=version)
+    if version >= 3:  # version 3 added the team fields
+        old["respondent"] = {"name": "Ana", "role": "data_science"}
+    path = write_json(tmp_path, old)
+    a = Assessment.load(path, bank=mini_bank)
+    assert (a.business_unit, a.owner) == (None, None)
+    assert a.answers["data.a"].value == 2
+    a.save()
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["schema_version"] == SCHEMA_VERSION == 5
+    new = ("schema_version", "business_unit", "owner", *(("respondent", "agreements") if version == 2 else ("agreements",)))
+    assert {k: v for k, v in saved.items() if k not in new} == {k: v for k, v in old.items() if k != "schema_version"}
+    assert saved["business_unit"] is None
+    assert saved["owner"] is None
+
+
+def test_business_unit_and_owner_are_metadata_with_a_change_signal(tmp_path, mini_bank):
+    a = Assessment.new("Churn", bank=mini_bank, business_unit="Retail", owner="Ana")
+    seen = []
+    a.changed.connect(seen.append)
+    a.business_unit = "Insurance"
+    a.owner = ""  # cleared
+    assert (a.business_unit, a.owner) == ("Insurance", None)
+    assert [c.kinds for c in seen] == [frozenset({"meta"})] * 2
+    again = Assessment.load(a.save(tmp_path / "a.json"), bank=mini_bank)
+    assert (again.business_unit, again.owner) == ("Insurance", None)
+    with pytest.raises(AssessmentError, match="business_unit"):
+        a.business_unit = "x" * 300
+
+
 def test_unknown_ids_are_reported_and_kept(tmp_path, mini_bank):
     doc = valid_doc(answers={"data.a": {"value": 2}, "data.retired": {"value": 3, "notes": "old question"}})
     path = write_json(tmp_path, doc)
@@ -252,6 +284,9 @@ MALFORMED = [
     ("answers not a mapping", valid_doc(answers=[1, 2]), "answers", "valid dictionary"),
     ("bad timestamp", valid_doc(created="yesterday"), "created", "datetime"),
     ("version 1 with a list of answers", {"schema_version": 1, "pilot": "p", "answers": [1]}, "", "cannot migrate version 1"),
+    ("empty business unit", valid_doc(business_unit=""), "business_unit", "at least 1 character"),
+    ("owner as a list", valid_doc(owner=["Ana"]), "owner", "valid string"),
+    ("business unit too long", valid_doc(business_unit="x" * 201), "business_unit", "at most 200 characters"),
 ]
 
 

@@ -411,10 +411,15 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, tmp_path, mini_file, case)
 
 
 def test_our_plotly_build_draws_every_trace_type_of_our_charts(demo):
-    from readiness_widgets.charts import TRACE_TYPES, gap_bars, radar, timeline
+    from readiness_widgets.charts import TRACE_TYPES, gap_bars, radar, timeline, trends_spec
+    from readiness_widgets.demo import demo_portfolio_folder
+    from readiness_widgets.pilots import FolderPilots
+    from readiness_widgets.portfolio_result import evaluate_portfolio
 
     result = evaluate(demo)
     used = {trace.type for fig in (radar(result), gap_bars(result), timeline(result.roadmap)) for trace in fig.data}
+    used |= {t["type"] for t in trends_spec(evaluate_portfolio(FolderPilots(demo_portfolio_folder())).trends())["data"]}
+    assert "scatter" in used
     assert used <= set(TRACE_TYPES)
     for kind in TRACE_TYPES:
         assert f'moduleType:"trace",name:"{kind}"' in plotly_js()  # registered in the build (js/plotly/entry.js)

@@ -80,7 +80,29 @@ def test_voila_reads_our_settings_from_the_command_line(tmp_path, monkeypatch):
 def test_the_dashboard_is_preheated_and_the_form_is_not():
     """Preheating paints the dashboard sooner (bench_dashboard); see PAGE_OPTIONS in dashboard.py."""
     assert _preheated("dashboard")
+    assert _preheated("portfolio")
     assert not _preheated("self-assessment")  # a preheated form would create its file unasked
+
+
+def test_the_portfolio_page_is_served_like_the_dashboard_on_the_demo_portfolio(monkeypatch, capsys):
+    pytest.importorskip("voila")
+    from readiness_widgets.demo import demo_portfolio_folder
+
+    started = {}
+
+    class FakeVoila:
+        def __init__(self, cmd, env):
+            started.update(cmd=cmd, env=env)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr("subprocess.Popen", FakeVoila)
+    assert main(["dashboard", "--page", "portfolio", "--port", "8898"]) == 0
+    assert started["cmd"] == voila_command("portfolio", port=8898)
+    assert Path(started["cmd"][3]) == dashboards_dir() / "portfolio.ipynb"
+    assert started["env"][ENV_FOLDER] == str(demo_portfolio_folder().resolve())
+    assert "serving the portfolio" in capsys.readouterr().out
 
 
 def test_voila_environment(tmp_path, monkeypatch):
@@ -180,8 +202,9 @@ def test_cli_dashboard_on_a_missing_folder_exits_2_with_one_line(no_popen, capsy
         (["--port", "70000"], "1-65535, got 70000"),
         (["--port", "eighty"], "invalid int value"),
         (["--page", "admin"], "invalid choice"),
-        (["--page", "self-assessment", "--preheat"], "only the dashboard page can be preheated"),
+        (["--page", "self-assessment", "--preheat"], "only the dashboard and portfolio pages can be preheated"),
         (["--max-kernels", "1"], "--max-kernels: expected at least 2"),
+        (["--page", "portfolio", "--max-kernels", "1"], "--max-kernels: expected at least 2"),
         (["--max-kernels", "many"], "invalid int value"),
     ],
 )
@@ -292,7 +315,7 @@ def test_pyproject_dashboard_extra_requires_voila():
 def test_preheat_is_an_option_of_the_dashboard_page_only(tmp_path, no_popen, monkeypatch, capsys):
     from readiness_widgets.serve import NO_PREHEAT, serve
 
-    with pytest.raises(ReadinessError, match="only the dashboard page can be preheated"):
+    with pytest.raises(ReadinessError, match="only the dashboard and portfolio pages can be preheated"):
         serve("self-assessment", tmp_path, preheat=True)
     seen = []
 

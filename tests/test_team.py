@@ -70,7 +70,7 @@ def test_the_folder_holds_one_file_per_respondent_and_the_consensus(team_dir):
     names = sorted(p.name for p in team_dir.glob("*.json"))
     assert names == ["ana.json", "ben.json", CONSENSUS, "cy.json"]
     doc = json.loads((team_dir / "ana.json").read_text())
-    assert doc["schema_version"] == SCHEMA_VERSION == 4
+    assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["respondent"] == {"name": "Ana", "role": "data_science"}
     assert doc["answers"]["data.a"] == {"value": 3, "evidence": "automated", "notes": "Ana on data.a", "links": []}
     team = load(team_dir)

@@ -391,6 +391,20 @@ class Store(ABC):
         """The answers of the latest revision of every pilot, as tables for ``score_many``."""
         return answer_table(self.latest(as_of=as_of))
 
+    def all_revisions(self, *, documents: bool = True) -> list[Revision]:
+        """Every revision of every pilot, by pilot key, each pilot's oldest first (documents included
+        unless ``documents=False``): what a portfolio's trends read. The backends read them at once;
+        this fallback asks pilot by pilot."""
+        out = []
+        for head in self.pilots():
+            for r in self.history(head.pilot):
+                out.append(self.get(r.pilot, r.number) if documents else r)
+        return out
+
+    def stamp(self) -> Any:
+        """A cheap value that changes whenever a revision is saved or imported (compare two of them)."""
+        return tuple((r.pilot, r.number, r.signature) for r in self.pilots())
+
     # ---- writing ----
     @abstractmethod
     def _save(self, pilot: str, document: dict[str, Any], base: int | None, base_signature: str | None,

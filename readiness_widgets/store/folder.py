@@ -227,6 +227,46 @@ class FolderStore(Store):
     def pilots(self) -> list[Revision]:
         return [replace(r, document=None) for r in self._heads()]
 
+    def all_revisions(self, *, documents: bool = True) -> list[Revision]:
+        """Every pilot's records and file, in one pass over the folder. A record or a file that
+        cannot be read is skipped and named in :attr:`problems` (``KEY@N: reason``)."""
+        out: list[Revision] = []
+        self.problems = []
+        for key in self.keys():
+            try:
+                state = self._state(key)
+                marks = self.milestones(key)
+            except ReadinessError as exc:
+                self.problems.append(f"{key}: {str(exc).splitlines()[0]}")
+                continue
+            revs = []
+            for n in state.records:
+                if n >= state.head.number:
+                    continue
+                try:
+                    revs.append(self._record(key, n))
+                except ReadinessError as exc:
+                    self.problems.append(f"{key}@{n}: {str(exc).splitlines()[0]}")
+            revs.append(state.head)
+            out += [self._with_milestones(r if documents else replace(r, document=None), marks) for r in revs]
+        return out
+
+    def stamp(self) -> tuple:
+        """The size and modification time of every pilot's file and history folder (a save adds a
+        record to the folder and rewrites the file; an edit outside the store rewrites the file):
+        one ``stat`` per pilot, no file read."""
+        seen = []
+        try:
+            for base in (self.root, self.root / HISTORY):
+                if base.is_dir():  # a record (or milestones.json) written into a pilot's folder moves its mtime
+                    for e in os.scandir(base):
+                        if not e.name.startswith("."):  # locks and temporary files are not data
+                            st = e.stat(follow_symlinks=False)
+                            seen.append((base == self.root, e.name, st.st_mtime_ns, st.st_size))
+        except OSError as exc:
+            raise StoreError(f"{self.url}: cannot list the folder: {exc.strerror or exc}") from None
+        return tuple(sorted(seen))
+
     def latest(self, *, as_of: datetime | None = None) -> list[Revision]:
         if as_of is None:
             return self._heads()

@@ -226,6 +226,24 @@ class SQLStore(Store):
             p, a, t = (conn.execute(q).all() for q in queries)
         return make_answer_table(p, a, t)
 
+    def all_revisions(self, *, documents: bool = True) -> list[Revision]:
+        """One query for every revision of every pilot (and one for the milestones)."""
+        cols = [pilots.c.key, revisions.c.pilot_id, *_META] + ([revisions.c.document] if documents else [])
+        q = (select(*cols).select_from(revisions.join(pilots, pilots.c.id == revisions.c.pilot_id))
+             .order_by(pilots.c.key, revisions.c.number))
+        with self._reading() as conn:
+            marks = self._marks(conn)
+            rows = conn.execute(q).all()
+        return [self._revision(r.key, r, documents, marks.get((r.pilot_id, r.number), ())) for r in rows]
+
+    def stamp(self) -> tuple:
+        """How many revisions and milestones there are, and the last of each: revisions are only ever
+        added (a save, a restore, an import), so any change moves it. Two aggregate queries."""
+        with self._reading() as conn:
+            revs = conn.execute(select(func.count(revisions.c.id), func.max(revisions.c.id))).one()
+            marks = conn.execute(select(func.count(milestones.c.id), func.max(milestones.c.id))).one()
+        return (*revs, *marks)
+
     def history(self, pilot: str) -> list[Revision]:
         with self._reading() as conn:
             pid, _ = self._pilot_id(conn, pilot)

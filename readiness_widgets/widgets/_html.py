@@ -84,6 +84,13 @@ mean <b>{{ '%.2f' % mean }}</b> of 4, weakest link <b>{{ weakest_title }}</b> at
 {% for n in notices %}<div class="rw-notice" role="alert" style="color:#b91c1c">{{ n }}</div>{% endfor %}
 {% if unreadable %}<div class="rw-unreadable" role="alert" style="color:#b45309">{{ unreadable | length }} file(s) could not be read
 and are not shown:<ul>{% for name, error in unreadable %}<li><code>{{ name }}</code>: {{ error }}</li>{% endfor %}</ul></div>{% endif %}""",
+    "portfolio_header": """\
+<h1>AI pilot portfolio</h1>
+<div class="rw-portfolio-meta">{{ count }} pilot{{ '' if count == 1 else 's' }} in <code>{{ label }}</code> &middot; bank {{ bank.id }} {{ bank.version }}
+&middot; latest assessment {{ latest }}</div>""",
+    "portfolio_summary": """\
+<div class="rw-summary" role="status" data-total="{{ total }}">Showing {{ total }} of {{ everyone }} pilot{{ '' if everyone == 1 else 's' }}\
+{% if criteria %} (filtered){% endif %}{% if total %}; heatmap rows {{ offset + 1 }}&ndash;{{ [offset + limit, total] | min }}{% endif %}</div>""",
     "empty": """<p>No assessment in <code>{{ folder }}</code> yet. Save one with <code>readiness demo -o FILE</code> \
 or the notebook form, then reload this page.</p>""",
     "evidence": """\

@@ -273,11 +273,12 @@ class StoreSource:
 
     The same calls as :class:`~readiness_widgets.portfolio.AssessmentFolder` (``entries``,
     ``latest``, ``previous``, ``resolve``); an entry's name is the pilot's key, and the previous
-    assessment is the latest milestone before the latest revision.
+    assessment is the latest milestone before the latest revision. ``only``: list that pilot alone.
     """
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, *, only: str | None = None):
         self.store = store
+        self.only = only  # one pilot's key: the page lists that pilot alone (the portfolio opens it so)
         self.root = store.url  # what the page names (never with a password)
         self._heads: dict[str, Revision] = {}
         self._read: dict[tuple[str, int], Entry] = {}  # (key, revision) -> Entry: a revision never changes
@@ -300,7 +301,7 @@ class StoreSource:
 
     def entries(self) -> list[Entry]:
         try:
-            latest = self.store.latest()
+            latest = [self.store.get(self.only)] if self.only is not None else self.store.latest()
         except (StoreError, ReadinessError) as exc:
             raise FolderError(self.root, "", f"cannot read the store: {exc}") from None
         self._heads = {r.pilot: r for r in latest}
@@ -322,6 +323,8 @@ class StoreSource:
         return before if before.ok and before.assessment.bank.id == entry.assessment.bank.id else None
 
     def resolve(self, name: str) -> str:
+        if self.only is not None and name != self.only:
+            raise FolderError(self.root, name, f"this page shows pilot {self.only} only")
         if name not in self._heads and self.store.head(name) is None:
             raise FolderError(self.root, name, "no pilot of that key in the store")
         return name

@@ -3,8 +3,9 @@
 Voila passes the query string to a kernel it starts for the request, but a *preheated* kernel ran
 the notebook before the request existed. This invisible anywidget reads ``location.search`` in
 the browser and sends it to the kernel, so ``?file=NAME.json`` works either way, without a cell
-that blocks waiting for the request. It then reports ``painted`` once a Plotly chart is drawn in
-the page (or after 5 s), so that a view can send its heavier parts after the first paint.
+that blocks waiting for the request. It then reports ``painted`` once ``painted_selector`` (by
+default a drawn Plotly chart) is in the page (or after 5 s), so that a view can send its heavier
+parts after the first paint.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ function render({ model, el }) {
     sent = true;
     requestAnimationFrame(() => setTimeout(() => model.send({ type: "painted" }), 0));
   };
-  const drawn = () => document.querySelector(".js-plotly-plot .main-svg");
+  const drawn = () => document.querySelector(model.get("painted_selector"));
   if (drawn()) return painted();
   const watch = new MutationObserver(() => { if (drawn()) { watch.disconnect(); painted(); } });
   watch.observe(document.body, { subtree: true, childList: true });
@@ -39,6 +40,7 @@ class PageLocation(anywidget.AnyWidget):
 
     _esm = _ESM
     query = t.Unicode("").tag(sync=False)
+    painted_selector = t.Unicode(".js-plotly-plot .main-svg").tag(sync=True)
 
     def __init__(
         self,

@@ -63,13 +63,15 @@ def voila(
     extra_args: list[str] | None = None,
     max_kernels: int = DEFAULT_MAX_KERNELS,
     token: str | None = None,
+    store: str | None = None,
 ) -> Iterator[str]:
     """Serve ``page`` (a name from ``PAGES``, or a notebook) as ``readiness dashboard`` does.
 
-    Yields ``http://127.0.0.1:PORT/``.
+    ``store``: serve the pilots of that store (``readiness dashboard --store URL``); ``folder`` is
+    then only the server's working folder. Yields ``http://127.0.0.1:PORT/``.
     """
     port = free_port()
-    env = voila_environment(folder, form_file=form_file, token=token)
+    env = voila_environment(folder if store is None else None, form_file=form_file, token=token, store=store)
     env.pop("QUERY_STRING", None)
     log = log_dir / f"voila-{port}.log"
     if isinstance(page, str) and page in PAGES:
@@ -88,6 +90,32 @@ def voila(
         proc.terminate()
         try:
             proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def readiness_dashboard(*args: str, log_dir: Path) -> Iterator[str]:
+    """Run the real ``readiness dashboard ARGS --port PORT`` (the CLI, which starts Voila) and yield
+    ``http://127.0.0.1:PORT/``; stopped with SIGTERM, which the command passes on to Voila."""
+    import sys
+
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("QUERY_STRING", None)
+    log = log_dir / f"voila-{port}.log"
+    cmd = [sys.executable, "-m", "readiness_widgets.cli", "dashboard", *args, "--port", str(port)]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(log_dir))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_listening(port, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
@@ -134,6 +162,38 @@ def wait_for_pool(url: str, log_dir: Path, fills: int, timeout: float = 120.0) -
         if time.monotonic() > deadline:
             raise RuntimeError(f"the kernel pool was not refilled within {timeout} s")
         time.sleep(0.1)
+
+
+def wait_until_quiet(url: str, quiet: float = 2.0, timeout: float = 1800.0) -> None:
+    """Wait until the kernels of the Voila server at ``url`` have used no CPU for ``quiet`` seconds.
+
+    Voila logs that its pool "is filled" once the preheated kernel has *started* running the
+    notebook; a page that takes a minute to build (the portfolio on 10,000 pilots) is ready only
+    when its kernel has finished, which this tells from the kernels' CPU time.
+    """
+    import psutil
+
+    server = psutil.Process(SERVERS[url].pid)
+    deadline = time.monotonic() + timeout
+
+    def used() -> float:
+        total = 0.0
+        for child in server.children(recursive=True):
+            try:
+                times = child.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    last, since = used(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the kernels of {url} were still busy after {timeout} s")
+        time.sleep(0.25)
+        now = used()
+        if now - last > 0.05:
+            last, since = now, time.monotonic()
 
 
 def fetch(url: str) -> tuple[int, str]:

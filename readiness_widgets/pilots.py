@@ -1,0 +1,259 @@
+"""Where a portfolio's pilots come from: the latest revision of every pilot, and each one's history.
+
+A :class:`PilotSource` reads; it never scores (the portfolio engine,
+:mod:`readiness_widgets.portfolio_result`, does). :class:`FolderPilots` reads a folder of
+assessment files (through :class:`~readiness_widgets.portfolio.AssessmentFolder`, confined to the
+folder): the files of one pilot (the same ``pilot`` name and bank) are its history, oldest first
+by their ``updated`` stamp. :class:`StorePilots` reads the shared store (a folder with
+``.history/``, SQLite, PostgreSQL: :mod:`readiness_widgets.store`), where every save is a revision.
+
+>>> source = FolderPilots("portfolio")                                  # doctest: +SKIP
+>>> [(r.name, r.revision) for r in source.latest()]                     # doctest: +SKIP
+[('Claims triage assistant', 3), ...]
+>>> [r.saved_at for r in source.history("Claims triage assistant")]     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .assessment import Assessment
+from .bank import Bank
+from .errors import InputError, Problem, ReadinessError
+from .portfolio import AssessmentFolder, Entry
+from .store import Store, open_store
+from .store.base import Revision
+
+# a portfolio reads many more files than the single-pilot dashboard lists
+MAX_PORTFOLIO_FILES = 100_000
+
+
+@dataclass(frozen=True)
+class PilotRevision:
+    """One saved state of a pilot's assessment.
+
+    ``pilot`` is the pilot's identity in its source (the folder: its name; a store: its key),
+    ``revision`` counts from 1, oldest first, ``saved_at`` is when it was saved (UTC), ``link`` is
+    the query string that opens it in the single-pilot dashboard (``file=NAME.json`` or
+    ``pilot=KEY``).
+    """
+
+    pilot: str
+    revision: int
+    saved_at: datetime
+    name: str
+    link: str
+    assessment: Assessment
+
+
+class PilotSource(ABC):
+    """The pilots of a portfolio: :meth:`latest`, :meth:`history`, and :meth:`revisions` (all of them)."""
+
+    label: str  # what the page says it shows: a folder, a store URL (no password)
+
+    @abstractmethod
+    def latest(self) -> list[PilotRevision]:
+        """The latest revision of every pilot, by pilot."""
+
+    @abstractmethod
+    def history(self, pilot: str) -> list[PilotRevision]:
+        """Every revision of ``pilot``, oldest first (:class:`InputError` for an unknown pilot)."""
+
+    def revisions(self) -> list[PilotRevision]:
+        """Every revision of every pilot, each pilot's oldest first (a source may read them at once)."""
+        return [r for latest in self.latest() for r in self.history(latest.pilot)]
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        """What could not be read or is not a pilot's assessment, as (name, one-line reason): shown
+        beside the portfolio."""
+        return []
+
+    def stamp(self) -> Hashable:
+        """A cheap value that changes whenever the source's content does (re-read, then compared)."""
+        return None
+
+    def opener(self, pilot: str, revision: int | None = None) -> str:
+        """The query string that opens ``pilot`` (at ``revision``, default the latest) on its own page."""
+        revs = self.history(pilot)
+        return (revs[-1] if revision is None else next(r for r in revs if r.revision == revision)).link
+
+
+class FolderPilots(PilotSource):
+    """A folder of assessment files; the files of one pilot (same name, same bank) are its revisions."""
+
+    def __init__(self, folder: str | Path | AssessmentFolder, *, bank: Bank | None = None,
+                 max_files: int = MAX_PORTFOLIO_FILES):
+        self.folder = folder if isinstance(folder, AssessmentFolder) else AssessmentFolder(
+            folder, bank=bank, max_files=max_files
+        )
+        self.label = str(self.folder.root)
+        self._entries: list[Entry] = []
+        self._stamp: tuple = ()
+        self._histories: dict[str, list[PilotRevision]] = {}
+        self._files: dict[str, list[str]] = {}  # pilot -> its files, oldest first
+        self._team_files: list[str] = []
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Read the folder again (only the files that changed are parsed); True if anything changed."""
+        entries = self.folder.entries()
+        stamp = tuple((e.name, e.updated, e.error, id(e.assessment)) for e in entries)
+        if stamp == self._stamp:
+            return False
+        self._entries, self._stamp = entries, stamp
+        groups: dict[str, list[Entry]] = {}
+        self._team_files = []
+        for e in entries:
+            if e.ok and (e.assessment.respondent is not None or e.assessment.agreements):
+                self._team_files.append(e.name)  # one person's answers, or a team's agreements: not the pilot's
+            elif e.ok:
+                groups.setdefault(e.pilot, []).append(e)
+        histories, files = {}, {}
+        for name, group in sorted(groups.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
+            group.sort(key=lambda e: (e.updated, e.name))
+            bank_id = group[-1].assessment.bank.id  # earlier files made with another bank are not its history
+            same = [e for e in group if e.assessment.bank.id == bank_id]
+            histories[name] = [
+                PilotRevision(name, i, e.updated, name, urlencode({"file": e.name}), e.assessment)
+                for i, e in enumerate(same, start=1)
+            ]
+            files[name] = [e.name for e in same]
+        self._histories, self._files = histories, files
+        return True
+
+    def stamp(self) -> Hashable:
+        self.refresh()
+        return self._stamp
+
+    def latest(self) -> list[PilotRevision]:
+        return [revs[-1] for revs in self._histories.values()]
+
+    def history(self, pilot: str) -> list[PilotRevision]:
+        if pilot not in self._histories:
+            raise InputError("pilot", [Problem(self.label, pilot, "no readable assessment of this pilot in the folder")])
+        return list(self._histories[pilot])
+
+    def revisions(self) -> list[PilotRevision]:
+        return [r for revs in self._histories.values() for r in revs]
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        team = [(name, "a team assessment's file (one member's answers or the agreements), not a pilot's "
+                       "assessment: merge the team first (readiness team merge)") for name in self._team_files]
+        return [(e.name, e.error or "") for e in self._entries if not e.ok] + team
+
+    def files_of(self, pilot: str) -> list[str]:
+        """The file names of ``pilot``'s revisions, oldest first (none for an unknown pilot)."""
+        return list(self._files.get(pilot, ()))
+
+    def pilot_folder(self, pilot: str) -> AssessmentFolder:
+        """The folder as the single-pilot dashboard should list it: only ``pilot``'s files."""
+        return _Only(self.folder, self._files.get(pilot, ()))
+
+    def pilot_of_file(self, name: str) -> str | None:
+        """The pilot whose history holds the file ``name``, if any."""
+        return next((pilot for pilot, names in self._files.items() if name in names), None)
+
+
+class _Only(AssessmentFolder):
+    """An :class:`AssessmentFolder` that lists only some of its files (one pilot's)."""
+
+    def __init__(self, folder: AssessmentFolder, names):
+        super().__init__(folder.folder, bank=folder.bank, max_files=folder.max_files)
+        self._banks = folder._banks
+        self._only = set(names)
+
+    def names(self) -> list[str]:
+        return [n for n in super().names() if n in self._only]
+
+
+class StorePilots(PilotSource):
+    """The pilots of a shared store: every revision of every pilot, read at once.
+
+    ``link`` is ``pilot=KEY`` (the single-pilot dashboard of a store opens a pilot so), ``label``
+    the store's URL without its password. Reading is one bulk read of every revision
+    (:meth:`Store.all_revisions <readiness_widgets.store.Store.all_revisions>`: one query on
+    SQL); a revision's assessment is parsed once and kept (a revision never changes), and
+    :meth:`stamp` (two aggregate queries, or one ``stat`` per pilot of a folder) says when to
+    read again. ``bank`` is the bank of documents made with another bank than the bundled one.
+    A revision that does not load is listed in :meth:`unreadable` with its reason.
+    """
+
+    def __init__(self, store: Store | str, *, bank: Bank | None = None):
+        self.store = store if isinstance(store, Store) else open_store(store, create=False)
+        self.label = self.store.url  # already without a password
+        self.bank = bank
+        self._stamp: Hashable = object()  # equal to nothing: the first refresh reads
+        self._histories: dict[str, list[PilotRevision]] = {}
+        self._unreadable: list[tuple[str, str]] = []
+        self._parsed: dict[tuple[str, int, str], Assessment | str] = {}  # (key, number, signature) -> it, or why not
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Read the store again if its stamp moved; True if anything changed."""
+        stamp = self.store.stamp()
+        if stamp == self._stamp:
+            return False
+        revisions = self.store.all_revisions()
+        groups: dict[str, list[PilotRevision]] = {}
+        unreadable = [tuple(p.split(": ", 1)) if ": " in p else (p, "cannot be read")
+                      for p in getattr(self.store, "problems", ())]
+        parsed: dict[tuple[str, int, str], Assessment | str] = {}
+        for r in revisions:
+            key = (r.pilot, r.number, r.signature)
+            a = self._parsed.get(key)
+            if a is None:
+                a = self._assessment(r)
+            parsed[key] = a
+            if isinstance(a, str):
+                unreadable.append((f"{r.pilot}@{r.number}", a))
+                continue
+            groups.setdefault(r.pilot, []).append(
+                PilotRevision(r.pilot, r.number, r.saved_at, r.name or a.pilot, urlencode({"pilot": r.pilot}), a)
+            )
+        histories = {}
+        for key, revs in groups.items():
+            bank_id = revs[-1].assessment.bank.id  # earlier revisions made with another bank are not its history
+            histories[key] = [r for r in revs if r.assessment.bank.id == bank_id]
+        self._histories, self._unreadable, self._parsed, self._stamp = histories, unreadable, parsed, stamp
+        return True
+
+    def _assessment(self, r: Revision) -> Assessment | str:
+        where = f"{self.label} {r.pilot}@{r.number}"
+        bank = self.bank if self.bank is not None and (r.document or {}).get("bank", {}).get("id") == self.bank.id else None
+        try:
+            a = Assessment.from_dict(r.document or {}, bank=bank, file=where)
+        except ReadinessError as exc:
+            problems = getattr(exc, "problems", None)
+            return problems[0].message if problems else str(exc).splitlines()[0]
+        a.path = None
+        return a
+
+    def stamp(self) -> Hashable:
+        self.refresh()
+        return self._stamp
+
+    def latest(self) -> list[PilotRevision]:
+        return [revs[-1] for revs in self._histories.values()]
+
+    def history(self, pilot: str) -> list[PilotRevision]:
+        if pilot not in self._histories:
+            raise InputError("pilot", [Problem(self.label, pilot, "no readable revision of this pilot in the store")])
+        return list(self._histories[pilot])
+
+    def revisions(self) -> list[PilotRevision]:
+        return [r for revs in self._histories.values() for r in revs]
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        return list(self._unreadable)
+
+    def has(self, pilot: str) -> bool:
+        """Whether ``pilot`` (a key) is one of the portfolio's pilots."""
+        return pilot in self._histories
+
+
+__all__ = ["MAX_PORTFOLIO_FILES", "FolderPilots", "PilotRevision", "PilotSource", "StorePilots"]
