@@ -16,19 +16,21 @@ by their ``updated`` stamp. :class:`StorePilots` reads the shared store (a folde
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .assessment import Assessment
-from .bank import Bank
+from .assessment import DONT_KNOW, NA, Assessment
+from .bank import EVIDENCE_KINDS, Bank
 from .errors import InputError, Problem, ReadinessError
 from .portfolio import AssessmentFolder, Entry
 from .store import Store, open_store
-from .store.base import Revision
+from .store.base import DONT_KNOW_CODE, NA_CODE, Revision, RevisionAnswers
 
+_CODES = {NA: NA_CODE, DONT_KNOW: DONT_KNOW_CODE}
+_EVIDENCE_INDEX = {k: i for i, k in enumerate(EVIDENCE_KINDS)}
 # a portfolio reads many more files than the single-pilot dashboard lists
 MAX_PORTFOLIO_FILES = 100_000
 
@@ -48,7 +50,32 @@ class PilotRevision:
     saved_at: datetime
     name: str
     link: str
-    assessment: Assessment
+    assessment: Assessment | None  # None: an earlier revision read from a store's answer tables (``answers``)
+    answers: RevisionAnswers | None = None
+
+    @property
+    def bank_id(self) -> str:
+        """The id of the bank the revision was made with."""
+        return self.assessment.bank.id if self.assessment is not None else self.answers.bank_id
+
+    @property
+    def target(self) -> str | None:
+        """The target profile the revision names (None: the bank's default)."""
+        return self.assessment.target if self.assessment is not None else self.answers.target
+
+    @property
+    def triage_answers(self) -> Mapping[str, str]:
+        """The triage answers as saved (the bank's defaults not filled in)."""
+        return self.assessment.data.triage if self.assessment is not None else self.answers.triage
+
+    def answer_rows(self) -> Iterable[tuple[str, int, int]]:
+        """(question, value code, evidence index) of every answer with a value, as the store's
+        answer table holds them (:func:`~readiness_widgets.store.base.answer_rows`: a level 0-4,
+        -1 N/A, -2 don't know; an index into ``EVIDENCE_KINDS``), from either kind of revision."""
+        if self.answers is not None:
+            return self.answers.answers
+        return ((qid, _CODES.get(a.value, a.value), _EVIDENCE_INDEX[a.evidence])
+                for qid, a in self.assessment.answers.items() if a.value is not None)
 
 
 class PilotSource(ABC):
@@ -73,8 +100,11 @@ class PilotSource(ABC):
         beside the portfolio."""
         return []
 
-    def stamp(self) -> Hashable:
-        """A cheap value that changes whenever the source's content does (re-read, then compared)."""
+    def stamp(self, *, fresh: bool = True) -> Hashable:
+        """A cheap value that changes whenever the source's content does (re-read, then compared).
+
+        ``fresh=False``: the stamp of what the source read last, without looking again (what a
+        page built from it compares the next stamp with)."""
         return None
 
     def opener(self, pilot: str, revision: int | None = None) -> str:
@@ -126,8 +156,9 @@ class FolderPilots(PilotSource):
         self._histories, self._files = histories, files
         return True
 
-    def stamp(self) -> Hashable:
-        self.refresh()
+    def stamp(self, *, fresh: bool = True) -> Hashable:
+        if fresh:
+            self.refresh()
         return self._stamp
 
     def latest(self) -> list[PilotRevision]:
@@ -194,31 +225,57 @@ class StorePilots(PilotSource):
         self.refresh()
 
     def refresh(self) -> bool:
-        """Read the store again if its stamp moved; True if anything changed."""
+        """Read the store again if its stamp moved; True if anything changed.
+
+        Each pilot's latest revision is parsed from its document (the page shows its metadata,
+        and a document that does not load is named). Earlier revisions count in the trends and
+        the funnel's past only by their scores: they are read from the store's answer tables
+        (:meth:`Store.revision_answers <readiness_widgets.store.Store.revision_answers>`, what
+        the store wrote from the document at each save), unless they were made with another
+        bank or bank version than the latest (their answers are carried over as the data model
+        does when it loads them) or the latest does not load: then their documents are parsed.
+        """
         stamp = self.store.stamp()
         if stamp == self._stamp:
             return False
-        revisions = self.store.all_revisions()
-        groups: dict[str, list[PilotRevision]] = {}
+        tables = self.store.revision_answers()
+        revisions = self.store.all_revisions(documents="heads" if tables is not None else True)
         unreadable = [tuple(p.split(": ", 1)) if ": " in p else (p, "cannot be read")
                       for p in getattr(self.store, "problems", ())]
         parsed: dict[tuple[str, int, str], Assessment | str] = {}
-        for r in revisions:
+        failed: list[tuple[str, int, str]] = []
+
+        def parse(r: Revision) -> Assessment | str:
             key = (r.pilot, r.number, r.signature)
             a = self._parsed.get(key)
             if a is None:
-                a = self._assessment(r)
+                a = self._assessment(r if r.document is not None else self.store.get(r.pilot, r.number))
             parsed[key] = a
             if isinstance(a, str):
-                unreadable.append((f"{r.pilot}@{r.number}", a))
-                continue
-            groups.setdefault(r.pilot, []).append(
-                PilotRevision(r.pilot, r.number, r.saved_at, r.name or a.pilot, urlencode({"pilot": r.pilot}), a)
-            )
+                failed.append((r.pilot, r.number, a))
+            return a
+
+        by_pilot: dict[str, list[Revision]] = {}
+        for r in revisions:
+            by_pilot.setdefault(r.pilot, []).append(r)
         histories = {}
-        for key, revs in groups.items():
-            bank_id = revs[-1].assessment.bank.id  # earlier revisions made with another bank are not its history
-            histories[key] = [r for r in revs if r.assessment.bank.id == bank_id]
+        for key, revs in by_pilot.items():
+            head = parse(revs[-1])
+            kept: list[PilotRevision] = []
+            link = urlencode({"pilot": key})
+            for r in revs[:-1]:
+                table = tables.get((key, r.number)) if tables is not None else None
+                if (table is not None and not isinstance(head, str) and table.bank_id == head.bank.id
+                        and table.bank_version == head.bank.version):
+                    kept.append(PilotRevision(key, r.number, r.saved_at, r.name, link, None, table))
+                elif not isinstance(a := parse(r), str):
+                    kept.append(PilotRevision(key, r.number, r.saved_at, r.name or a.pilot, link, a))
+            if not isinstance(head, str):
+                kept.append(PilotRevision(key, revs[-1].number, revs[-1].saved_at, revs[-1].name or head.pilot, link, head))
+            if kept:
+                bank_id = kept[-1].bank_id  # earlier revisions made with another bank are not its history
+                histories[key] = [r for r in kept if r.bank_id == bank_id]
+        unreadable += [(f"{key}@{number}", why) for key, number, why in sorted(failed)]
         self._histories, self._unreadable, self._parsed, self._stamp = histories, unreadable, parsed, stamp
         return True
 
@@ -233,8 +290,9 @@ class StorePilots(PilotSource):
         a.path = None
         return a
 
-    def stamp(self) -> Hashable:
-        self.refresh()
+    def stamp(self, *, fresh: bool = True) -> Hashable:
+        if fresh:
+            self.refresh()
         return self._stamp
 
     def latest(self) -> list[PilotRevision]:

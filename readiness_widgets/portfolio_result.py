@@ -34,7 +34,7 @@ from .bank import EVIDENCE_KINDS, Bank
 from .errors import InputError, Problem
 from .pilots import PilotRevision, PilotSource
 from .roadmap import roadmap_items_many
-from .scoring import DONT_KNOW_CODE, NA_CODE, STATUSES, Verdict, bank_arrays, question_gaps_many, score_many
+from .scoring import STATUSES, Verdict, bank_arrays, question_gaps_many, score_many
 
 STATUS_LABELS = {s: Verdict(s, (), (), ()).label for s in STATUSES}
 METADATA_FILTERS = {"business_unit": "Business unit", "owner": "Owner", "target": "Target profile"}
@@ -570,43 +570,42 @@ def _end_of(day: date | datetime) -> datetime:
 # ---- building it ------------------------------------------------------------------------------
 
 
-def _frames(assessments: Sequence[Assessment], bank: Bank) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(answers, evidence, triage) frames of ``assessments`` for :func:`score_many` (rows by position)."""
+def _frames(revisions: Sequence[PilotRevision], bank: Bank) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(answers, evidence, triage) frames of ``revisions`` for :func:`score_many` (rows by position),
+    from their parsed assessments or a store's answer tables alike (:meth:`PilotRevision.answer_rows`)."""
     arr = bank_arrays(bank)
     column = arr.column
-    n, q = len(assessments), len(arr.question_ids)
+    n, q = len(revisions), len(arr.question_ids)
     levels = np.full((n, q), np.nan)
     codes = np.zeros((n, q), dtype=np.int8)
-    kinds = {k: i for i, k in enumerate(EVIDENCE_KINDS)}
-    for i, a in enumerate(assessments):
-        for qid, ans in a.answers.items():
+    for i, r in enumerate(revisions):
+        for qid, value, evidence in r.answer_rows():
             j = column.get(qid)
-            value = ans.value
-            if j is None or value is None:
+            if j is None:
                 continue  # an id the bank does not know is kept in the file, not scored
-            levels[i, j] = NA_CODE if value == "na" else DONT_KNOW_CODE if value == "dont_know" else value
-            codes[i, j] = kinds[ans.evidence]
+            levels[i, j] = value
+            codes[i, j] = evidence
     index = pd.RangeIndex(n)
     evidence = pd.DataFrame(
         {c: pd.Categorical.from_codes(codes[:, j], categories=list(EVIDENCE_KINDS)) for j, c in enumerate(arr.question_ids)},
         index=index,
     )
-    triage = pd.DataFrame([a.data.triage for a in assessments], index=index, columns=[t.id for t in bank.triage])
+    triage = pd.DataFrame([r.triage_answers for r in revisions], index=index, columns=[t.id for t in bank.triage])
     return pd.DataFrame(levels, index=index, columns=arr.question_ids), evidence, triage
 
 
-def _by_target(assessments: Sequence[Assessment]) -> dict[str | None, list[int]]:
+def _by_target(targets: Sequence[str | None]) -> dict[str | None, list[int]]:
     groups: dict[str | None, list[int]] = {}
-    for i, a in enumerate(assessments):
-        groups.setdefault(a.target, []).append(i)
+    for i, target in enumerate(targets):
+        groups.setdefault(target, []).append(i)
     return groups
 
 
-def _score(assessments: Sequence[Assessment], bank: Bank, frames) -> pd.DataFrame:
-    """score_many over ``assessments`` (their ``frames``; one call per target profile), rows by position."""
+def _score(revisions: Sequence[PilotRevision], bank: Bank, frames) -> pd.DataFrame:
+    """score_many over ``revisions`` (their ``frames``; one call per target profile), rows by position."""
     answers, evidence, triage = frames
     parts = []
-    for target, rows in _by_target(assessments).items():
+    for target, rows in _by_target([r.target for r in revisions]).items():
         idx = pd.Index(rows)
         parts.append(score_many(answers.loc[idx], bank, evidence=evidence.loc[idx], triage=triage.loc[idx], target=target))
     return pd.concat(parts).sort_index() if parts else pd.DataFrame()
@@ -645,15 +644,15 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
         (r.name, f"assessed with bank {r.assessment.bank.id!r}; this portfolio shows bank {chosen.id!r}")
         for p, r in latest_by_pilot.items() if p not in kept
     ]
-    revisions = [r for r in revisions if r.pilot in kept and r.assessment.bank.id == chosen.id]
+    revisions = [r for r in revisions if r.pilot in kept and r.bank_id == chosen.id]
     latest = [latest_by_pilot[p] for p in latest_by_pilot if p in kept]
     latest.sort(key=lambda r: (r.name.casefold(), r.pilot))
     code = {r.pilot: i for i, r in enumerate(latest)}
     dims = chosen.dimension_ids
 
     # every revision: overall score, weakest link and verdict, for the trends and the funnel's past
-    frames = _frames([r.assessment for r in revisions], chosen)
-    scored = _score([r.assessment for r in revisions], chosen, frames)
+    frames = _frames(revisions, chosen)
+    scored = _score(revisions, chosen, frames)
     history = pd.DataFrame(
         {
             "code": np.array([code[r.pilot] for r in revisions], dtype=np.int64),
@@ -706,7 +705,7 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
     n = len(latest)
     answers, evidence, triage = frames
     gap_parts, blocking_parts, action_parts = [], [], []
-    for target, rows in _by_target(assessments).items():
+    for target, rows in _by_target([a.target for a in assessments]).items():
         idx = pd.Index(rows)
         gaps = question_gaps_many(answers.loc[idx], bank, evidence=evidence.loc[idx], triage=triage.loc[idx], target=target)
         gap_parts.append(gaps.scores.assign(knockouts=gaps.knocked.sum(axis=1)))
