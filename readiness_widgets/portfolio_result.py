@@ -748,8 +748,9 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
         },
         index=pd.RangeIndex(n),
     )
+    triages = [a.triage for a in assessments]  # with the bank's defaults: worked out once per pilot
     for t in bank.triage:
-        pilots[f"triage_{t.id}"] = text(a.triage[t.id] for a in assessments)
+        pilots[f"triage_{t.id}"] = text(tr[t.id] for tr in triages)
     status = scores["status"].astype(str) if n else pd.Series(dtype=str)
     pilots["status"] = pd.Categorical(status.to_numpy() if n else [], categories=list(STATUSES))
     for col in ("mean", "weakest"):

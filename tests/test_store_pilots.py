@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,10 +24,13 @@ from readiness_widgets.demo import (
     write_demo_store,
 )
 from readiness_widgets.errors import InputError
-from readiness_widgets.pilots import FolderPilots, StorePilots
+from readiness_widgets.pilots import FolderPilots, PilotRevision, StorePilots
 from readiness_widgets.portfolio_result import evaluate_portfolio
+from readiness_widgets.result import evaluate
 from readiness_widgets.store import Store, open_store
+from readiness_widgets.store.folder import FolderStore
 
+OLD_BANK_DOC = Path(__file__).parent / "assessments" / "churn-predictor-bank-1.0.0.json"
 HOSTILE = '<img src=x onerror="alert(1)">&amp; </script><script>alert(2)</script>'
 
 
@@ -294,3 +298,36 @@ def test_dashboard_serves_the_portfolio_of_a_store_with_the_same_settings(monkey
     code, _, err = _run(capsys, "dashboard", "--page", "portfolio", "--store", f"sqlite:///{tmp_path}/missing.db")
     assert code == 2
     assert "no such database file" in err
+
+
+def test_earlier_revisions_are_scored_from_the_answer_tables(demo_store):
+    """A SQL store: only each pilot's latest document is parsed; the earlier revisions come from
+    the answer and triage tables, and give the answers their own documents give."""
+    source = StorePilots(demo_store)
+    sql = not isinstance(demo_store, FolderStore)  # the folder backend keeps no answer tables: it parses them all
+    assert (demo_store.revision_answers() is not None) == sql
+    for key in [r.pilot for r in demo_store.pilots()]:
+        *earlier, latest = source.history(key)
+        assert latest.assessment is not None and latest.answers is None
+        for rev in earlier:
+            assert (rev.assessment is None) == sql
+            parsed = Assessment.from_dict(demo_store.get(key, rev.revision).document)
+            assert sorted(rev.answer_rows()) == sorted(PilotRevision(key, 0, rev.saved_at, "", "", parsed).answer_rows())
+            assert dict(rev.triage_answers) == parsed.data.triage
+            assert (rev.target, rev.bank_id) == (parsed.target, parsed.bank.id)
+
+
+def test_an_earlier_revision_of_an_older_bank_version_is_carried_over(store_url, bank):
+    """Its answer rows name bank 1.0.0's questions: the document is parsed and its answers carried
+    over to the bank of the latest revision, as the data model does when it loads it."""
+    old = json.loads(OLD_BANK_DOC.read_text(encoding="utf-8"))
+    with open_store(store_url) as store:
+        store.save("churn", old, base=None)
+        store.save("churn", demo_portfolio()[0][-1].to_dict(), base=1)
+        source = StorePilots(store)
+        first = source.history("churn")[0]
+        assert first.assessment is not None  # parsed, not read from the tables
+        carried = Assessment.from_dict(old, bank=bank)
+        assert carried.bank.version != old["bank"]["version"]
+        trend = evaluate_portfolio(source).trends(["churn"])
+    assert trend["mean"].iloc[0] == pytest.approx(evaluate(carried).mean)
