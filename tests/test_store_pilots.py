@@ -308,7 +308,8 @@ def test_earlier_revisions_are_scored_from_the_answer_tables(demo_store):
     assert (demo_store.revision_answers() is not None) == sql
     for key in [r.pilot for r in demo_store.pilots()]:
         *earlier, latest = source.history(key)
-        assert latest.assessment is not None and latest.answers is None
+        assert latest.assessment is not None
+        assert latest.answers is None
         for rev in earlier:
             assert (rev.assessment is None) == sql
             parsed = Assessment.from_dict(demo_store.get(key, rev.revision).document)
