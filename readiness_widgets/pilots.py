@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .assessment import DONT_KNOW, NA, Assessment
+from .assessment import DONT_KNOW, NA, Assessment, bank_problems
 from .bank import EVIDENCE_KINDS, Bank
 from .errors import InputError, Problem, ReadinessError
 from .portfolio import AssessmentFolder, Entry
@@ -202,6 +202,33 @@ class _Only(AssessmentFolder):
         return [n for n in super().names() if n in self._only]
 
 
+class _Fits:
+    """Whether a revision read from the answer tables is valid for a bank, by the data model's
+    rule (:func:`~readiness_widgets.assessment.bank_problems`: triage values, target profile, N/A
+    and evidence kinds each question allows). Each distinct answer, triage and target is checked
+    once: thousands of revisions repeat the same few."""
+
+    def __init__(self):
+        self._answers: dict[tuple, bool] = {}
+        self._settings: dict[tuple, bool] = {}
+
+    def __call__(self, bank: Bank, table: RevisionAnswers) -> bool:
+        key = (id(bank), table.target, tuple(sorted(table.triage.items())))
+        if key not in self._settings:
+            self._settings[key] = not bank_problems(bank, table.triage, table.target, (), "")[0]
+        if not self._settings[key]:
+            return False
+        for row in table.answers:
+            ok = self._answers.get((id(bank), row))
+            if ok is None:
+                qid, code, evidence = row
+                value = NA if code == NA_CODE else code
+                ok = self._answers[(id(bank), row)] = not bank_problems(bank, {}, None, [(qid, value, EVIDENCE_KINDS[evidence])], "")[0]
+            if not ok:
+                return False
+        return True
+
+
 class StorePilots(PilotSource):
     """The pilots of a shared store: every revision of every pilot, read at once.
 
@@ -233,7 +260,11 @@ class StorePilots(PilotSource):
         (:meth:`Store.revision_answers <readiness_widgets.store.Store.revision_answers>`, what
         the store wrote from the document at each save), unless they were made with another
         bank or bank version than the latest (their answers are carried over as the data model
-        does when it loads them) or the latest does not load: then their documents are parsed.
+        does when it loads them), the tables hold what that bank refuses (a triage value, a
+        target, N/A or an evidence kind: the store keeps documents of any bank), or the latest
+        does not load: then their documents are parsed, and named in :meth:`unreadable` if they
+        do not load. (Their notes, links, respondent and agreements are not scored and not
+        checked again: the store validated the document when it was saved.)
         """
         stamp = self.store.stamp()
         if stamp == self._stamp:
@@ -255,6 +286,7 @@ class StorePilots(PilotSource):
                 failed.append((r.pilot, r.number, a))
             return a
 
+        fits = _Fits()
         by_pilot: dict[str, list[Revision]] = {}
         for r in revisions:
             by_pilot.setdefault(r.pilot, []).append(r)
@@ -266,7 +298,7 @@ class StorePilots(PilotSource):
             for r in revs[:-1]:
                 table = tables.get((key, r.number)) if tables is not None else None
                 if (table is not None and not isinstance(head, str) and table.bank_id == head.bank.id
-                        and table.bank_version == head.bank.version):
+                        and table.bank_version == head.bank.version and fits(head.bank, table)):
                     kept.append(PilotRevision(key, r.number, r.saved_at, r.name, link, None, table))
                 elif not isinstance(a := parse(r), str):
                     kept.append(PilotRevision(key, r.number, r.saved_at, r.name or a.pilot, link, a))

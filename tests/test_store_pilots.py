@@ -332,3 +332,27 @@ def test_an_earlier_revision_of_an_older_bank_version_is_carried_over(store_url,
         assert carried.bank.version != old["bank"]["version"]
         trend = evaluate_portfolio(source).trends(["churn"])
     assert trend["mean"].iloc[0] == pytest.approx(evaluate(carried).mean)
+
+
+@pytest.mark.parametrize(("field", "change", "said"), [
+    ("triage.risk_tier", lambda d, bank: d["triage"].update(risk_tier="extreme"), "'extreme'"),
+    ("target", lambda d, bank: d.update(target="no-such-profile"), "no-such-profile"),
+    ("evidence", lambda d, bank: d["answers"][next(q for q in d["answers"] if "automated" not in bank.question(q).evidence_kinds)]
+     .update(evidence="automated", value=2), "automated"),
+    ("value", lambda d, bank: d["answers"][next(q for q in d["answers"] if not bank.question(q).allow_na)]
+     .update(value="na"), "N/A is not allowed"),
+])
+def test_an_earlier_revision_the_bank_refuses_is_named_as_before(store_url, bank, field, change, said):
+    """The store keeps documents of any bank: what the answer tables hold is checked by the data
+    model's rule, and a revision the bank refuses is parsed, named and left out, as a parsed one is."""
+    docs = [a.to_dict() for a in demo_portfolio()[0]]
+    change(docs[0], bank)
+    with open_store(store_url) as store:
+        store.save("churn", docs[0], base=None)
+        for n, doc in enumerate(docs[1:], start=1):
+            store.save("churn", doc, base=n)
+        source = StorePilots(store)
+        (name, why), = source.unreadable()
+    assert name == "churn@1"
+    assert said in why
+    assert [r.revision for r in source.history("churn")] == list(range(2, len(docs) + 1))
