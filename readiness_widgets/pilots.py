@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from .assessment import DONT_KNOW, NA, Assessment, bank_problems
-from .bank import EVIDENCE_KINDS, Bank
+from .bank import EVIDENCE_KINDS, Bank, load_bank
 from .errors import InputError, Problem, ReadinessError
 from .portfolio import AssessmentFolder, Entry
 from .store import Store, open_store
@@ -50,13 +51,28 @@ class PilotRevision:
     saved_at: datetime
     name: str
     link: str
-    assessment: Assessment | None  # None: an earlier revision read from a store's answer tables (``answers``)
+    assessment: Assessment | None  # None: read from a store's answer tables (``answers``), not parsed
     answers: RevisionAnswers | None = None
+    scored_with: Bank | None = None  # with ``answers``: the bank that scores them
+    document: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # with ``answers``: as saved
+
+    @property
+    def bank(self) -> Bank:
+        """The bank that scores the revision."""
+        return self.assessment.bank if self.assessment is not None else self.scored_with
 
     @property
     def bank_id(self) -> str:
         """The id of the bank the revision was made with."""
         return self.assessment.bank.id if self.assessment is not None else self.answers.bank_id
+
+    @property
+    def business_unit(self) -> str | None:
+        return self.assessment.business_unit if self.assessment is not None else (self.document or {}).get("business_unit")
+
+    @property
+    def owner(self) -> str | None:
+        return self.assessment.owner if self.assessment is not None else (self.document or {}).get("owner")
 
     @property
     def target(self) -> str | None:
@@ -254,17 +270,17 @@ class StorePilots(PilotSource):
     def refresh(self) -> bool:
         """Read the store again if its stamp moved; True if anything changed.
 
-        Each pilot's latest revision is parsed from its document (the page shows its metadata,
-        and a document that does not load is named). Earlier revisions count in the trends and
-        the funnel's past only by their scores: they are read from the store's answer tables
-        (:meth:`Store.revision_answers <readiness_widgets.store.Store.revision_answers>`, what
-        the store wrote from the document at each save), unless they were made with another
-        bank or bank version than the latest (their answers are carried over as the data model
-        does when it loads them), the tables hold what that bank refuses (a triage value, a
-        target, N/A or an evidence kind: the store keeps documents of any bank), or the latest
-        does not load: then their documents are parsed, and named in :meth:`unreadable` if they
-        do not load. (Their notes, links, respondent and agreements are not scored and not
-        checked again: the store validated the document when it was saved.)
+        Revisions are scored from the store's answer tables (:meth:`Store.revision_answers
+        <readiness_widgets.store.Store.revision_answers>`, what the store wrote from each
+        document when it was saved; the latest revision's business unit and owner from its
+        document, decoded, not validated again: the store validated it on the way in). A
+        revision's document is parsed instead, as the data model loads a file, when the tables
+        cannot stand for it: made with another bank or another version of it (its answers are
+        carried over), holding what that bank refuses (a triage value, a target, N/A or an
+        evidence kind: the store keeps documents of any bank), or an earlier revision of a
+        pilot whose latest does not load. A document that does not load is named in
+        :meth:`unreadable`. A backend without answer tables (the folder store) parses every
+        document.
         """
         stamp = self.store.stamp()
         if stamp == self._stamp:
@@ -290,20 +306,42 @@ class StorePilots(PilotSource):
         by_pilot: dict[str, list[Revision]] = {}
         for r in revisions:
             by_pilot.setdefault(r.pilot, []).append(r)
+        default: list[Bank] = []  # the bundled bank, loaded once
+
+        def bank_of(table: RevisionAnswers) -> Bank | None:
+            """The bank a parse of this revision would score it with, if its answers need no carrying over."""
+            if self.bank is not None and table.bank_id == self.bank.id:
+                bank = self.bank
+            elif table.bank_id == "default":
+                default[:] = default or [load_bank()]
+                bank = default[0]
+            else:
+                return None  # another bank: parsed, and named if it cannot be
+            return bank if table.bank_version == bank.version else None
+
         histories = {}
         for key, revs in by_pilot.items():
-            head = parse(revs[-1])
-            kept: list[PilotRevision] = []
             link = urlencode({"pilot": key})
+            last = revs[-1]
+            table = tables.get((key, last.number)) if tables is not None else None
+            bank = bank_of(table) if table is not None else None
+            if bank is not None and fits(bank, table):
+                head: PilotRevision | str = PilotRevision(key, last.number, last.saved_at, last.name, link, None, table, bank,
+                                                          last.document)
+            elif not isinstance(a := parse(last), str):
+                head = PilotRevision(key, last.number, last.saved_at, last.name or a.pilot, link, a)
+            else:
+                head = a
+            kept: list[PilotRevision] = []
             for r in revs[:-1]:
                 table = tables.get((key, r.number)) if tables is not None else None
                 if (table is not None and not isinstance(head, str) and table.bank_id == head.bank.id
                         and table.bank_version == head.bank.version and fits(head.bank, table)):
-                    kept.append(PilotRevision(key, r.number, r.saved_at, r.name, link, None, table))
+                    kept.append(PilotRevision(key, r.number, r.saved_at, r.name, link, None, table, head.bank))
                 elif not isinstance(a := parse(r), str):
                     kept.append(PilotRevision(key, r.number, r.saved_at, r.name or a.pilot, link, a))
             if not isinstance(head, str):
-                kept.append(PilotRevision(key, revs[-1].number, revs[-1].saved_at, revs[-1].name or head.pilot, link, head))
+                kept.append(head)
             if kept:
                 bank_id = kept[-1].bank_id  # earlier revisions made with another bank are not its history
                 histories[key] = [r for r in kept if r.bank_id == bank_id]

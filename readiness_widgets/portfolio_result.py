@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .assessment import Assessment
 from .bank import EVIDENCE_KINDS, Bank
 from .errors import InputError, Problem
 from .pilots import PilotRevision, PilotSource
@@ -616,10 +615,10 @@ def _pick_bank(latest: Sequence[PilotRevision], bank: Bank | None) -> Bank | Non
         return bank
     if not latest:
         return None
-    counts = Counter(r.assessment.bank.id for r in latest)
+    counts = Counter(r.bank_id for r in latest)
     top = max(counts.values())
     bank_id = "default" if counts.get("default") == top else min(b for b, n in counts.items() if n == top)
-    return next(r.assessment.bank for r in latest if r.assessment.bank.id == bank_id)
+    return next(r.bank for r in latest if r.bank_id == bank_id)
 
 
 def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> PortfolioResult:
@@ -639,9 +638,9 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
         from .bank import load_bank
 
         chosen = load_bank()
-    kept = {p for p, r in latest_by_pilot.items() if r.assessment.bank.id == chosen.id}
+    kept = {p for p, r in latest_by_pilot.items() if r.bank_id == chosen.id}
     skipped += [
-        (r.name, f"assessed with bank {r.assessment.bank.id!r}; this portfolio shows bank {chosen.id!r}")
+        (r.name, f"assessed with bank {r.bank_id!r}; this portfolio shows bank {chosen.id!r}")
         for p, r in latest_by_pilot.items() if p not in kept
     ]
     revisions = [r for r in revisions if r.pilot in kept and r.bank_id == chosen.id]
@@ -701,11 +700,10 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
 def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(pilots, blocking, actions) of the latest revision of every pilot (``frames``: theirs, for score_many)."""
     dims = bank.dimension_ids
-    assessments = [r.assessment for r in latest]
     n = len(latest)
     answers, evidence, triage = frames
     gap_parts, blocking_parts, action_parts = [], [], []
-    for target, rows in _by_target([a.target for a in assessments]).items():
+    for target, rows in _by_target([r.target for r in latest]).items():
         idx = pd.Index(rows)
         gaps = question_gaps_many(answers.loc[idx], bank, evidence=evidence.loc[idx], triage=triage.loc[idx], target=target)
         gap_parts.append(gaps.scores.assign(knockouts=gaps.knocked.sum(axis=1)))
@@ -723,14 +721,18 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
         columns=[*(f"{k}_{d}" for k in ("score", "coverage", "gap") for d in dims), "mean", "weakest", "weakest_dimension", "status"]
     )
     resolved_cache: dict[tuple, Any] = {}
+    triages = []  # each pilot's triage with the bank's defaults, as the data model fills them in
 
-    def resolved(a: Assessment):
-        key = (a.target, tuple(sorted(a.data.triage.items())))
+    def resolved(r: PilotRevision):
+        key = (r.target, tuple(sorted(r.triage_answers.items())))
         if key not in resolved_cache:
-            resolved_cache[key] = bank.resolve_target(a.target, a.triage)
-        return resolved_cache[key]
+            answers = bank.triage_with_defaults(r.triage_answers)
+            resolved_cache[key] = (bank.resolve_target(r.target, answers), answers)
+        target, answers = resolved_cache[key]
+        triages.append(answers)
+        return target
 
-    targets = [resolved(a) for a in assessments]
+    targets = [resolved(r) for r in latest]
     def text(values) -> pd.Series:
         return pd.Series(np.array(list(values), dtype=object), dtype=object)
 
@@ -741,14 +743,13 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
             "link": text(r.link for r in latest),
             "revision": np.array([r.revision for r in latest], dtype=np.int64),
             "updated": pd.to_datetime([r.saved_at for r in latest], utc=True) if n else pd.to_datetime([], utc=True),
-            "business_unit": text(a.business_unit or NOT_SET for a in assessments),
-            "owner": text(a.owner or NOT_SET for a in assessments),
+            "business_unit": text(r.business_unit or NOT_SET for r in latest),
+            "owner": text(r.owner or NOT_SET for r in latest),
             "target": text(t.profile for t in targets),
             "target_title": text(t.title for t in targets),
         },
         index=pd.RangeIndex(n),
     )
-    triages = [a.triage for a in assessments]  # with the bank's defaults: worked out once per pilot
     for t in bank.triage:
         pilots[f"triage_{t.id}"] = text(tr[t.id] for tr in triages)
     status = scores["status"].astype(str) if n else pd.Series(dtype=str)

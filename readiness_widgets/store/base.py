@@ -419,9 +419,9 @@ class Store(ABC):
         return out
 
     def revision_answers(self) -> dict[tuple[str, int], RevisionAnswers] | None:
-        """The answers of every pilot's earlier revisions (not its latest), by (key, number), read
-        at once from the answer tables; None when the backend keeps no such tables (the folder
-        backend: read the documents)."""
+        """The answers of every revision of every pilot, by (key, number), read at once from the
+        answer tables; None when the backend keeps no such tables (the folder backend: read the
+        documents)."""
         return None
 
     def stamp(self) -> Any:

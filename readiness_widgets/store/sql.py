@@ -263,16 +263,12 @@ class SQLStore(Store):
                 for r in rows]
 
     def revision_answers(self) -> dict[tuple[str, int], RevisionAnswers]:
-        """Three queries, whatever the number of pilots: the earlier revisions' bank and target,
-        their answer rows and their triage rows."""
-        earlier = revisions.join(pilots, pilots.c.id == revisions.c.pilot_id)
-        not_head = revisions.c.number != pilots.c.head
+        """Three queries, whatever the number of pilots: every revision's bank and target, its
+        answer rows and its triage rows."""
         meta_q = select(revisions.c.id, pilots.c.key, revisions.c.number, revisions.c.bank_id, revisions.c.bank_version,
-                        revisions.c.target).select_from(earlier).where(not_head)
-        answers_q = (select(answers.c.revision_id, answers.c.question, answers.c.value, answers.c.evidence)
-                     .select_from(earlier.join(answers, answers.c.revision_id == revisions.c.id)).where(not_head))
-        triage_q = (select(triage.c.revision_id, triage.c.question, triage.c.value)
-                    .select_from(earlier.join(triage, triage.c.revision_id == revisions.c.id)).where(not_head))
+                        revisions.c.target).select_from(revisions.join(pilots, pilots.c.id == revisions.c.pilot_id))
+        answers_q = select(answers.c.revision_id, answers.c.question, answers.c.value, answers.c.evidence)
+        triage_q = select(triage.c.revision_id, triage.c.question, triage.c.value)
         with self._reading() as conn:
             meta = conn.execute(meta_q).all()
             rows: dict[int, list[tuple[str, int, int]]] = {}
