@@ -87,6 +87,17 @@ def current_revision(conn: Connection) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _driver_rows(conn: Connection, query) -> list[tuple]:
+    """The rows of ``query`` as the database driver returns them, fetched at once: for columns of
+    integers and short strings, which need no conversion (SQLAlchemy's row objects cost two to
+    three times the fetch itself on the 100,000 answer rows of a portfolio)."""
+    result = conn.execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def migrate(conn: Connection) -> bool:
     """Bring the tables up to the latest migration on ``conn`` (inside its transaction); True if it ran."""
     if current_revision(conn) == HEAD_REVISION:
@@ -272,10 +283,10 @@ class SQLStore(Store):
         with self._reading() as conn:
             meta = conn.execute(meta_q).all()
             rows: dict[int, list[tuple[str, int, int]]] = {}
-            for rid, question, value, evidence in conn.execute(answers_q):
+            for rid, question, value, evidence in _driver_rows(conn, answers_q):
                 rows.setdefault(rid, []).append((question, value, evidence))
             triaged: dict[int, dict[str, str]] = {}
-            for rid, question, value in conn.execute(triage_q):
+            for rid, question, value in _driver_rows(conn, triage_q):
                 triaged.setdefault(rid, {})[question] = value
         return {
             (m.key, m.number): RevisionAnswers(m.bank_id, m.bank_version, m.target, triaged.get(m.id, {}), tuple(rows.get(m.id, ())))
