@@ -40,14 +40,6 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def docs_images() -> Path:
-    """The README's screenshots (docs/images/), which the browser tests take afresh."""
-    folder = ROOT / "docs" / "images"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="session")
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS

@@ -94,7 +94,7 @@ def _wait_for_file(root, check, timeout: float = 15.0) -> dict:
         time.sleep(0.2)
 
 
-def test_the_form_in_a_real_client(client, browser, docs_images):
+def test_the_form_in_a_real_client(client, browser, shots):
     name, url, root = client
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -108,7 +108,7 @@ def test_the_form_in_a_real_client(client, browser, docs_images):
     # ---- layout: fits at 1400 and 900 px; beside and sticky when wide, below when narrow ------
     _assert_radar_fits(page, f"{name} 1400")
     assert _side_by_side(page)
-    page.screenshot(path=str(docs_images / f"{SHOT_NAMES[name]}-1400.png"))
+    page.screenshot(path=str(shots / f"{SHOT_NAMES[name]}-1400.png"))
     if name == "lab":  # close the file browser: the notebook widens, the radar must follow
         page.locator(".jp-SideBar .lm-TabBar-tab[data-id='filebrowser']").click()
         page.wait_for_function("() => !document.querySelector('#filebrowser:not(.lm-mod-hidden)')")
@@ -119,7 +119,7 @@ def test_the_form_in_a_real_client(client, browser, docs_images):
     assert not _side_by_side(page)
     assert page.locator(".rw-app .rw-to-results a").is_visible()
     page.locator(".rw-app").first.scroll_into_view_if_needed()
-    page.screenshot(path=str(docs_images / f"{SHOT_NAMES[name]}-900.png"))
+    page.screenshot(path=str(shots / f"{SHOT_NAMES[name]}-900.png"))
     page.set_viewport_size({"width": 1400, "height": 900})
     _settled(page)
 
