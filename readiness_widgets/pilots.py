@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 from .assessment import DONT_KNOW, NA, Assessment, bank_problems
@@ -54,7 +53,6 @@ class PilotRevision:
     assessment: Assessment | None  # None: read from a store's answer tables (``answers``), not parsed
     answers: RevisionAnswers | None = None
     scored_with: Bank | None = None  # with ``answers``: the bank that scores them
-    document: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # with ``answers``: as saved
 
     @property
     def bank(self) -> Bank:
@@ -68,11 +66,11 @@ class PilotRevision:
 
     @property
     def business_unit(self) -> str | None:
-        return self.assessment.business_unit if self.assessment is not None else (self.document or {}).get("business_unit")
+        return self.assessment.business_unit if self.assessment is not None else self.answers.business_unit
 
     @property
     def owner(self) -> str | None:
-        return self.assessment.owner if self.assessment is not None else (self.document or {}).get("owner")
+        return self.assessment.owner if self.assessment is not None else self.answers.owner
 
     @property
     def target(self) -> str | None:
@@ -272,8 +270,8 @@ class StorePilots(PilotSource):
 
         Revisions are scored from the store's answer tables (:meth:`Store.revision_answers
         <readiness_widgets.store.Store.revision_answers>`, what the store wrote from each
-        document when it was saved; the latest revision's business unit and owner from its
-        document, decoded, not validated again: the store validated it on the way in). A
+        document when it was saved, and the business unit and owner the document names: the
+        store validated it on the way in). A
         revision's document is parsed instead, as the data model loads a file, when the tables
         cannot stand for it: made with another bank or another version of it (its answers are
         carried over), holding what that bank refuses (a triage value, a target, N/A or an
@@ -286,7 +284,7 @@ class StorePilots(PilotSource):
         if stamp == self._stamp:
             return False
         tables = self.store.revision_answers()
-        revisions = self.store.all_revisions(documents="heads" if tables is not None else True)
+        revisions = self.store.all_revisions(documents=tables is None)  # with tables, a document is read only to be parsed
         unreadable = [tuple(p.split(": ", 1)) if ": " in p else (p, "cannot be read")
                       for p in getattr(self.store, "problems", ())]
         parsed: dict[tuple[str, int, str], Assessment | str] = {}
@@ -326,8 +324,7 @@ class StorePilots(PilotSource):
             table = tables.get((key, last.number)) if tables is not None else None
             bank = bank_of(table) if table is not None else None
             if bank is not None and fits(bank, table):
-                head: PilotRevision | str = PilotRevision(key, last.number, last.saved_at, last.name, link, None, table, bank,
-                                                          last.document)
+                head: PilotRevision | str = PilotRevision(key, last.number, last.saved_at, last.name, link, None, table, bank)
             elif not isinstance(a := parse(last), str):
                 head = PilotRevision(key, last.number, last.saved_at, last.name or a.pilot, link, a)
             else:

@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -332,14 +332,16 @@ class RevisionAnswers:
     """What the engine scores of one revision, as the store's answer and triage tables hold it
     (written from the document at each save): the bank it was made with, its target profile, its
     triage answers and ``answers``, the rows of :func:`answer_rows` (question, value code,
-    evidence index). A portfolio scores earlier revisions from these instead of parsing their
-    documents."""
+    evidence index), and the business unit and owner the document names. A portfolio scores
+    revisions from these instead of parsing their documents."""
 
     bank_id: str
     bank_version: str
     target: str | None
     triage: dict[str, str]
     answers: tuple[tuple[str, int, int], ...]
+    business_unit: str | None = None  # the document's, as saved
+    owner: str | None = None
 
 
 def answer_table(latest: Iterable[Revision]) -> AnswerTable:
@@ -406,16 +408,14 @@ class Store(ABC):
         """The answers of the latest revision of every pilot, as tables for ``score_many``."""
         return answer_table(self.latest(as_of=as_of))
 
-    def all_revisions(self, *, documents: bool | Literal["heads"] = True) -> list[Revision]:
+    def all_revisions(self, *, documents: bool = True) -> list[Revision]:
         """Every revision of every pilot, by pilot key, each pilot's oldest first (documents included
-        unless ``documents=False``; ``"heads"``: only each pilot's latest revision carries its
-        document): what a portfolio's trends read. The backends read them at once; this fallback
-        asks pilot by pilot."""
+        unless ``documents=False``): what a portfolio's trends read. The backends read them at once;
+        this fallback asks pilot by pilot."""
         out = []
         for head in self.pilots():
             for r in self.history(head.pilot):
-                wanted = documents is True or (documents == "heads" and r.number == head.number)
-                out.append(self.get(r.pilot, r.number) if wanted else r)
+                out.append(self.get(r.pilot, r.number) if documents else r)
         return out
 
     def revision_answers(self) -> dict[tuple[str, int], RevisionAnswers] | None:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ..assessment import MAX_ASSESSMENT_BYTES
 from ..errors import AssessmentError, Problem, ReadinessError
@@ -227,7 +227,7 @@ class FolderStore(Store):
     def pilots(self) -> list[Revision]:
         return [replace(r, document=None) for r in self._heads()]
 
-    def all_revisions(self, *, documents: bool | Literal["heads"] = True) -> list[Revision]:
+    def all_revisions(self, *, documents: bool = True) -> list[Revision]:
         """Every pilot's records and file, in one pass over the folder. A record or a file that
         cannot be read is skipped and named in :attr:`problems` (``KEY@N: reason``)."""
         out: list[Revision] = []
@@ -248,8 +248,7 @@ class FolderStore(Store):
                 except ReadinessError as exc:
                     self.problems.append(f"{key}@{n}: {str(exc).splitlines()[0]}")
             revs.append(state.head)
-            out += [self._with_milestones(r if documents is True or (documents and r is state.head)
-                                          else replace(r, document=None), marks) for r in revs]
+            out += [self._with_milestones(r if documents else replace(r, document=None), marks) for r in revs]
         return out
 
     def stamp(self) -> tuple:

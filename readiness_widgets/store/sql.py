@@ -18,9 +18,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from sqlalchemy import and_, case, create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import (
+    JSON,
+    and_,
+    cast,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 from sqlalchemy.engine import URL, Connection, Engine, make_url
@@ -258,26 +269,25 @@ class SQLStore(Store):
             p, a, t = (conn.execute(q).all() for q in queries)
         return make_answer_table(p, a, t)
 
-    def all_revisions(self, *, documents: bool | Literal["heads"] = True) -> list[Revision]:
+    def all_revisions(self, *, documents: bool = True) -> list[Revision]:
         """One query for every revision of every pilot (and one for the milestones)."""
-        cols = [pilots.c.key, revisions.c.pilot_id, *_META]
-        if documents == "heads":  # the other documents are not sent by the database at all
-            cols.append(case((revisions.c.number == pilots.c.head, revisions.c.document), else_=None).label("document"))
-        elif documents:
-            cols.append(revisions.c.document)
+        cols = [pilots.c.key, revisions.c.pilot_id, *_META] + ([revisions.c.document] if documents else [])
         q = (select(*cols).select_from(revisions.join(pilots, pilots.c.id == revisions.c.pilot_id))
              .order_by(pilots.c.key, revisions.c.number))
         with self._reading() as conn:
             marks = self._marks(conn)
             rows = conn.execute(q).all()
-        return [self._revision(r.key, r, bool(documents) and r.document is not None, marks.get((r.pilot_id, r.number), ()))
-                for r in rows]
+        return [self._revision(r.key, r, documents, marks.get((r.pilot_id, r.number), ())) for r in rows]
 
     def revision_answers(self) -> dict[tuple[str, int], RevisionAnswers]:
         """Three queries, whatever the number of pilots: every revision's bank and target, its
         answer rows and its triage rows."""
+        # the two metadata fields out of the JSON text by the database (decoding a thousand
+        # documents in Python takes longer than the three queries)
+        doc = type_coerce(revisions.c.document, JSON) if self.dialect == "sqlite" else cast(revisions.c.document, JSON)
         meta_q = select(revisions.c.id, pilots.c.key, revisions.c.number, revisions.c.bank_id, revisions.c.bank_version,
-                        revisions.c.target).select_from(revisions.join(pilots, pilots.c.id == revisions.c.pilot_id))
+                        revisions.c.target, doc["business_unit"].as_string().label("business_unit"),
+                        doc["owner"].as_string().label("owner")).select_from(revisions.join(pilots, pilots.c.id == revisions.c.pilot_id))
         answers_q = select(answers.c.revision_id, answers.c.question, answers.c.value, answers.c.evidence)
         triage_q = select(triage.c.revision_id, triage.c.question, triage.c.value)
         with self._reading() as conn:
@@ -289,7 +299,8 @@ class SQLStore(Store):
             for rid, question, value in _driver_rows(conn, triage_q):
                 triaged.setdefault(rid, {})[question] = value
         return {
-            (m.key, m.number): RevisionAnswers(m.bank_id, m.bank_version, m.target, triaged.get(m.id, {}), tuple(rows.get(m.id, ())))
+            (m.key, m.number): RevisionAnswers(m.bank_id, m.bank_version, m.target, triaged.get(m.id, {}), tuple(rows.get(m.id, ())),
+                                               m.business_unit, m.owner)
             for m in meta
         }
 
