@@ -478,16 +478,8 @@ class Assessment:
         return obj
 
     def _check_against_bank(self, file: str) -> None:
-        problems = []
-        unknown_triage = []
-        for tid, value in self.data.triage.items():
-            try:
-                options = [o.value for o in self.bank.triage_question(tid).options]
-            except KeyError:
-                unknown_triage.append(tid)
-                continue
-            if value not in options:
-                problems.append(Problem(file, f"triage.{tid}", f"expected one of {options}, got {value!r}"))
+        answers = ((qid, a.value, a.evidence) for qid, a in self.data.answers.items())
+        problems, unknown_triage = bank_problems(self.bank, self.data.triage, self.data.target, answers, file)
         if len(unknown_triage) == 1:
             self.warnings.append(f"{file}: triage.{unknown_triage[0]}: not in bank {self.bank.id!r}; kept, not used")
         elif unknown_triage:
@@ -495,19 +487,7 @@ class Assessment:
                 f"{file}: triage: {len(unknown_triage)} ids not in bank {self.bank.id!r}: "
                 f"{_some(unknown_triage)}; kept, not used"
             )
-        if self.data.target is not None:
-            try:
-                self.bank.target(self.data.target)
-            except KeyError as exc:
-                problems.append(Problem(file, "target", str(exc.args[0])))
-        unknown = []
-        for qid, ans in self.data.answers.items():
-            if not self.bank.has_question(qid):
-                unknown.append(qid)
-            elif ans.value == NA and not self.bank.question(qid).allow_na:
-                problems.append(Problem(file, f"answers.{qid}.value", "N/A is not allowed for this question"))
-            elif ans.evidence not in self.bank.question(qid).evidence_kinds:
-                problems.append(Problem(file, f"answers.{qid}.evidence", _unfit(self.bank, qid, ans.evidence)))
+        unknown = [qid for qid in self.data.answers if not self.bank.has_question(qid)]
         if self.data.respondent is not None and self.data.respondent.role not in self.bank.role_ids:
             problems.append(
                 Problem(file, "respondent.role", f"expected one of the bank's roles {self.bank.role_ids}, got {self.data.respondent.role!r}")
@@ -848,6 +828,39 @@ def _checked(model: type[BaseModel], data: dict[str, Any], field: str, question_
     if checked.value == NA and not allow_na:
         raise AssessmentError([Problem(where, f"{field}.{question_id}.value", "N/A is not allowed for this question")])
     return checked
+
+
+def bank_problems(bank: Bank, triage: Mapping[str, str], target: str | None,
+              answers: Iterable[tuple[str, Any, str]], file: str) -> tuple[list[Problem], list[str]]:
+    """What makes an assessment's triage answers, target profile and answers (question, value,
+    evidence kind) invalid for ``bank``, and the triage ids it does not know (kept, not used).
+
+    The one rule for a parsed assessment and for a revision read from a store's answer tables
+    (:class:`~readiness_widgets.pilots.StorePilots` parses the document when there are problems).
+    """
+    problems = []
+    unknown_triage = []
+    for tid, value in triage.items():
+        try:
+            options = [o.value for o in bank.triage_question(tid).options]
+        except KeyError:
+            unknown_triage.append(tid)
+            continue
+        if value not in options:
+            problems.append(Problem(file, f"triage.{tid}", f"expected one of {options}, got {value!r}"))
+    if target is not None:
+        try:
+            bank.target(target)
+        except KeyError as exc:
+            problems.append(Problem(file, "target", str(exc.args[0])))
+    for qid, value, evidence in answers:
+        if not bank.has_question(qid):
+            continue
+        if value == NA and not bank.question(qid).allow_na:
+            problems.append(Problem(file, f"answers.{qid}.value", "N/A is not allowed for this question"))
+        elif evidence not in bank.question(qid).evidence_kinds:
+            problems.append(Problem(file, f"answers.{qid}.evidence", _unfit(bank, qid, evidence)))
+    return problems, unknown_triage
 
 
 def _unfit(bank: Bank, question_id: str, kind: str) -> str:

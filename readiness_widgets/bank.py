@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -783,24 +784,30 @@ def bundled_bank_path(name: str = DEFAULT_BANK) -> Path:
     """Path of a bank shipped with the package."""
     if not re.fullmatch(r"[a-z0-9_-]+", name):
         raise ValueError(f"bundled bank names are [a-z0-9_-]+, got {name!r}")
-    return Path(str(resources.files("readiness_widgets") / "banks" / f"{name}.yaml"))
+    return _banks_folder() / f"{name}.yaml"
 
 
-_CACHE: dict[tuple[str, float, int], Bank] = {}
+@functools.cache
+def _banks_folder() -> Path:
+    """The package's ``banks/`` folder (looked up once: a portfolio loads thousands of assessments)."""
+    return Path(str(resources.files("readiness_widgets") / "banks"))
+
+
+_CACHE: dict[tuple[int, int, int, int], Bank] = {}
 
 
 def load_bank(path: str | Path | None = None) -> Bank:
     """Load and validate a question bank; ``None`` loads the bundled default bank.
 
     Raises :class:`~readiness_widgets.errors.BankError` listing every problem with file, line
-    and field path. Banks are cached by path and modification time.
+    and field path. Banks are cached by file (device and inode), modification time and size.
     """
     file = Path(path) if path is not None else bundled_bank_path()
     try:
         stat = file.stat()
     except OSError as exc:
         raise BankError([Problem(str(file), "", f"cannot read bank: {exc.strerror or exc}")]) from None
-    key = (str(file.resolve()), stat.st_mtime, stat.st_size)
+    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)  # the file itself, whatever the path to it
     if key not in _CACHE:
         _CACHE[key] = _load_uncached(file)
     return _CACHE[key]

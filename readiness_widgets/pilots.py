@@ -16,19 +16,21 @@ by their ``updated`` stamp. :class:`StorePilots` reads the shared store (a folde
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .assessment import Assessment
-from .bank import Bank
+from .assessment import DONT_KNOW, NA, Assessment, bank_problems
+from .bank import EVIDENCE_KINDS, Bank, load_bank
 from .errors import InputError, Problem, ReadinessError
 from .portfolio import AssessmentFolder, Entry
 from .store import Store, open_store
-from .store.base import Revision
+from .store.base import DONT_KNOW_CODE, NA_CODE, Revision, RevisionAnswers
 
+_CODES = {NA: NA_CODE, DONT_KNOW: DONT_KNOW_CODE}
+_EVIDENCE_INDEX = {k: i for i, k in enumerate(EVIDENCE_KINDS)}
 # a portfolio reads many more files than the single-pilot dashboard lists
 MAX_PORTFOLIO_FILES = 100_000
 
@@ -48,7 +50,46 @@ class PilotRevision:
     saved_at: datetime
     name: str
     link: str
-    assessment: Assessment
+    assessment: Assessment | None  # None: read from a store's answer tables (``answers``), not parsed
+    answers: RevisionAnswers | None = None
+    scored_with: Bank | None = None  # with ``answers``: the bank that scores them
+
+    @property
+    def bank(self) -> Bank:
+        """The bank that scores the revision."""
+        return self.assessment.bank if self.assessment is not None else self.scored_with
+
+    @property
+    def bank_id(self) -> str:
+        """The id of the bank the revision was made with."""
+        return self.assessment.bank.id if self.assessment is not None else self.answers.bank_id
+
+    @property
+    def business_unit(self) -> str | None:
+        return self.assessment.business_unit if self.assessment is not None else self.answers.business_unit
+
+    @property
+    def owner(self) -> str | None:
+        return self.assessment.owner if self.assessment is not None else self.answers.owner
+
+    @property
+    def target(self) -> str | None:
+        """The target profile the revision names (None: the bank's default)."""
+        return self.assessment.target if self.assessment is not None else self.answers.target
+
+    @property
+    def triage_answers(self) -> Mapping[str, str]:
+        """The triage answers as saved (the bank's defaults not filled in)."""
+        return self.assessment.data.triage if self.assessment is not None else self.answers.triage
+
+    def answer_rows(self) -> Iterable[tuple[str, int, int]]:
+        """(question, value code, evidence index) of every answer with a value, as the store's
+        answer table holds them (:func:`~readiness_widgets.store.base.answer_rows`: a level 0-4,
+        -1 N/A, -2 don't know; an index into ``EVIDENCE_KINDS``), from either kind of revision."""
+        if self.answers is not None:
+            return self.answers.answers
+        return ((qid, _CODES.get(a.value, a.value), _EVIDENCE_INDEX[a.evidence])
+                for qid, a in self.assessment.answers.items() if a.value is not None)
 
 
 class PilotSource(ABC):
@@ -73,8 +114,11 @@ class PilotSource(ABC):
         beside the portfolio."""
         return []
 
-    def stamp(self) -> Hashable:
-        """A cheap value that changes whenever the source's content does (re-read, then compared)."""
+    def stamp(self, *, fresh: bool = True) -> Hashable:
+        """A cheap value that changes whenever the source's content does (re-read, then compared).
+
+        ``fresh=False``: the stamp of what the source read last, without looking again (what a
+        page built from it compares the next stamp with)."""
         return None
 
     def opener(self, pilot: str, revision: int | None = None) -> str:
@@ -126,8 +170,9 @@ class FolderPilots(PilotSource):
         self._histories, self._files = histories, files
         return True
 
-    def stamp(self) -> Hashable:
-        self.refresh()
+    def stamp(self, *, fresh: bool = True) -> Hashable:
+        if fresh:
+            self.refresh()
         return self._stamp
 
     def latest(self) -> list[PilotRevision]:
@@ -171,6 +216,33 @@ class _Only(AssessmentFolder):
         return [n for n in super().names() if n in self._only]
 
 
+class _Fits:
+    """Whether a revision read from the answer tables is valid for a bank, by the data model's
+    rule (:func:`~readiness_widgets.assessment.bank_problems`: triage values, target profile, N/A
+    and evidence kinds each question allows). Each distinct answer, triage and target is checked
+    once: thousands of revisions repeat the same few."""
+
+    def __init__(self):
+        self._answers: dict[tuple, bool] = {}
+        self._settings: dict[tuple, bool] = {}
+
+    def __call__(self, bank: Bank, table: RevisionAnswers) -> bool:
+        key = (id(bank), table.target, tuple(sorted(table.triage.items())))
+        if key not in self._settings:
+            self._settings[key] = not bank_problems(bank, table.triage, table.target, (), "")[0]
+        if not self._settings[key]:
+            return False
+        for row in table.answers:
+            ok = self._answers.get((id(bank), row))
+            if ok is None:
+                qid, code, evidence = row
+                value = NA if code == NA_CODE else code
+                ok = self._answers[(id(bank), row)] = not bank_problems(bank, {}, None, [(qid, value, EVIDENCE_KINDS[evidence])], "")[0]
+            if not ok:
+                return False
+        return True
+
+
 class StorePilots(PilotSource):
     """The pilots of a shared store: every revision of every pilot, read at once.
 
@@ -194,31 +266,83 @@ class StorePilots(PilotSource):
         self.refresh()
 
     def refresh(self) -> bool:
-        """Read the store again if its stamp moved; True if anything changed."""
+        """Read the store again if its stamp moved; True if anything changed.
+
+        Revisions are scored from the store's answer tables (:meth:`Store.revision_answers
+        <readiness_widgets.store.Store.revision_answers>`, what the store wrote from each
+        document when it was saved, and the business unit and owner the document names: the
+        store validated it on the way in). A
+        revision's document is parsed instead, as the data model loads a file, when the tables
+        cannot stand for it: made with another bank or another version of it (its answers are
+        carried over), holding what that bank refuses (a triage value, a target, N/A or an
+        evidence kind: the store keeps documents of any bank), or an earlier revision of a
+        pilot whose latest does not load. A document that does not load is named in
+        :meth:`unreadable`. A backend without answer tables (the folder store) parses every
+        document.
+        """
         stamp = self.store.stamp()
         if stamp == self._stamp:
             return False
-        revisions = self.store.all_revisions()
-        groups: dict[str, list[PilotRevision]] = {}
+        tables = self.store.revision_answers()
+        revisions = self.store.all_revisions(documents=tables is None)  # with tables, a document is read only to be parsed
         unreadable = [tuple(p.split(": ", 1)) if ": " in p else (p, "cannot be read")
                       for p in getattr(self.store, "problems", ())]
         parsed: dict[tuple[str, int, str], Assessment | str] = {}
-        for r in revisions:
+        failed: list[tuple[str, int, str]] = []
+
+        def parse(r: Revision) -> Assessment | str:
             key = (r.pilot, r.number, r.signature)
             a = self._parsed.get(key)
             if a is None:
-                a = self._assessment(r)
+                a = self._assessment(r if r.document is not None else self.store.get(r.pilot, r.number))
             parsed[key] = a
             if isinstance(a, str):
-                unreadable.append((f"{r.pilot}@{r.number}", a))
-                continue
-            groups.setdefault(r.pilot, []).append(
-                PilotRevision(r.pilot, r.number, r.saved_at, r.name or a.pilot, urlencode({"pilot": r.pilot}), a)
-            )
+                failed.append((r.pilot, r.number, a))
+            return a
+
+        fits = _Fits()
+        by_pilot: dict[str, list[Revision]] = {}
+        for r in revisions:
+            by_pilot.setdefault(r.pilot, []).append(r)
+        default: list[Bank] = []  # the bundled bank, loaded once
+
+        def bank_of(table: RevisionAnswers) -> Bank | None:
+            """The bank a parse of this revision would score it with, if its answers need no carrying over."""
+            if self.bank is not None and table.bank_id == self.bank.id:
+                bank = self.bank
+            elif table.bank_id == "default":
+                default[:] = default or [load_bank()]
+                bank = default[0]
+            else:
+                return None  # another bank: parsed, and named if it cannot be
+            return bank if table.bank_version == bank.version else None
+
         histories = {}
-        for key, revs in groups.items():
-            bank_id = revs[-1].assessment.bank.id  # earlier revisions made with another bank are not its history
-            histories[key] = [r for r in revs if r.assessment.bank.id == bank_id]
+        for key, revs in by_pilot.items():
+            link = urlencode({"pilot": key})
+            last = revs[-1]
+            table = tables.get((key, last.number)) if tables is not None else None
+            bank = bank_of(table) if table is not None else None
+            if bank is not None and fits(bank, table):
+                head: PilotRevision | str = PilotRevision(key, last.number, last.saved_at, last.name, link, None, table, bank)
+            elif not isinstance(a := parse(last), str):
+                head = PilotRevision(key, last.number, last.saved_at, last.name or a.pilot, link, a)
+            else:
+                head = a
+            kept: list[PilotRevision] = []
+            for r in revs[:-1]:
+                table = tables.get((key, r.number)) if tables is not None else None
+                if (table is not None and not isinstance(head, str) and table.bank_id == head.bank.id
+                        and table.bank_version == head.bank.version and fits(head.bank, table)):
+                    kept.append(PilotRevision(key, r.number, r.saved_at, r.name, link, None, table, head.bank))
+                elif not isinstance(a := parse(r), str):
+                    kept.append(PilotRevision(key, r.number, r.saved_at, r.name or a.pilot, link, a))
+            if not isinstance(head, str):
+                kept.append(head)
+            if kept:
+                bank_id = kept[-1].bank_id  # earlier revisions made with another bank are not its history
+                histories[key] = [r for r in kept if r.bank_id == bank_id]
+        unreadable += [(f"{key}@{number}", why) for key, number, why in sorted(failed)]
         self._histories, self._unreadable, self._parsed, self._stamp = histories, unreadable, parsed, stamp
         return True
 
@@ -233,8 +357,9 @@ class StorePilots(PilotSource):
         a.path = None
         return a
 
-    def stamp(self) -> Hashable:
-        self.refresh()
+    def stamp(self, *, fresh: bool = True) -> Hashable:
+        if fresh:
+            self.refresh()
         return self._stamp
 
     def latest(self) -> list[PilotRevision]:

@@ -29,12 +29,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .assessment import Assessment
 from .bank import EVIDENCE_KINDS, Bank
 from .errors import InputError, Problem
 from .pilots import PilotRevision, PilotSource
 from .roadmap import roadmap_items_many
-from .scoring import DONT_KNOW_CODE, NA_CODE, STATUSES, Verdict, bank_arrays, question_gaps_many, score_many
+from .scoring import STATUSES, Verdict, bank_arrays, question_gaps_many, score_many
 
 STATUS_LABELS = {s: Verdict(s, (), (), ()).label for s in STATUSES}
 METADATA_FILTERS = {"business_unit": "Business unit", "owner": "Owner", "target": "Target profile"}
@@ -570,43 +569,42 @@ def _end_of(day: date | datetime) -> datetime:
 # ---- building it ------------------------------------------------------------------------------
 
 
-def _frames(assessments: Sequence[Assessment], bank: Bank) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(answers, evidence, triage) frames of ``assessments`` for :func:`score_many` (rows by position)."""
+def _frames(revisions: Sequence[PilotRevision], bank: Bank) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(answers, evidence, triage) frames of ``revisions`` for :func:`score_many` (rows by position),
+    from their parsed assessments or a store's answer tables alike (:meth:`PilotRevision.answer_rows`)."""
     arr = bank_arrays(bank)
     column = arr.column
-    n, q = len(assessments), len(arr.question_ids)
+    n, q = len(revisions), len(arr.question_ids)
     levels = np.full((n, q), np.nan)
     codes = np.zeros((n, q), dtype=np.int8)
-    kinds = {k: i for i, k in enumerate(EVIDENCE_KINDS)}
-    for i, a in enumerate(assessments):
-        for qid, ans in a.answers.items():
+    for i, r in enumerate(revisions):
+        for qid, value, evidence in r.answer_rows():
             j = column.get(qid)
-            value = ans.value
-            if j is None or value is None:
+            if j is None:
                 continue  # an id the bank does not know is kept in the file, not scored
-            levels[i, j] = NA_CODE if value == "na" else DONT_KNOW_CODE if value == "dont_know" else value
-            codes[i, j] = kinds[ans.evidence]
+            levels[i, j] = value
+            codes[i, j] = evidence
     index = pd.RangeIndex(n)
     evidence = pd.DataFrame(
         {c: pd.Categorical.from_codes(codes[:, j], categories=list(EVIDENCE_KINDS)) for j, c in enumerate(arr.question_ids)},
         index=index,
     )
-    triage = pd.DataFrame([a.data.triage for a in assessments], index=index, columns=[t.id for t in bank.triage])
+    triage = pd.DataFrame([r.triage_answers for r in revisions], index=index, columns=[t.id for t in bank.triage])
     return pd.DataFrame(levels, index=index, columns=arr.question_ids), evidence, triage
 
 
-def _by_target(assessments: Sequence[Assessment]) -> dict[str | None, list[int]]:
+def _by_target(targets: Sequence[str | None]) -> dict[str | None, list[int]]:
     groups: dict[str | None, list[int]] = {}
-    for i, a in enumerate(assessments):
-        groups.setdefault(a.target, []).append(i)
+    for i, target in enumerate(targets):
+        groups.setdefault(target, []).append(i)
     return groups
 
 
-def _score(assessments: Sequence[Assessment], bank: Bank, frames) -> pd.DataFrame:
-    """score_many over ``assessments`` (their ``frames``; one call per target profile), rows by position."""
+def _score(revisions: Sequence[PilotRevision], bank: Bank, frames) -> pd.DataFrame:
+    """score_many over ``revisions`` (their ``frames``; one call per target profile), rows by position."""
     answers, evidence, triage = frames
     parts = []
-    for target, rows in _by_target(assessments).items():
+    for target, rows in _by_target([r.target for r in revisions]).items():
         idx = pd.Index(rows)
         parts.append(score_many(answers.loc[idx], bank, evidence=evidence.loc[idx], triage=triage.loc[idx], target=target))
     return pd.concat(parts).sort_index() if parts else pd.DataFrame()
@@ -617,10 +615,10 @@ def _pick_bank(latest: Sequence[PilotRevision], bank: Bank | None) -> Bank | Non
         return bank
     if not latest:
         return None
-    counts = Counter(r.assessment.bank.id for r in latest)
+    counts = Counter(r.bank_id for r in latest)
     top = max(counts.values())
     bank_id = "default" if counts.get("default") == top else min(b for b, n in counts.items() if n == top)
-    return next(r.assessment.bank for r in latest if r.assessment.bank.id == bank_id)
+    return next(r.bank for r in latest if r.bank_id == bank_id)
 
 
 def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> PortfolioResult:
@@ -640,20 +638,20 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
         from .bank import load_bank
 
         chosen = load_bank()
-    kept = {p for p, r in latest_by_pilot.items() if r.assessment.bank.id == chosen.id}
+    kept = {p for p, r in latest_by_pilot.items() if r.bank_id == chosen.id}
     skipped += [
-        (r.name, f"assessed with bank {r.assessment.bank.id!r}; this portfolio shows bank {chosen.id!r}")
+        (r.name, f"assessed with bank {r.bank_id!r}; this portfolio shows bank {chosen.id!r}")
         for p, r in latest_by_pilot.items() if p not in kept
     ]
-    revisions = [r for r in revisions if r.pilot in kept and r.assessment.bank.id == chosen.id]
+    revisions = [r for r in revisions if r.pilot in kept and r.bank_id == chosen.id]
     latest = [latest_by_pilot[p] for p in latest_by_pilot if p in kept]
     latest.sort(key=lambda r: (r.name.casefold(), r.pilot))
     code = {r.pilot: i for i, r in enumerate(latest)}
     dims = chosen.dimension_ids
 
     # every revision: overall score, weakest link and verdict, for the trends and the funnel's past
-    frames = _frames([r.assessment for r in revisions], chosen)
-    scored = _score([r.assessment for r in revisions], chosen, frames)
+    frames = _frames(revisions, chosen)
+    scored = _score(revisions, chosen, frames)
     history = pd.DataFrame(
         {
             "code": np.array([code[r.pilot] for r in revisions], dtype=np.int64),
@@ -702,11 +700,10 @@ def evaluate_portfolio(source: PilotSource, *, bank: Bank | None = None) -> Port
 def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(pilots, blocking, actions) of the latest revision of every pilot (``frames``: theirs, for score_many)."""
     dims = bank.dimension_ids
-    assessments = [r.assessment for r in latest]
     n = len(latest)
     answers, evidence, triage = frames
     gap_parts, blocking_parts, action_parts = [], [], []
-    for target, rows in _by_target(assessments).items():
+    for target, rows in _by_target([r.target for r in latest]).items():
         idx = pd.Index(rows)
         gaps = question_gaps_many(answers.loc[idx], bank, evidence=evidence.loc[idx], triage=triage.loc[idx], target=target)
         gap_parts.append(gaps.scores.assign(knockouts=gaps.knocked.sum(axis=1)))
@@ -724,14 +721,18 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
         columns=[*(f"{k}_{d}" for k in ("score", "coverage", "gap") for d in dims), "mean", "weakest", "weakest_dimension", "status"]
     )
     resolved_cache: dict[tuple, Any] = {}
+    triages = []  # each pilot's triage with the bank's defaults, as the data model fills them in
 
-    def resolved(a: Assessment):
-        key = (a.target, tuple(sorted(a.data.triage.items())))
+    def resolved(r: PilotRevision):
+        key = (r.target, tuple(sorted(r.triage_answers.items())))
         if key not in resolved_cache:
-            resolved_cache[key] = bank.resolve_target(a.target, a.triage)
-        return resolved_cache[key]
+            answers = bank.triage_with_defaults(r.triage_answers)
+            resolved_cache[key] = (bank.resolve_target(r.target, answers), answers)
+        target, answers = resolved_cache[key]
+        triages.append(answers)
+        return target
 
-    targets = [resolved(a) for a in assessments]
+    targets = [resolved(r) for r in latest]
     def text(values) -> pd.Series:
         return pd.Series(np.array(list(values), dtype=object), dtype=object)
 
@@ -742,15 +743,15 @@ def _latest_frames(latest: Sequence[PilotRevision], bank: Bank, frames) -> tuple
             "link": text(r.link for r in latest),
             "revision": np.array([r.revision for r in latest], dtype=np.int64),
             "updated": pd.to_datetime([r.saved_at for r in latest], utc=True) if n else pd.to_datetime([], utc=True),
-            "business_unit": text(a.business_unit or NOT_SET for a in assessments),
-            "owner": text(a.owner or NOT_SET for a in assessments),
+            "business_unit": text(r.business_unit or NOT_SET for r in latest),
+            "owner": text(r.owner or NOT_SET for r in latest),
             "target": text(t.profile for t in targets),
             "target_title": text(t.title for t in targets),
         },
         index=pd.RangeIndex(n),
     )
     for t in bank.triage:
-        pilots[f"triage_{t.id}"] = text(a.triage[t.id] for a in assessments)
+        pilots[f"triage_{t.id}"] = text(tr[t.id] for tr in triages)
     status = scores["status"].astype(str) if n else pd.Series(dtype=str)
     pilots["status"] = pd.Categorical(status.to_numpy() if n else [], categories=list(STATUSES))
     for col in ("mean", "weakest"):

@@ -90,13 +90,14 @@ def test_migrations_create_the_tables_the_queries_use(kind, make_store_url):
     from alembic.runtime.migration import MigrationContext
 
     from readiness_widgets.store.schema import metadata
-    from readiness_widgets.store.sql import _head_revision, migrate
+    from readiness_widgets.store.sql import HEAD_REVISION, _head_revision, current_revision, migrate
 
     url = make_store_url(kind)
     with open_store(url) as store:
         with store.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
-            assert context.get_current_revision() == _head_revision()
+            assert context.get_current_revision() == _head_revision() == HEAD_REVISION  # the constant is alembic's head
+            assert current_revision(conn) == HEAD_REVISION  # read without alembic, as alembic reads it
             assert compare_metadata(context, metadata) == []  # the migrations and schema.py agree
         with store.engine.begin() as conn:
             assert migrate(conn) is False  # opening again runs nothing

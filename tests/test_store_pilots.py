@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,10 +24,13 @@ from readiness_widgets.demo import (
     write_demo_store,
 )
 from readiness_widgets.errors import InputError
-from readiness_widgets.pilots import FolderPilots, StorePilots
+from readiness_widgets.pilots import FolderPilots, PilotRevision, StorePilots
 from readiness_widgets.portfolio_result import evaluate_portfolio
+from readiness_widgets.result import evaluate
 from readiness_widgets.store import Store, open_store
+from readiness_widgets.store.folder import FolderStore
 
+OLD_BANK_DOC = Path(__file__).parent / "assessments" / "churn-predictor-bank-1.0.0.json"
 HOSTILE = '<img src=x onerror="alert(1)">&amp; </script><script>alert(2)</script>'
 
 
@@ -48,7 +52,8 @@ def test_every_revision_of_every_pilot_with_its_date_and_link(demo_store):
         assert [(r.revision, r.saved_at) for r in revs] == [(h.number, h.saved_at) for h in held]
         assert {r.link for r in revs} == {f"pilot={key}"}
         assert revs[-1].name == held[-1].name
-        assert revs[-1].assessment.to_dict() == demo_store.get(key).document
+        saved = Assessment.from_dict(demo_store.get(key).document)
+        assert (revs[-1].business_unit, revs[-1].owner, revs[-1].target) == (saved.business_unit, saved.owner, saved.target)
     assert len(source.revisions()) == 33
     assert source.unreadable() == []
     assert source.label == demo_store.url
@@ -120,7 +125,7 @@ def test_the_stamp_moves_when_a_revision_is_saved_and_not_when_read(demo_store, 
     a.save()
     assert source.stamp() != first
     assert [r.revision for r in source.history("complaint-router")][-1] == demo_store.head("complaint-router")
-    assert source.latest()[[r.pilot for r in source.latest()].index("complaint-router")].assessment.owner == "Someone else"
+    assert source.latest()[[r.pilot for r in source.latest()].index("complaint-router")].owner == "Someone else"
     new = Assessment.new(HOSTILE, bank=bank)
     demo_store.bind(new, "new-pilot").save()
     assert source.refresh() is True
@@ -157,7 +162,9 @@ def test_a_damaged_record_of_a_folder_store_is_skipped_and_named(tmp_path):
 
 
 def test_reading_a_sql_store_is_a_fixed_number_of_queries(tmp_path):
-    """No query per pilot: the stamp is two aggregates, the revisions one query (and the milestones one)."""
+    """No query per pilot: the stamp is two aggregates, the revisions one query (only the latest
+    revisions' documents), the milestones one, and the earlier revisions' answers three (their
+    bank and target, answer rows, triage rows)."""
     url = f"sqlite:///{tmp_path}/s.db"
     write_demo_store(url)
     store = open_store(url)
@@ -165,7 +172,7 @@ def test_reading_a_sql_store_is_a_fixed_number_of_queries(tmp_path):
     event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     source = StorePilots(store)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(reads) <= 4, reads
+    assert len(reads) <= 7, reads
     statements.clear()
     assert source.refresh() is False  # nothing changed: only the stamp was read
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
@@ -292,3 +299,63 @@ def test_dashboard_serves_the_portfolio_of_a_store_with_the_same_settings(monkey
     code, _, err = _run(capsys, "dashboard", "--page", "portfolio", "--store", f"sqlite:///{tmp_path}/missing.db")
     assert code == 2
     assert "no such database file" in err
+
+
+def test_revisions_are_scored_from_the_answer_tables(demo_store):
+    """A SQL store: no document is parsed into the data model; every revision comes from the
+    answer and triage tables, and gives the answers, triage, target, bank and metadata its own
+    document gives."""
+    source = StorePilots(demo_store)
+    sql = not isinstance(demo_store, FolderStore)  # the folder backend keeps no answer tables: it parses them all
+    assert (demo_store.revision_answers() is not None) == sql
+    for key in [r.pilot for r in demo_store.pilots()]:
+        for rev in source.history(key):
+            assert (rev.assessment is None) == sql
+            parsed = Assessment.from_dict(demo_store.get(key, rev.revision).document)
+            assert sorted(rev.answer_rows()) == sorted(PilotRevision(key, 0, rev.saved_at, "", "", parsed).answer_rows())
+            assert dict(rev.triage_answers) == parsed.data.triage
+            assert (rev.target, rev.bank_id, rev.bank.version) == (parsed.target, parsed.bank.id, parsed.bank.version)
+        assert (rev.business_unit, rev.owner) == (parsed.business_unit, parsed.owner)
+
+
+def test_an_earlier_revision_of_an_older_bank_version_is_carried_over(store_url, bank):
+    """Its answer rows name bank 1.0.0's questions: the document is parsed and its answers carried
+    over to the bank of the latest revision, as the data model does when it loads it."""
+    old = json.loads(OLD_BANK_DOC.read_text(encoding="utf-8"))
+    with open_store(store_url) as store:
+        store.save("churn", old, base=None)
+        store.save("churn", demo_portfolio()[0][-1].to_dict(), base=1)
+        source = StorePilots(store)
+        first = source.history("churn")[0]
+        assert first.assessment is not None  # parsed, not read from the tables
+        carried = Assessment.from_dict(old, bank=bank)
+        assert carried.bank.version != old["bank"]["version"]
+        trend = evaluate_portfolio(source).trends(["churn"])
+    assert trend["mean"].iloc[0] == pytest.approx(evaluate(carried).mean)
+
+
+@pytest.mark.parametrize(("field", "change", "said"), [
+    ("triage.risk_tier", lambda d, bank: d["triage"].update(risk_tier="extreme"), "'extreme'"),
+    ("target", lambda d, bank: d.update(target="no-such-profile"), "no-such-profile"),
+    ("evidence", lambda d, bank: d["answers"][next(q for q in d["answers"] if "automated" not in bank.question(q).evidence_kinds)]
+     .update(evidence="automated", value=2), "automated"),
+    ("value", lambda d, bank: d["answers"][next(q for q in d["answers"] if not bank.question(q).allow_na)]
+     .update(value="na"), "N/A is not allowed"),
+])
+@pytest.mark.parametrize("which", ["first", "latest"])
+def test_a_revision_the_bank_refuses_is_named_as_before(store_url, bank, field, change, said, which):
+    """The store keeps documents of any bank: what the answer tables hold is checked by the data
+    model's rule, and a revision the bank refuses is parsed, named and left out, as a parsed one is
+    (its latest refused, a pilot's history ends at the revision before)."""
+    docs = [a.to_dict() for a in demo_portfolio()[0]]
+    bad = 0 if which == "first" else len(docs) - 1
+    change(docs[bad], bank)
+    with open_store(store_url) as store:
+        store.save("churn", docs[0], base=None)
+        for n, doc in enumerate(docs[1:], start=1):
+            store.save("churn", doc, base=n)
+        source = StorePilots(store)
+        (name, why), = source.unreadable()
+    assert name == f"churn@{bad + 1}"
+    assert said in why
+    assert [r.revision for r in source.history("churn")] == [n for n in range(1, len(docs) + 1) if n != bad + 1]

@@ -327,6 +327,23 @@ class AnswerTable:
 PILOT_COLUMNS = ["pilot", "revision", "name", "updated", "bank_id", "bank_version", "target"]
 
 
+@dataclass(frozen=True)
+class RevisionAnswers:
+    """What the engine scores of one revision, as the store's answer and triage tables hold it
+    (written from the document at each save): the bank it was made with, its target profile, its
+    triage answers and ``answers``, the rows of :func:`answer_rows` (question, value code,
+    evidence index), and the business unit and owner the document names. A portfolio scores
+    revisions from these instead of parsing their documents."""
+
+    bank_id: str
+    bank_version: str
+    target: str | None
+    triage: dict[str, str]
+    answers: tuple[tuple[str, int, int], ...]
+    business_unit: str | None = None  # the document's, as saved
+    owner: str | None = None
+
+
 def answer_table(latest: Iterable[Revision]) -> AnswerTable:
     """The :class:`AnswerTable` of revisions with documents (the folder backend builds it so)."""
     pilots, answers, triage = [], [], []
@@ -400,6 +417,12 @@ class Store(ABC):
             for r in self.history(head.pilot):
                 out.append(self.get(r.pilot, r.number) if documents else r)
         return out
+
+    def revision_answers(self) -> dict[tuple[str, int], RevisionAnswers] | None:
+        """The answers of every revision of every pilot, by (key, number), read at once from the
+        answer tables; None when the backend keeps no such tables (the folder backend: read the
+        documents)."""
+        return None
 
     def stamp(self) -> Any:
         """A cheap value that changes whenever a revision is saved or imported (compare two of them)."""

@@ -25,7 +25,6 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from ..charts import GAP_SCALE, NO_GAP, gap_colour, trend_colour, trends_spec
-from ..demo import demo_portfolio_folder
 from ..errors import ReadinessError
 from ..pilots import FolderPilots, PilotSource, StorePilots
 from ..portfolio import ENV_FOLDER, FolderError
@@ -33,7 +32,6 @@ from ..portfolio_result import STATUS_LABELS, PortfolioResult, evaluate_portfoli
 from ..report import VERDICT_COLOURS, portfolio_parts, render_portfolio_html
 from ..store import Store, open_store, store_url
 from ._html import STYLE, render, scroll
-from .dashboard import Dashboard, StoreSource
 from .download import DownloadButton
 from .heatmap import HeatmapView
 from .location import PageLocation
@@ -77,6 +75,10 @@ def _source_of(folder: str | Path | None, store: str | Store | None = None) -> P
         return FolderPilots(folder)
     import os
 
+    from ..demo import (
+        demo_portfolio_folder,  # only when no folder is given (the demo's code is not the page's)
+    )
+
     return FolderPilots(os.environ.get(ENV_FOLDER) or demo_portfolio_folder())
 
 
@@ -91,7 +93,7 @@ class PortfolioDashboard(w.VBox):
         self.page_size = page_size
         self.full: PortfolioResult = evaluate_portfolio(source)
         self.view: PortfolioResult = self.full
-        self.pilot_view: Dashboard | None = None
+        self.pilot_view = None  # the single-pilot Dashboard, when the page shows one pilot
         self._painted_once = False
         self._quiet = False
         self.location = PageLocation(on_query=self.refresh, on_painted=self._painted,
@@ -124,7 +126,7 @@ class PortfolioDashboard(w.VBox):
         self.clear.on_click(self._on_clear)
         self.heatmap.observe(self._on_page, ["sort", "descending", "offset"])
         self._render()
-        self._stamp = source.stamp()
+        self._stamp = source.stamp(fresh=False)  # what self.full was read from (not listed again)
         self.portfolio_children = [
             w.HTML(value=STYLE + PORTFOLIO_STYLE),
             self.location,
@@ -318,6 +320,8 @@ class PortfolioDashboard(w.VBox):
     def open_pilot(self, name: str) -> None:
         """Show the single-pilot dashboard of the pilot saved as ``name`` (a file of the folder, or
         a pilot's key in the store)."""
+        from .dashboard import Dashboard, StoreSource  # the single-pilot page: loaded when a pilot is opened
+
         source = self.source
         board = None
         if isinstance(source, StorePilots) and source.has(name):
