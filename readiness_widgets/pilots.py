@@ -127,8 +127,39 @@ class PilotSource(ABC):
         return (revs[-1] if revision is None else next(r for r in revs if r.revision == revision)).link
 
 
-class FolderPilots(PilotSource):
+class _ReadSource(PilotSource):
+    """A source that reads every pilot's history at once (:meth:`refresh`) and answers from what it
+    read: ``_histories`` (pilot -> revisions, oldest first) and ``_stamp`` (what was read)."""
+
+    _histories: dict[str, list[PilotRevision]]
+    _stamp: Hashable
+    _unknown_pilot: str  # why history() refuses a pilot it did not read
+
+    @abstractmethod
+    def refresh(self) -> bool:
+        """Read the source again if it changed; True if anything changed."""
+
+    def stamp(self, *, fresh: bool = True) -> Hashable:
+        if fresh:
+            self.refresh()
+        return self._stamp
+
+    def latest(self) -> list[PilotRevision]:
+        return [revs[-1] for revs in self._histories.values()]
+
+    def history(self, pilot: str) -> list[PilotRevision]:
+        if pilot not in self._histories:
+            raise InputError("pilot", [Problem(self.label, pilot, self._unknown_pilot)])
+        return list(self._histories[pilot])
+
+    def revisions(self) -> list[PilotRevision]:
+        return [r for revs in self._histories.values() for r in revs]
+
+
+class FolderPilots(_ReadSource):
     """A folder of assessment files; the files of one pilot (same name, same bank) are its revisions."""
+
+    _unknown_pilot = "no readable assessment of this pilot in the folder"
 
     def __init__(self, folder: str | Path | AssessmentFolder, *, bank: Bank | None = None,
                  max_files: int = MAX_PORTFOLIO_FILES):
@@ -169,22 +200,6 @@ class FolderPilots(PilotSource):
             files[name] = [e.name for e in same]
         self._histories, self._files = histories, files
         return True
-
-    def stamp(self, *, fresh: bool = True) -> Hashable:
-        if fresh:
-            self.refresh()
-        return self._stamp
-
-    def latest(self) -> list[PilotRevision]:
-        return [revs[-1] for revs in self._histories.values()]
-
-    def history(self, pilot: str) -> list[PilotRevision]:
-        if pilot not in self._histories:
-            raise InputError("pilot", [Problem(self.label, pilot, "no readable assessment of this pilot in the folder")])
-        return list(self._histories[pilot])
-
-    def revisions(self) -> list[PilotRevision]:
-        return [r for revs in self._histories.values() for r in revs]
 
     def unreadable(self) -> list[tuple[str, str]]:
         team = [(name, "a team assessment's file (one member's answers or the agreements), not a pilot's "
@@ -243,7 +258,7 @@ class _Fits:
         return True
 
 
-class StorePilots(PilotSource):
+class StorePilots(_ReadSource):
     """The pilots of a shared store: every revision of every pilot, read at once.
 
     ``link`` is ``pilot=KEY`` (the single-pilot dashboard of a store opens a pilot so), ``label``
@@ -254,6 +269,8 @@ class StorePilots(PilotSource):
     read again. ``bank`` is the bank of documents made with another bank than the bundled one.
     A revision that does not load is listed in :meth:`unreadable` with its reason.
     """
+
+    _unknown_pilot = "no readable revision of this pilot in the store"
 
     def __init__(self, store: Store | str, *, bank: Bank | None = None):
         self.store = store if isinstance(store, Store) else open_store(store, create=False)
@@ -356,22 +373,6 @@ class StorePilots(PilotSource):
             return problems[0].message if problems else str(exc).splitlines()[0]
         a.path = None
         return a
-
-    def stamp(self, *, fresh: bool = True) -> Hashable:
-        if fresh:
-            self.refresh()
-        return self._stamp
-
-    def latest(self) -> list[PilotRevision]:
-        return [revs[-1] for revs in self._histories.values()]
-
-    def history(self, pilot: str) -> list[PilotRevision]:
-        if pilot not in self._histories:
-            raise InputError("pilot", [Problem(self.label, pilot, "no readable revision of this pilot in the store")])
-        return list(self._histories[pilot])
-
-    def revisions(self) -> list[PilotRevision]:
-        return [r for revs in self._histories.values() for r in revs]
 
     def unreadable(self) -> list[tuple[str, str]]:
         return list(self._unreadable)
