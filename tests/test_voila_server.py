@@ -106,10 +106,14 @@ def test_only_requests_for_this_machine_are_answered_http_and_websocket(folder, 
     with voila("dashboard", folder, log_dir=tmp_path) as url:
         port = port_of(url)
         fill = {"port": port, "other": port + 1}
+        wait_for_kernels(url, lambda n: n == 1, 120)  # the preheated kernel
         status, headers, page = request(url, "/")
         assert status == 200
         kid = kernel_id(page)
-        before = len(kernel_pids(url))
+        # The visit took the preheated kernel and the pool refills: count once that has happened
+        # (counted before it, the refill once looked like a kernel started by a refused request).
+        before, _ = wait_for_kernels(url, lambda n: n == 2, 60)
+        assert before == 2
         paths = ["/", "/?file=churn-predictor-2026-11.json", "/voila/static/voila.js", f"/api/kernels/{kid}",
                  "/voila/templates/readiness/static/missing.css", "/voila/files/churn-predictor-2026-11.json",
                  "/voila/labextensions/x", "/login", "/anything"]
