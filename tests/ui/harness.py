@@ -39,6 +39,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stop(proc: subprocess.Popen, grace: float) -> None:
+    """Stop a server started by a fixture: terminate, then kill if it has not exited after ``grace`` s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 def _wait_listening(port: int, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -87,12 +97,7 @@ def voila(
         yield url
     finally:
         SERVERS.pop(url, None)
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        _stop(proc, 15)
 
 
 @contextlib.contextmanager
@@ -113,12 +118,7 @@ def readiness_dashboard(*args: str, log_dir: Path) -> Iterator[str]:
         _wait_listening(port, proc, log)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        _stop(proc, 20)
 
 
 def kernel_pids(url: str) -> list[int]:
@@ -341,12 +341,7 @@ def jupyter_server(
         _wait_http(url, proc, log)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        _stop(proc, 20)
 
 
 def notebook_url(client: str, base: str, name: str) -> str:
