@@ -367,12 +367,19 @@ def run_first_cell(page, tries: int = 20) -> float:
     as a user would. Returns ``performance.now()`` in the page when the run was accepted.
 
     The toolbar can say "idle" a moment before the kernel's session is connected, and a run
-    asked for then is dropped: the run is asked for again until the prompt shows it queued."""
-    page.wait_for_selector(KERNEL_IDLE, state="attached")
+    asked for then is dropped: the run is asked for again until the prompt shows it queued.
+
+    The client may ask which kernel to start although the notebook names one: JupyterLab's
+    document context asks when the kernel specs had not arrived when it looked for the notebook's
+    kernel (a race inside the client, seen once on a loaded machine). Its dialog preselects the
+    notebook's kernel; the user presses Select, and so does this. Any other dialog is an error."""
+    page.wait_for_selector(f"{KERNEL_IDLE}, .jp-Dialog", state="attached")
     cell = page.locator(".jp-Notebook .jp-Cell:visible").first
     prompt = cell.locator(".jp-InputPrompt")
     for _ in range(tries):
         dialogs = page.locator(".jp-Dialog").all_inner_texts()
+        if dialogs and _select_kernel(page, dialogs):
+            continue
         if dialogs:  # say what the client asks instead of timing out on a covered cell
             raise RuntimeError(f"the notebook shows a dialog: {dialogs}")
         cell.locator(".cm-content").click(timeout=10_000)
@@ -386,3 +393,17 @@ def run_first_cell(page, tries: int = 20) -> float:
         except Exception:  # not queued yet: ask again
             continue
     raise RuntimeError("the notebook never ran its first cell")
+
+
+def _select_kernel(page, dialogs: list[str]) -> bool:
+    """Accept the client's "Select Kernel" dialog if that is the one shown and it offers Python 3
+    preselected; then wait for the kernel. False for any other dialog."""
+    if len(dialogs) != 1 or not dialogs[0].startswith("Select Kernel") or "Python 3" not in dialogs[0]:
+        return False
+    chosen = page.locator(".jp-Dialog select").first
+    if chosen.count() and "Python 3" not in chosen.evaluate("s => s.options[s.selectedIndex].text"):
+        return False
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_selector(".jp-Dialog", state="detached")
+    page.wait_for_selector(KERNEL_IDLE, state="attached")
+    return True
