@@ -174,6 +174,11 @@ def test_the_form_saves_revisions_from_the_form(store_apps, store_url, bank):
         assert [(r.number, r.source, r.saved_by) for r in history] == [(1, "form", "Ana"), (2, "form", "Ana")]
         assert history[1].changes.answers == (q,)
     assert store_apps("churn", store=store_url) is app  # one app per pilot per kernel
+    app.close()
+    again = store_apps("churn", store=store_url, bank=bank)  # closed: the pilot opens again, as saved
+    assert again is not app
+    assert again.question(q).level.value == 2
+    assert again.header.status_text == "resumed churn, revision 2"
 
 
 def test_a_conflict_in_the_form_offers_reload_theirs_or_keep_mine(store_apps, store_url, bank):

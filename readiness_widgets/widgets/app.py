@@ -464,12 +464,20 @@ def assess(
         if target is not None:
             _set_target(a, target, file)
         fresh = True
+    return _open_app(a, key, fresh, autosave, resumed=f"resumed {file.name}")
+
+
+def _open_app(a: Assessment, registry: Path | str, fresh: bool | None, autosave: bool, *, resumed: str) -> ReadinessApp:
+    """The form on ``a``, registered under ``registry`` (one app per file or pilot in a kernel).
+
+    ``fresh``: True for a new assessment, False for one whose target was just changed (both are
+    saved at once when autosaving), None for one resumed as it was (the header says so)."""
     app = ReadinessApp(a, autosave=autosave)
-    _OPEN[key] = app
+    _OPEN[registry] = app
     if fresh is not None and autosave:
         app.save()
     elif fresh is None and autosave:
-        app.header.show_status(f"resumed {file.name}", "#166534")
+        app.header.show_status(resumed, "#166534")
     return app
 
 
@@ -512,13 +520,7 @@ def _assess_in_store(url, path, bank, target, *, pilot, respondents, autosave) -
         if target is not None:
             _set_target(a, target, registry)
         fresh = True
-    app = ReadinessApp(a, autosave=autosave)
-    _OPEN[registry] = app
-    if fresh is not None and autosave:
-        app.save()
-    elif fresh is None and autosave:
-        app.header.show_status(f"resumed {key}, revision {a.home.base}", "#166534")
-    return app
+    return _open_app(a, registry, fresh, autosave, resumed=f"resumed {key}, revision {a.home.base}")
 
 
 def _is_team(path: str | Path) -> bool:
