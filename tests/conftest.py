@@ -66,6 +66,34 @@ def demo_dir(tmp_path):
     return folder
 
 
+def _copy_demo_portfolio(folder: Path) -> Path:
+    from readiness_widgets.demo import demo_portfolio_folder
+
+    shutil.copytree(demo_portfolio_folder(), folder)
+    return folder
+
+
+@pytest.fixture
+def portfolio_dir(tmp_path):
+    """A private copy of the bundled demo portfolio (12 pilots, 2-3 revisions each)."""
+    return _copy_demo_portfolio(tmp_path / "portfolio")
+
+
+@pytest.fixture(scope="module")
+def shared_portfolio_dir(tmp_path_factory):
+    """The same, one copy per test module: for tests that only read it."""
+    return _copy_demo_portfolio(tmp_path_factory.mktemp("shared") / "portfolio")
+
+
+@pytest.fixture(scope="module")
+def portfolio(shared_portfolio_dir):
+    """The demo portfolio, evaluated once per module."""
+    from readiness_widgets.pilots import FolderPilots
+    from readiness_widgets.portfolio_result import evaluate_portfolio
+
+    return evaluate_portfolio(FolderPilots(shared_portfolio_dir))
+
+
 @pytest.fixture
 def no_popen(monkeypatch):
     """Fail the test if anything tries to start a process (Voila)."""

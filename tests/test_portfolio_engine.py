@@ -60,18 +60,6 @@ def random_assessments(bank, n: int, seed: int) -> list[Assessment]:
     return out
 
 
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("portfolio")
-    shutil.copytree(demo_portfolio_folder(), folder, dirs_exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def portfolio(demo_dir):
-    return evaluate_portfolio(FolderPilots(demo_dir))
-
-
 def latest_files(folder) -> dict[str, Assessment]:
     """Each pilot's latest file, found without the portfolio code: by name, then ``updated``."""
     latest: dict[str, Assessment] = {}
@@ -126,12 +114,12 @@ def test_question_gaps_many_refuses_bad_input_like_score_many(bank):
 # ---- the folder source ------------------------------------------------------------------------
 
 
-def test_a_pilots_files_are_its_history_oldest_first(demo_dir):
-    source = FolderPilots(demo_dir)
+def test_a_pilots_files_are_its_history_oldest_first(shared_portfolio_dir):
+    source = FolderPilots(shared_portfolio_dir)
     names = portfolio_file_names(demo_portfolio())
     latest = source.latest()
     assert len(latest) == len(names) == 12
-    assert sum(len(group) for group in names) == len(source.revisions()) == len(list(demo_dir.glob("*.json")))
+    assert sum(len(group) for group in names) == len(source.revisions()) == len(list(shared_portfolio_dir.glob("*.json")))
     for r in latest:
         history = source.history(r.pilot)
         assert [h.revision for h in history] == list(range(1, len(history) + 1))
@@ -158,8 +146,8 @@ def test_the_source_notices_a_changed_file_and_lists_what_it_cannot_read(tmp_pat
 # ---- the portfolio result -------------------------------------------------------------------------
 
 
-def test_every_pilot_is_scored_as_the_single_pilot_dashboard_scores_it(portfolio, demo_dir):
-    latest = latest_files(demo_dir)
+def test_every_pilot_is_scored_as_the_single_pilot_dashboard_scores_it(portfolio, shared_portfolio_dir):
+    latest = latest_files(shared_portfolio_dir)
     p = portfolio.pilots.set_index("name")
     assert sorted(p.index) == sorted(latest)
     for name, a in latest.items():
@@ -178,12 +166,12 @@ def test_every_pilot_is_scored_as_the_single_pilot_dashboard_scores_it(portfolio
         assert row["knockouts"] == len(r.verdict.knockouts)
 
 
-def test_the_funnel_counts_the_latest_verdicts_and_how_they_moved_since_a_date(portfolio, demo_dir):
+def test_the_funnel_counts_the_latest_verdicts_and_how_they_moved_since_a_date(portfolio, shared_portfolio_dir):
     since = date(2026, 8, 31)
-    now = Counter(evaluate(a).verdict.status for a in latest_files(demo_dir).values())
+    now = Counter(evaluate(a).verdict.status for a in latest_files(shared_portfolio_dir).values())
     # at the end of the 31st: each pilot's latest file saved by then, scored one by one
     then: dict[str, str] = {}
-    for path in demo_dir.glob("*.json"):
+    for path in shared_portfolio_dir.glob("*.json"):
         a = Assessment.load(path)
         by_then = a.data.updated <= datetime(2026, 8, 31, 23, 59, 59, tzinfo=timezone.utc)
         if by_then and (a.pilot not in then or a.data.updated > then[a.pilot][0]):
@@ -263,8 +251,8 @@ def test_the_heatmap_sorts_and_pages(portfolio):
         portfolio.heatmap(sort="colour")
 
 
-def test_trends_follow_each_pilots_revisions(portfolio, demo_dir):
-    source = FolderPilots(demo_dir)
+def test_trends_follow_each_pilots_revisions(portfolio, shared_portfolio_dir):
+    source = FolderPilots(shared_portfolio_dir)
     pilot = source.latest()[0].pilot
     t = portfolio.trends([pilot])
     history = source.history(pilot)
@@ -277,8 +265,8 @@ def test_trends_follow_each_pilots_revisions(portfolio, demo_dir):
         assert row.saved_at == rev.saved_at
 
 
-def test_shared_blockers_count_what_each_pilots_own_roadmap_and_verdict_say(portfolio, demo_dir):
-    latest = latest_files(demo_dir)
+def test_shared_blockers_count_what_each_pilots_own_roadmap_and_verdict_say(portfolio, shared_portfolio_dir):
+    latest = latest_files(shared_portfolio_dir)
     roadmaps = {name: evaluate(a) for name, a in latest.items()}
     blockers = portfolio.shared_blockers(limit=None)
     assert blockers

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
@@ -22,18 +21,6 @@ from readiness_widgets.report import ReportError, environment, render_portfolio_
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>")
 HOSTILE = "Pilot " + " ".join(PAYLOADS)
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("portfolio")
-    shutil.copytree(demo_portfolio_folder(), folder, dirs_exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def portfolio(demo_dir):
-    return evaluate_portfolio(FolderPilots(demo_dir))
 
 
 @pytest.fixture
@@ -132,25 +119,25 @@ def test_write_portfolio_report(portfolio, tmp_path):
 # ---- readiness portfolio ---------------------------------------------------------------------------
 
 
-def test_cli_json_lists_every_pilots_latest_verdict(capsys, demo_dir):
-    code, out, err = run(capsys, "portfolio", demo_dir, "--format", "json")
+def test_cli_json_lists_every_pilots_latest_verdict(capsys, shared_portfolio_dir):
+    code, out, err = run(capsys, "portfolio", shared_portfolio_dir, "--format", "json")
     assert code == 0
     assert err == ""
     rows = json.loads(out)
     latest: dict[str, Assessment] = {}
-    for path in demo_dir.glob("*.json"):
+    for path in shared_portfolio_dir.glob("*.json"):
         a = Assessment.load(path)
         if a.pilot not in latest or a.data.updated > latest[a.pilot].data.updated:
             latest[a.pilot] = a
     assert {r["name"]: r["verdict"] for r in rows} == {n: a.evaluate().verdict.status for n, a in latest.items()}
     assert {r["name"]: r["revision"] for r in rows} == {
-        n: sum(Assessment.load(p).pilot == n for p in demo_dir.glob("*.json")) for n in latest
+        n: sum(Assessment.load(p).pilot == n for p in shared_portfolio_dir.glob("*.json")) for n in latest
     }
     assert set(rows[0]) >= {"pilot", "revision", "updated", "verdict", "business_unit", "owner"}
 
 
-def test_cli_table_filters_and_since(capsys, demo_dir):
-    code, out, _ = run(capsys, "portfolio", demo_dir, "--filter", "business_unit=Insurance", "--since", "2026-01-01")
+def test_cli_table_filters_and_since(capsys, shared_portfolio_dir):
+    code, out, _ = run(capsys, "portfolio", shared_portfolio_dir, "--filter", "business_unit=Insurance", "--since", "2026-01-01")
     assert code == 0
     assert "Claims fraud scorer" in out
     assert "Demand forecaster" not in out
@@ -159,15 +146,15 @@ def test_cli_table_filters_and_since(capsys, demo_dir):
     assert "shared:" in out
 
 
-def test_cli_writes_the_report_and_the_csv(capsys, demo_dir, tmp_path):
-    code, out, _ = run(capsys, "portfolio", demo_dir, "-o", tmp_path / "p.html")
+def test_cli_writes_the_report_and_the_csv(capsys, shared_portfolio_dir, tmp_path):
+    code, out, _ = run(capsys, "portfolio", shared_portfolio_dir, "-o", tmp_path / "p.html")
     assert code == 0
     assert (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    code, out, _ = run(capsys, "portfolio", demo_dir, "-o", tmp_path / "b.csv", "--table", "blockers")
+    code, out, _ = run(capsys, "portfolio", shared_portfolio_dir, "-o", tmp_path / "b.csv", "--table", "blockers")
     assert code == 0
     blockers = pd.read_csv(tmp_path / "b.csv")
     assert list(blockers.columns)[:4] == ["deliverable", "kind", "phase", "question"]
-    code, out, _ = run(capsys, "portfolio", demo_dir, "--format", "csv")
+    code, out, _ = run(capsys, "portfolio", shared_portfolio_dir, "--format", "csv")
     assert len(pd.read_csv(io.StringIO(out))) == 12
 
 
@@ -180,8 +167,8 @@ def test_cli_writes_the_report_and_the_csv(capsys, demo_dir, tmp_path):
         (["-o", "{tmp}/p.md"], "a portfolio report is HTML"),
     ],
 )
-def test_cli_bad_options_are_one_line(capsys, demo_dir, tmp_path, argv, message):
-    code, out, err = run(capsys, "portfolio", demo_dir, *(a.format(tmp=tmp_path) for a in argv))
+def test_cli_bad_options_are_one_line(capsys, shared_portfolio_dir, tmp_path, argv, message):
+    code, out, err = run(capsys, "portfolio", shared_portfolio_dir, *(a.format(tmp=tmp_path) for a in argv))
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1, err

@@ -8,7 +8,6 @@ single-pilot engine in test_portfolio_engine.py).
 from __future__ import annotations
 
 import html
-import shutil
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
@@ -19,7 +18,7 @@ pytest.importorskip("anywidget")
 
 import ipywidgets as w
 
-from readiness_widgets.demo import demo_assessment, demo_portfolio_folder
+from readiness_widgets.demo import demo_assessment
 from readiness_widgets.pilots import FolderPilots
 from readiness_widgets.portfolio import ENV_FOLDER
 from readiness_widgets.portfolio_result import evaluate_portfolio
@@ -52,15 +51,8 @@ def attributes(text: str) -> set[str]:
 
 
 @pytest.fixture
-def demo_dir(tmp_path):
-    folder = tmp_path / "portfolio"
-    shutil.copytree(demo_portfolio_folder(), folder)
-    return folder
-
-
-@pytest.fixture
-def page(demo_dir, frontend):
-    return PortfolioDashboard(FolderPilots(demo_dir), page_size=5)
+def page(portfolio_dir, frontend):
+    return PortfolioDashboard(FolderPilots(portfolio_dir), page_size=5)
 
 
 def sent_state(frontend, widget) -> dict:
@@ -170,7 +162,7 @@ def test_after_the_first_paint_the_trends_show_the_pilots_of_the_page(page, fron
     assert [t["name"] for t in page.trends.figure["data"] if t["showlegend"]] == [r["name"] for r in page.heatmap.rows]
 
 
-def test_the_query_string_opens_one_pilots_dashboard(page, frontend, demo_dir):
+def test_the_query_string_opens_one_pilots_dashboard(page, frontend, portfolio_dir):
     source = page.source
     pilot = source.latest()[0].pilot
     files = source.files_of(pilot)
@@ -188,10 +180,10 @@ def test_a_file_outside_the_portfolio_is_refused_not_opened(page, frontend):
     assert "no pilot of the portfolio is saved under that name" in page.children[-1].value
 
 
-def test_a_visit_after_a_change_reads_the_folder_again(page, frontend, demo_dir, bank):
+def test_a_visit_after_a_change_reads_the_folder_again(page, frontend, portfolio_dir, bank):
     a = demo_assessment(bank, pilot="A brand new pilot", when=datetime(2026, 11, 25, tzinfo=timezone.utc))
     a.business_unit = "Research"
-    a.save(demo_dir / "brand-new.json")
+    a.save(portfolio_dir / "brand-new.json")
     frontend.custom(page.location, {"type": "location", "search": ""})
     assert page.heatmap.total == 13
     assert ("Research", "Research") in page.filters["business_unit"].options
@@ -237,9 +229,9 @@ def test_hostile_names_reach_the_browser_as_text(tmp_path, frontend, bank):
     assert any("&lt;script&gt;" in n for n in names)
 
 
-def test_portfolio_dashboard_reads_the_env_folder_and_refuses_a_missing_one(demo_dir, monkeypatch, tmp_path):
-    monkeypatch.setenv(ENV_FOLDER, str(demo_dir))
-    assert portfolio_dashboard().source.label == str(demo_dir.resolve())
+def test_portfolio_dashboard_reads_the_env_folder_and_refuses_a_missing_one(portfolio_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv(ENV_FOLDER, str(portfolio_dir))
+    assert portfolio_dashboard().source.label == str(portfolio_dir.resolve())
     missing = portfolio_dashboard(tmp_path / "nope")
     assert isinstance(missing, w.HTML)
     assert "not a folder of assessments" in missing.value
@@ -258,12 +250,12 @@ def test_an_empty_folder_shows_an_empty_portfolio(tmp_path, frontend):
     assert "0 pilots" in page.header.value
 
 
-def test_the_result_is_scored_once_per_change(demo_dir, frontend, monkeypatch):
+def test_the_result_is_scored_once_per_change(portfolio_dir, frontend, monkeypatch):
     import readiness_widgets.widgets.portfolio as view
 
     calls = []
     monkeypatch.setattr(view, "evaluate_portfolio", lambda source: calls.append(1) or evaluate_portfolio(source))
-    page = PortfolioDashboard(FolderPilots(demo_dir))
+    page = PortfolioDashboard(FolderPilots(portfolio_dir))
     page.select(business_unit="Insurance")
     frontend.update(page.heatmap, sort="name")
     frontend.custom(page.location, {"type": "location", "search": ""})  # nothing changed on disk
