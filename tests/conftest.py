@@ -103,6 +103,21 @@ def no_popen(monkeypatch):
 
     monkeypatch.setattr("subprocess.Popen", popen)
 
+@pytest.fixture
+def voila_started(monkeypatch) -> dict:
+    """Record the command and environment ``readiness dashboard`` would start Voila with, instead
+    of starting it (``cmd`` and ``env`` of the last start; the real server has its own tests)."""
+    started: dict = {}
+
+    class RecordedVoila:
+        def __init__(self, cmd, env):
+            started.update(cmd=cmd, env=env)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr("subprocess.Popen", RecordedVoila)
+    return started
 
 
 # ---- stores: the same tests on a folder, SQLite and PostgreSQL ---------------------------------

@@ -84,24 +84,14 @@ def test_the_dashboard_is_preheated_and_the_form_is_not():
     assert not _preheated("self-assessment")  # a preheated form would create its file unasked
 
 
-def test_the_portfolio_page_is_served_like_the_dashboard_on_the_demo_portfolio(monkeypatch, capsys):
+def test_the_portfolio_page_is_served_like_the_dashboard_on_the_demo_portfolio(voila_started, monkeypatch, capsys):
     pytest.importorskip("voila")
     from readiness_widgets.demo import demo_portfolio_folder
 
-    started = {}
-
-    class FakeVoila:
-        def __init__(self, cmd, env):
-            started.update(cmd=cmd, env=env)
-
-        def wait(self, timeout=None):
-            return 0
-
-    monkeypatch.setattr("subprocess.Popen", FakeVoila)
     assert main(["dashboard", "--page", "portfolio", "--port", "8898"]) == 0
-    assert started["cmd"] == voila_command("portfolio", port=8898)
-    assert Path(started["cmd"][3]) == dashboards_dir() / "portfolio.ipynb"
-    assert started["env"][ENV_FOLDER] == str(demo_portfolio_folder().resolve())
+    assert voila_started["cmd"] == voila_command("portfolio", port=8898)
+    assert Path(voila_started["cmd"][3]) == dashboards_dir() / "portfolio.ipynb"
+    assert voila_started["env"][ENV_FOLDER] == str(demo_portfolio_folder().resolve())
     assert "serving the portfolio" in capsys.readouterr().out
 
 
@@ -167,21 +157,11 @@ def test_serve_refuses_bad_input_before_starting_anything(tmp_path, no_popen, pa
     assert "\n" not in str(info.value)
 
 
-def test_serve_starts_voila_with_our_command_and_environment(tmp_path, monkeypatch, capsys):
+def test_serve_starts_voila_with_our_command_and_environment(voila_started, tmp_path, monkeypatch, capsys):
     pytest.importorskip("voila")
-    started = {}
-
-    class FakeVoila:
-        def __init__(self, cmd, env):
-            started.update(cmd=cmd, env=env)
-
-        def wait(self, timeout=None):
-            return 0
-
-    monkeypatch.setattr("subprocess.Popen", FakeVoila)
     assert serve("dashboard", tmp_path, port=8899) == 0
-    assert started["cmd"] == voila_command("dashboard", port=8899)
-    assert started["env"][ENV_FOLDER] == str(tmp_path.resolve())
+    assert voila_started["cmd"] == voila_command("dashboard", port=8899)
+    assert voila_started["env"][ENV_FOLDER] == str(tmp_path.resolve())
     assert "http://127.0.0.1:8899/" in capsys.readouterr().out
 
 
@@ -402,37 +382,22 @@ def test_sigterm_to_readiness_dashboard_stops_voila_too(tmp_path):
             proc.kill()
 
 
-def _fake_voila(monkeypatch) -> dict:
-    started: dict = {}
-
-    class FakeVoila:
-        def __init__(self, cmd, env):
-            started.update(cmd=cmd, env=env)
-
-        def wait(self, timeout=None):
-            return 0
-
-    monkeypatch.setattr("subprocess.Popen", FakeVoila)
-    return started
-
-
-def test_serve_passes_the_kernel_cap_and_a_generated_token_outside_the_command_line(tmp_path, monkeypatch, capsys):
+def test_serve_passes_the_kernel_cap_and_a_generated_token_outside_the_command_line(voila_started, tmp_path, monkeypatch, capsys):
     pytest.importorskip("voila")
     from readiness_widgets.serve import ENV_TOKEN
 
-    started = _fake_voila(monkeypatch)
     monkeypatch.setenv(ENV_TOKEN, "inherited-not-used")
     assert serve("dashboard", tmp_path, port=8899, max_kernels=3, token=True) == 0
-    token = started["env"][ENV_TOKEN]
+    token = voila_started["env"][ENV_TOKEN]
     assert len(token) >= 32
     assert token != "inherited-not-used"
-    assert not any(token in arg for arg in started["cmd"])  # not visible in ps
-    assert started["cmd"] == voila_command("dashboard", port=8899, max_kernels=3)
+    assert not any(token in arg for arg in voila_started["cmd"])  # not visible in ps
+    assert voila_started["cmd"] == voila_command("dashboard", port=8899, max_kernels=3)
     assert f"http://127.0.0.1:8899/?token={token}" in capsys.readouterr().out
     assert serve("dashboard", tmp_path, port=8899, token="given") == 0
-    assert started["env"][ENV_TOKEN] == "given"
+    assert voila_started["env"][ENV_TOKEN] == "given"
     assert serve("dashboard", tmp_path, port=8899) == 0
-    assert ENV_TOKEN not in started["env"]  # no token unless asked for
+    assert ENV_TOKEN not in voila_started["env"]  # no token unless asked for
     assert "?token=" not in capsys.readouterr().out.splitlines()[-1]
 
 
@@ -451,11 +416,10 @@ def test_serve_refuses_a_bad_kernel_cap_or_token(tmp_path, no_popen, kw, match):
         serve("dashboard", tmp_path, **kw)
 
 
-def test_a_single_kernel_is_enough_without_preheating(tmp_path, monkeypatch):
+def test_a_single_kernel_is_enough_without_preheating(voila_started, tmp_path, monkeypatch):
     pytest.importorskip("voila")
-    started = _fake_voila(monkeypatch)
     assert serve("self-assessment", tmp_path, max_kernels=1) == 0
-    assert "--BoundedKernelManager.max_kernels=1" in started["cmd"]
+    assert "--BoundedKernelManager.max_kernels=1" in voila_started["cmd"]
 
 
 def test_the_voila_app_knows_our_options_and_allows_only_this_machine():

@@ -271,30 +271,19 @@ def test_portfolio_reads_the_env_store_and_refuses_ambiguity(capsys, monkeypatch
     assert "never overwrites" in err
 
 
-def test_dashboard_serves_the_portfolio_of_a_store_with_the_same_settings(monkeypatch, capsys, tmp_path):
-    import subprocess
+def test_dashboard_serves_the_portfolio_of_a_store_with_the_same_settings(voila_started, monkeypatch, capsys, tmp_path):
 
     from readiness_widgets import serve
 
     url = f"sqlite:///{tmp_path}/p.db"
     write_demo_store(url)
-    seen = {}
-
-    class FakeVoila:  # records the command the real Voila would run
-        def __init__(self, cmd, env):
-            seen["cmd"], seen["env"] = cmd, env
-
-        def wait(self, timeout=None):
-            return 0
-
-    monkeypatch.setattr(subprocess, "Popen", FakeVoila)
     monkeypatch.setattr(serve, "find_spec", lambda name: object())
     monkeypatch.setenv("READINESS_STORE", url)
     code, out, _ = _run(capsys, "dashboard", "--page", "portfolio")
     assert code == 0
-    assert seen["env"]["READINESS_STORE"] == url
-    assert "READINESS_ASSESSMENTS" not in seen["env"]
-    assert seen["cmd"] == serve.voila_command("portfolio", port=8866)
+    assert voila_started["env"]["READINESS_STORE"] == url
+    assert "READINESS_ASSESSMENTS" not in voila_started["env"]
+    assert voila_started["cmd"] == serve.voila_command("portfolio", port=8866)
     assert f"serving the portfolio for {url}" in out
     code, _, err = _run(capsys, "dashboard", "--page", "portfolio", "--store", f"sqlite:///{tmp_path}/missing.db")
     assert code == 2

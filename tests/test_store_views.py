@@ -255,24 +255,12 @@ def test_the_dashboard_names_a_store_it_cannot_open(tmp_path, frontend):
     assert "no such database file" in page.value
 
 
-def test_serve_passes_the_store_to_voila_without_printing_it(monkeypatch, capsys, filled):
-    import subprocess
-
+def test_serve_passes_the_store_to_voila_without_printing_it(voila_started, monkeypatch, capsys, filled):
     from readiness_widgets import serve
 
-    seen = {}
-
-    class FakeVoila:
-        def __init__(self, cmd, env):
-            seen["env"] = env
-
-        def wait(self, timeout=None):
-            return 0
-
-    monkeypatch.setattr(subprocess, "Popen", FakeVoila)
     monkeypatch.setattr(serve, "find_spec", lambda name: object())
     assert serve.serve("dashboard", store=filled) == 0
-    assert seen["env"]["READINESS_STORE"] == filled
+    assert voila_started["env"]["READINESS_STORE"] == filled
     assert "serving the dashboard for " in capsys.readouterr().out
 
 

@@ -51,6 +51,19 @@ def _open(page, url):
     return page
 
 
+def open_row(page, row):
+    """Click heatmap ``row`` (the row itself, not its link) and wait for the pilot's page it opens
+    in a new tab to show that pilot. Returns the new page."""
+    name = row.locator("th[scope=row]").inner_text()
+    with page.context.expect_page() as opened:
+        row.locator("td").first.click()
+    pilot = opened.value
+    pilot.set_default_timeout(90_000)
+    pilot.wait_for_selector(BANNER)
+    pilot.wait_for_function("(n) => document.querySelector('.rw-meta .rw-pilot')?.textContent === n", arg=name)
+    return pilot
+
+
 def funnel_counts(page) -> dict[str, int]:
     return {s: int(page.inner_text(f".rw-funnel-stage[data-status={s}] .rw-funnel-count")) for s in STATUSES}
 
@@ -116,12 +129,7 @@ def test_a_click_on_a_heatmap_row_opens_that_pilot(page, portfolio_url, portfoli
     _open(page, portfolio_url)
     row = page.locator(ROWS).nth(2)
     name = row.locator("th[scope=row]").inner_text()
-    with page.context.expect_page() as opened:
-        row.locator("td").first.click()  # the row, not its link
-    pilot = opened.value
-    pilot.set_default_timeout(90_000)
-    pilot.wait_for_selector(BANNER)
-    pilot.wait_for_function("(n) => document.querySelector('.rw-meta .rw-pilot')?.textContent === n", arg=name)
+    pilot = open_row(page, row)
     latest = max((Assessment.load(p) for p in portfolio_copy.glob("*.json") if Assessment.load(p).pilot == name),
                  key=lambda a: a.data.updated)
     assert pilot.inner_text(BANNER) == latest.evaluate().verdict.label

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from harness import BANNER, HOSTILE_PILOT, IMG, SCRIPT, readiness_dashboard
-from test_portfolio_browser import ROWS, STATUSES, SUMMARY, _clean, _open, funnel_counts
+from test_portfolio_browser import ROWS, STATUSES, SUMMARY, _clean, _open, funnel_counts, open_row
 
 from readiness_widgets import Assessment
 from readiness_widgets.demo import demo_assessment
@@ -76,12 +76,7 @@ def test_a_click_on_a_row_opens_that_pilot_of_the_store(page, served, store):
     with open_store(store) as s:
         key = next(r.pilot for r in s.pilots() if r.name == name)
         head = s.load(key)
-    with page.context.expect_page() as opened:
-        row.locator("td").first.click()  # the row, not its link
-    pilot = opened.value
-    pilot.set_default_timeout(90_000)
-    pilot.wait_for_selector(BANNER)
-    pilot.wait_for_function("(n) => document.querySelector('.rw-meta .rw-pilot')?.textContent === n", arg=name)
+    pilot = open_row(page, row)
     assert parse_qs(urlparse(pilot.url).query) == {"pilot": [key]}
     assert pilot.inner_text(BANNER) == Assessment.from_dict(head.to_dict()).evaluate().verdict.label
     options = pilot.get_by_label("Assessment").locator("option").all_inner_texts()
